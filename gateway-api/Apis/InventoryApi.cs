@@ -1,0 +1,86 @@
+using System.Collections.Immutable;
+using Grid.Gateway.Problems;
+using Grid.Gateway.Requests;
+using Grid.Gateway.Validation;
+using Grid.Inventory;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Grid.Gateway.Apis;
+
+/// <summary>The explanation of a SKU-location's ATP, and the policy (safety stock, ring-fences) that shapes it.</summary>
+public static class InventoryApi
+{
+    public static RouteGroupBuilder MapInventoryApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/inventory").WithTags("Inventory");
+
+        group.MapGet("/{key}", GetInventory)
+            .WithName("GetInventory")
+            .WithSummary("Why ATP is what it is: buckets, reservations, allocations, inbound, last movements, invariant checks");
+
+        group.MapPut("/{key}/policy", SetPolicy)
+            .WithName("SetInventoryPolicy")
+            .WithSummary("Set safety stock and channel ring-fences");
+
+        return api;
+    }
+
+    public static async Task<Results<Ok<InventoryDetail>, ValidationProblem>> GetInventory(string key, IGrainFactory grains)
+    {
+        if (!Identifiers.TryParseSkuLocationKey(key, out _, out _))
+        {
+            return InvalidKey(key);
+        }
+
+        return TypedResults.Ok(await grains.GetGrain<IInventoryGrain>(key).GetDetail());
+    }
+
+    public static async Task<Results<Ok<LocationAvailability>, ValidationProblem>> SetPolicy(
+        string key, InventoryPolicyRequest? request, IGrainFactory grains)
+    {
+        if (!Identifiers.TryParseSkuLocationKey(key, out _, out _))
+        {
+            return InvalidKey(key);
+        }
+
+        var errors = new FieldErrors();
+        if (request is null)
+        {
+            return GridProblems.Invalid("body", "A JSON body is required.");
+        }
+
+        if (errors.Required("safetyStock", request.SafetyStock) && request.SafetyStock < 0)
+        {
+            errors.Add("safetyStock", "'safetyStock' must be zero or more.");
+        }
+
+        var fences = ImmutableDictionary.CreateBuilder<string, long>(StringComparer.Ordinal);
+        foreach (var (channel, quantity) in request.RingFences ?? [])
+        {
+            var field = $"ringFences.{channel}";
+            if (!Identifiers.IsValidId(channel))
+            {
+                errors.Add(field, "A ring-fence channel must be 1–128 printable characters.");
+            }
+            else if (quantity is not { } q || q < 0)
+            {
+                errors.Add(field, $"'{field}' must be a whole number of units, zero or more.");
+            }
+            else
+            {
+                fences[channel] = q;
+            }
+        }
+
+        if (!errors.IsValid)
+        {
+            return GridProblems.Invalid(errors);
+        }
+
+        var availability = await grains.GetGrain<IInventoryGrain>(key).SetPolicy(new InventoryPolicy(request.SafetyStock!.Value, fences.ToImmutable()));
+        return TypedResults.Ok(availability);
+    }
+
+    private static ValidationProblem InvalidKey(string key)
+        => GridProblems.Invalid("key", $"'{key}' is not SKU@LOCATION (SKU 1–{Identifiers.MaxSkuLength} and location 1–{Identifiers.MaxLocationLength} characters from A–Z, a–z, 0–9, '.', '_' and '-').");
+}

@@ -1,0 +1,178 @@
+using Grid.Gateway.Problems;
+using Grid.Gateway.Requests;
+using Grid.Gateway.Validation;
+using Grid.Inventory;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Grid.Gateway.Apis;
+
+/// <summary>Reservations: soft holds on stock at one SKU-location, idempotent by the client's reservation id.</summary>
+public static class ReservationsApi
+{
+    public static RouteGroupBuilder MapReservationsApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/reservations").WithTags("Reservations");
+
+        group.MapPost("/", CreateReservation)
+            .WithName("CreateReservation")
+            .WithSummary("Hold stock for a channel (all or nothing unless allowPartial)")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+        group.MapGet("/{key}/{reservationId}", GetReservation)
+            .WithName("GetReservation")
+            .WithSummary("A reservation, by SKU@LOCATION and id");
+
+        group.MapPost("/{key}/{reservationId}/commit", CommitReservation)
+            .WithName("CommitReservation")
+            .WithSummary("Allocate a reservation's stock to its order")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        group.MapDelete("/{key}/{reservationId}", ReleaseReservation)
+            .WithName("ReleaseReservation")
+            .WithSummary("Release a reservation (idempotent)")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        group.MapPost("/{key}/{reservationId}/extend", ExtendReservation)
+            .WithName("ExtendReservation")
+            .WithSummary("Move an active reservation's expiry (capped by the maximum TTL)")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        return api;
+    }
+
+    public static async Task<Results<Created<ReservationView>, ValidationProblem, ProblemHttpResult>> CreateReservation(
+        CreateReservationRequest? request, IGrainFactory grains)
+    {
+        var errors = new FieldErrors();
+        if (request is null)
+        {
+            return GridProblems.Invalid("body", "A JSON body is required.");
+        }
+
+        errors.Id("reservationId", request.ReservationId);
+        errors.Sku("sku", request.Sku);
+        errors.Location("location", request.Location);
+        errors.PositiveQuantity("quantity", request.Quantity);
+        errors.Id("channel", request.Channel);
+        errors.Id("orderId", request.OrderId, required: false);
+        if (request.TtlSeconds is <= 0)
+        {
+            errors.Add("ttlSeconds", "'ttlSeconds' must be a positive number of seconds.");
+        }
+
+        if (!errors.IsValid)
+        {
+            return GridProblems.Invalid(errors);
+        }
+
+        var command = new ReserveStock(request.ReservationId!, request.Channel!, request.Quantity!.Value, request.TtlSeconds, request.AllowPartial ?? false, request.OrderId);
+        var result = await Grain(grains, request.Sku!, request.Location!).Reserve(command);
+        return result.Code switch
+        {
+            ReservationResultCode.Created or ReservationResultCode.Ok => TypedResults.Created(Link(result.Reservation!), result.Reservation),
+            ReservationResultCode.Invalid => InvalidFrom(result),
+            _ => ProblemFor(result),
+        };
+    }
+
+    public static async Task<Results<Ok<ReservationView>, ValidationProblem, ProblemHttpResult>> GetReservation(
+        string key, string reservationId, IGrainFactory grains)
+    {
+        if (Route(key, reservationId) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var result = await grains.GetGrain<IInventoryGrain>(key).GetReservation(reservationId);
+        return Answer(result);
+    }
+
+    public static async Task<Results<Ok<ReservationView>, ValidationProblem, ProblemHttpResult>> CommitReservation(
+        string key, string reservationId, CommitReservationRequest? request, IGrainFactory grains)
+    {
+        if (Route(key, reservationId) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var errors = new FieldErrors();
+        errors.Id("orderId", request?.OrderId, required: false);
+        if (!errors.IsValid)
+        {
+            return GridProblems.Invalid(errors);
+        }
+
+        var result = await grains.GetGrain<IInventoryGrain>(key).Commit(reservationId, request?.OrderId);
+        return Answer(result);
+    }
+
+    public static async Task<Results<Ok<ReservationView>, ValidationProblem, ProblemHttpResult>> ReleaseReservation(
+        string key, string reservationId, IGrainFactory grains)
+    {
+        if (Route(key, reservationId) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var result = await grains.GetGrain<IInventoryGrain>(key).Release(reservationId);
+        return Answer(result);
+    }
+
+    public static async Task<Results<Ok<ReservationView>, ValidationProblem, ProblemHttpResult>> ExtendReservation(
+        string key, string reservationId, ExtendReservationRequest? request, IGrainFactory grains)
+    {
+        if (Route(key, reservationId) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (request?.TtlSeconds is not { } ttl || ttl <= 0)
+        {
+            return GridProblems.Invalid("ttlSeconds", "'ttlSeconds' is required and must be a positive number of seconds.");
+        }
+
+        var result = await grains.GetGrain<IInventoryGrain>(key).Extend(reservationId, ttl);
+        return Answer(result);
+    }
+
+    private static IInventoryGrain Grain(IGrainFactory grains, string sku, string location)
+        => grains.GetGrain<IInventoryGrain>(Identifiers.SkuLocationKey(sku, location));
+
+    private static ValidationProblem? Route(string key, string reservationId)
+    {
+        var errors = new FieldErrors();
+        if (!Identifiers.TryParseSkuLocationKey(key, out _, out _))
+        {
+            errors.Add("key", $"'{key}' is not SKU@LOCATION (SKU 1–{Identifiers.MaxSkuLength} and location 1–{Identifiers.MaxLocationLength} characters from A–Z, a–z, 0–9, '.', '_' and '-').");
+        }
+
+        errors.Id("reservationId", reservationId);
+        return errors.IsValid ? null : GridProblems.Invalid(errors);
+    }
+
+    private static Results<Ok<ReservationView>, ValidationProblem, ProblemHttpResult> Answer(ReservationResult result) => result.Code switch
+    {
+        ReservationResultCode.Ok or ReservationResultCode.Created => TypedResults.Ok(result.Reservation!),
+        ReservationResultCode.Invalid => InvalidFrom(result),
+        _ => ProblemFor(result),
+    };
+
+    private static string Link(ReservationView r)
+        => $"/api/v1/reservations/{Uri.EscapeDataString(Identifiers.SkuLocationKey(r.Sku, r.Location))}/{Uri.EscapeDataString(r.ReservationId)}";
+
+    private static ValidationProblem InvalidFrom(ReservationResult result)
+        => GridProblems.Invalid(result.Field ?? "body", result.Detail ?? "The request is invalid.");
+
+    private static ProblemHttpResult ProblemFor(ReservationResult result) => result.Code switch
+    {
+        ReservationResultCode.InsufficientStock => GridProblems.Conflict(
+            "Not enough available to promise.", result.Detail, new Dictionary<string, object?> { ["available"] = result.Available }),
+        ReservationResultCode.IdConflict => GridProblems.Unprocessable(
+            "The reservation id is already used by a different request.", result.Detail, new Dictionary<string, object?> { ["reservationId"] = result.Reservation?.ReservationId }),
+        ReservationResultCode.NotFound => GridProblems.NotFound(result.Detail ?? "No such reservation."),
+        ReservationResultCode.NotActive => GridProblems.Conflict(
+            "The reservation is no longer active.", result.Detail, new Dictionary<string, object?> { ["status"] = result.Reservation?.Status.ToString().ToLowerInvariant() }),
+        _ => TypedResults.Problem(result.Detail, statusCode: StatusCodes.Status500InternalServerError),
+    };
+}

@@ -1,0 +1,234 @@
+using System.Text.Json;
+using Grid.Gateway.Problems;
+using Grid.Gateway.Requests;
+using Grid.Gateway.Validation;
+using Grid.Inventory;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+
+namespace Grid.Gateway.Apis;
+
+/// <summary>
+/// Warehouse (WMS) events. Each item is validated on its own: valid items are applied, each at most once per
+/// (source, eventId); invalid ones are reported by index and stored nowhere.
+/// </summary>
+public static class WarehouseEventsApi
+{
+    public const int MaxEventsPerRequest = 1000;
+
+    public static RouteGroupBuilder MapWarehouseEventsApi(this RouteGroupBuilder api)
+    {
+        api.MapPost("/warehouse/events", PostWarehouseEvents)
+            .WithTags("Warehouse events")
+            .WithName("PostWarehouseEvents")
+            .WithSummary($"Apply up to {MaxEventsPerRequest} warehouse events; per-item results");
+        return api;
+    }
+
+    public static async Task<Results<Accepted<EventBatchResponse>, ValidationProblem>> PostWarehouseEvents(
+        EventBatchRequest? request, IGrainFactory grains, IOptions<JsonOptions> json)
+    {
+        if (request?.Events is null)
+        {
+            return GridProblems.Invalid("events", "'events' is required: an array of warehouse events.");
+        }
+
+        if (request.Events.Count > MaxEventsPerRequest)
+        {
+            return GridProblems.Invalid("events", $"At most {MaxEventsPerRequest} events per request; {request.Events.Count} were sent.");
+        }
+
+        var rejected = new List<RejectedEvent>();
+        var bySkuLocation = new Dictionary<string, List<(int Index, WarehouseMovement Movement)>>(StringComparer.Ordinal);
+        var acceptedWithoutEffect = 0;
+
+        for (var index = 0; index < request.Events.Count; index++)
+        {
+            var (item, error) = Read(request.Events[index], json.Value.SerializerOptions);
+            if (item is null)
+            {
+                rejected.Add(new RejectedEvent(index, EventIdOf(request.Events[index]), error!));
+                continue;
+            }
+
+            var (movement, problem, noEffect) = ToMovement(item);
+            if (problem is not null)
+            {
+                rejected.Add(new RejectedEvent(index, item.EventId, problem));
+            }
+            else if (noEffect)
+            {
+                acceptedWithoutEffect++;
+            }
+            else
+            {
+                var key = Identifiers.SkuLocationKey(item.Sku!, item.Location!);
+                if (!bySkuLocation.TryGetValue(key, out var list))
+                {
+                    bySkuLocation[key] = list = [];
+                }
+
+                list.Add((index, movement!));
+            }
+        }
+
+        var applied = await Task.WhenAll(bySkuLocation.Select(async group =>
+        {
+            var outcomes = await grains.GetGrain<IInventoryGrain>(group.Key).ApplyMovements([.. group.Value.Select(m => m.Movement)]);
+            return group.Value.Zip(outcomes, (m, o) => (m.Index, Outcome: o));
+        }));
+
+        var accepted = acceptedWithoutEffect;
+        foreach (var (index, outcome) in applied.SelectMany(a => a))
+        {
+            if (outcome.Code == MovementOutcomeCode.Rejected)
+            {
+                rejected.Add(new RejectedEvent(index, outcome.EventId, outcome.Detail ?? "Rejected."));
+            }
+            else
+            {
+                accepted++;
+            }
+        }
+
+        rejected.Sort((a, b) => a.Index.CompareTo(b.Index));
+        return TypedResults.Accepted((string?)null, new EventBatchResponse(accepted, rejected));
+    }
+
+    private static (WarehouseEventItem? Item, string? Error) Read(JsonElement element, JsonSerializerOptions options)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return (null, "Each event must be a JSON object.");
+        }
+
+        try
+        {
+            return (element.Deserialize<WarehouseEventItem>(options), null);
+        }
+        catch (JsonException ex)
+        {
+            var field = ex.Path is { Length: > 2 } path ? path[2..] : "event";
+            return (null, $"'{field}' has a value of the wrong type.");
+        }
+    }
+
+    private static string? EventIdOf(JsonElement element)
+        => element.ValueKind == JsonValueKind.Object
+            && element.TryGetProperty("eventId", out var id)
+            && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+
+    /// <summary>Validates one event and turns it into the movement its SKU-location applies.</summary>
+    internal static (WarehouseMovement? Movement, string? Error, bool NoEffect) ToMovement(WarehouseEventItem e)
+    {
+        var errors = new FieldErrors();
+        errors.Id("eventId", e.EventId);
+        errors.Id("source", e.Source);
+        errors.Required("occurredAt", e.OccurredAt);
+        if (e.Sequence is < 0)
+        {
+            errors.Add("sequence", "'sequence' must be zero or more.");
+        }
+
+        if (!errors.Required("type", e.Type))
+        {
+            return (null, errors.Summary(), false);
+        }
+
+        if (e.Type == "shipConfirm")
+        {
+            return (null, "'shipConfirm' needs order and shipment tracking, which this version of Grid does not have yet; send picks to move stock.", false);
+        }
+
+        MovementType type;
+        long quantity;
+        var noEffect = false;
+        switch (e.Type)
+        {
+            case "receipt" or "damage" or "quarantine" or "releaseQuarantine" or "transferOut" or "transferIn":
+                errors.PositiveQuantity("quantity", e.Quantity);
+                type = e.Type switch
+                {
+                    "receipt" => MovementType.Receipt,
+                    "damage" => MovementType.Damage,
+                    "quarantine" => MovementType.Quarantine,
+                    "releaseQuarantine" => MovementType.ReleaseQuarantine,
+                    "transferOut" => MovementType.TransferOut,
+                    _ => MovementType.TransferIn,
+                };
+                quantity = e.Quantity ?? 0;
+                break;
+            case "adjustment":
+                if (errors.Required("quantity", e.Quantity) && e.Quantity == 0)
+                {
+                    errors.Add("quantity", "'quantity' of an adjustment is signed and must not be zero.");
+                }
+
+                type = MovementType.Adjustment;
+                quantity = e.Quantity ?? 0;
+                break;
+            case "cycleCount":
+                if (errors.Required("countedQuantity", e.CountedQuantity) && e.CountedQuantity < 0)
+                {
+                    errors.Add("countedQuantity", "'countedQuantity' must be zero or more.");
+                }
+
+                type = MovementType.CycleCount;
+                quantity = e.CountedQuantity ?? 0;
+                break;
+            case "pick":
+                errors.PositiveQuantity("quantity", e.Quantity);
+                errors.Id("orderId", e.OrderId);
+                errors.Id("lineId", e.LineId);
+                type = MovementType.Pick;
+                quantity = e.Quantity ?? 0;
+                break;
+            case "shortPick":
+                errors.PositiveQuantity("missingQuantity", e.MissingQuantity);
+                errors.Id("orderId", e.OrderId);
+                errors.Id("lineId", e.LineId);
+                type = MovementType.ShortPick;
+                quantity = e.MissingQuantity ?? 0;
+                break;
+            case "returnReceived":
+                errors.PositiveQuantity("quantity", e.Quantity);
+                errors.Id("returnId", e.ReturnId);
+                errors.Id("orderId", e.OrderId);
+                type = MovementType.ReturnToStock;
+                switch (e.Disposition)
+                {
+                    case "restock":
+                        break;
+                    case "quarantine":
+                        type = MovementType.ReturnToQuarantine;
+                        break;
+                    case "scrap":
+                        noEffect = true;
+                        break;
+                    default:
+                        errors.Add("disposition", "'disposition' must be restock, quarantine or scrap.");
+                        break;
+                }
+
+                quantity = e.Quantity ?? 0;
+                break;
+            default:
+                errors.Add("type", $"'{e.Type}' is not a warehouse event type (receipt, adjustment, cycleCount, damage, quarantine, releaseQuarantine, transferOut, transferIn, pick, shortPick, shipConfirm, returnReceived).");
+                return (null, errors.Summary(), false);
+        }
+
+        errors.Sku("sku", e.Sku);
+        errors.Location("location", e.Location);
+        errors.Id("reference", e.Reference, required: false);
+        if (!errors.IsValid)
+        {
+            return (null, errors.Summary(), false);
+        }
+
+        var movement = new WarehouseMovement(
+            e.EventId!, e.Source!, e.OccurredAt!.Value.ToUniversalTime(), type, quantity, e.Sequence,
+            e.Reference ?? e.ReturnId, e.Reason, e.OrderId, e.LineId);
+        return (movement, null, noEffect);
+    }
+}

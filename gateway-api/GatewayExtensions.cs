@@ -1,0 +1,41 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Grid.Gateway.Apis;
+using Grid.Gateway.Problems;
+
+namespace Grid.Gateway;
+
+public static class GatewayExtensions
+{
+    /// <summary>The gateway's services: JSON conventions, Problem Details for every error, the OpenAPI document.</summary>
+    public static IServiceCollection AddGridGateway(this IServiceCollection services)
+    {
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+            options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        });
+        // Body-binding failures throw, so that GridExceptionHandler can name the offending field.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.AddProblemDetails();
+        services.AddExceptionHandler<GridExceptionHandler>();
+        services.AddOpenApi("v1");
+        return services;
+    }
+
+    /// <summary>Maps <c>/api/v1</c> and the OpenAPI document at <c>/openapi/v1.json</c>.</summary>
+    public static WebApplication MapGridApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+
+        var api = app.MapGroup("/api/v1");
+        api.MapAvailabilityApi()
+            .MapReservationsApi()
+            .MapInventoryApi()
+            .MapWarehouseEventsApi();
+
+        app.MapOpenApi();
+        return app;
+    }
+}

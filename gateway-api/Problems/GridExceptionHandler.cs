@@ -1,0 +1,59 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Grid.Gateway.Problems;
+
+/// <summary>
+/// The one place exceptions become Problem Details. A body that is not valid JSON, or has a value of the wrong type,
+/// becomes a 400 naming the field from the JSON path; anything else a 500 that reveals nothing internal.
+/// </summary>
+internal sealed partial class GridExceptionHandler(IProblemDetailsService problems, ILogger<GridExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        int status;
+        string title;
+        IDictionary<string, string[]>? errors = null;
+
+        if (exception is BadHttpRequestException badRequest)
+        {
+            status = badRequest.StatusCode;
+            title = status == StatusCodes.Status413PayloadTooLarge ? "The request body is too large." : "The request is invalid.";
+            var json = badRequest.InnerException as JsonException;
+            var field = json is null ? "body" : FieldFromPath(json.Path);
+            var message = json is null
+                ? badRequest.Message
+                : $"'{field}' has a value of the wrong type or is not valid JSON.";
+            errors = new Dictionary<string, string[]> { [field] = [message] };
+        }
+        else
+        {
+            status = StatusCodes.Status500InternalServerError;
+            title = "The request could not be completed.";
+            LogUnhandled(exception, httpContext.Request.Method, httpContext.Request.Path);
+        }
+
+        httpContext.Response.StatusCode = status;
+        var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = title };
+        if (errors is not null)
+        {
+            problem.Extensions["errors"] = errors;
+        }
+
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    /// <summary>Turns a JSON path such as <c>$.items[3].quantity</c> into <c>items[3].quantity</c>.</summary>
+    internal static string FieldFromPath(string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path == "$")
+        {
+            return "body";
+        }
+
+        return path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+    }
+
+    [LoggerMessage(EventId = 2001, EventName = "UnhandledRequestError", Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
+    private partial void LogUnhandled(Exception exception, string method, string path);
+}

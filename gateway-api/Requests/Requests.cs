@@ -1,0 +1,53 @@
+using System.Text.Json;
+
+namespace Grid.Gateway.Requests;
+
+// HTTP request bodies, kept apart from the grain commands: every field is nullable so that a missing one is reported
+// by name rather than defaulted.
+
+public sealed record CreateReservationRequest(
+    string? ReservationId,
+    string? Sku,
+    string? Location,
+    long? Quantity,
+    string? Channel,
+    int? TtlSeconds,
+    bool? AllowPartial,
+    string? OrderId);
+
+public sealed record CommitReservationRequest(string? OrderId);
+
+public sealed record ExtendReservationRequest(int? TtlSeconds);
+
+public sealed record AvailabilityQueryItem(string? Sku, List<string>? Locations);
+
+public sealed record AvailabilityBatchRequest(List<AvailabilityQueryItem?>? Items, string? Channel, string? Date);
+
+public sealed record InventoryPolicyRequest(long? SafetyStock, Dictionary<string, long?>? RingFences);
+
+/// <summary>The envelope of a warehouse or supplier event batch; items are read one by one so that one bad item rejects only itself.</summary>
+public sealed record EventBatchRequest(List<JsonElement>? Events);
+
+/// <summary>One warehouse event: the union of the fields its types use (API.md, "Warehouse events").</summary>
+public sealed record WarehouseEventItem(
+    string? EventId,
+    string? Source,
+    DateTimeOffset? OccurredAt,
+    long? Sequence,
+    string? Type,
+    string? Sku,
+    string? Location,
+    long? Quantity,
+    long? CountedQuantity,
+    long? MissingQuantity,
+    string? Reference,
+    string? Reason,
+    string? OrderId,
+    string? LineId,
+    string? ReturnId,
+    string? Disposition,
+    string? ShipmentId);
+
+public sealed record RejectedEvent(int Index, string? EventId, string Error);
+
+public sealed record EventBatchResponse(int Accepted, IReadOnlyList<RejectedEvent> Rejected);

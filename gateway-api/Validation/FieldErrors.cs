@@ -1,0 +1,74 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace Grid.Gateway.Validation;
+
+/// <summary>Collects problems keyed by the JSON path of the offending field, for a validation Problem Details.</summary>
+public sealed class FieldErrors
+{
+    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+
+    public bool IsValid => _errors.Count == 0;
+
+    public void Add(string field, string message)
+    {
+        if (!_errors.TryGetValue(field, out var list))
+        {
+            _errors[field] = list = [];
+        }
+
+        list.Add(message);
+    }
+
+    public bool Required<T>(string field, [NotNullWhen(true)] T? value)
+    {
+        if (value is null || (value is string s && s.Length == 0))
+        {
+            Add(field, $"'{field}' is required.");
+            return false;
+        }
+
+        return true;
+    }
+
+    public void Sku(string field, string? value)
+    {
+        if (Required(field, value) && !Identifiers.IsValidSku(value))
+        {
+            Add(field, $"'{field}' must be 1–{Identifiers.MaxSkuLength} characters from A–Z, a–z, 0–9, '.', '_' and '-'.");
+        }
+    }
+
+    public void Location(string field, string? value)
+    {
+        if (Required(field, value) && !Identifiers.IsValidLocation(value))
+        {
+            Add(field, $"'{field}' must be 1–{Identifiers.MaxLocationLength} characters from A–Z, a–z, 0–9, '.', '_' and '-'.");
+        }
+    }
+
+    public void Id(string field, string? value, bool required = true)
+    {
+        if (value is null && !required)
+        {
+            return;
+        }
+
+        if (Required(field, value) && !Identifiers.IsValidId(value))
+        {
+            Add(field, $"'{field}' must be 1–{Identifiers.MaxIdLength} printable characters without surrounding spaces.");
+        }
+    }
+
+    public void PositiveQuantity(string field, long? value)
+    {
+        if (Required(field, value) && value <= 0)
+        {
+            Add(field, $"'{field}' must be a positive whole number of units.");
+        }
+    }
+
+    public IDictionary<string, string[]> ToDictionary() => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+
+    /// <summary>The first problem as one line, for per-item results in a batch.</summary>
+    public string Summary() => string.Join(" ", _errors.SelectMany(e => e.Value));
+}

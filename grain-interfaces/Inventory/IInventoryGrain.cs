@@ -1,0 +1,49 @@
+using System.Collections.Immutable;
+using Orleans.Concurrency;
+
+namespace Grid.Inventory;
+
+/// <summary>
+/// Live inventory of one SKU at one location, keyed <c>SKU@LOCATION</c>: its buckets, ATP, reservations,
+/// allocations and inbound supply. Every change is durable before it is acknowledged.
+/// </summary>
+[Alias("grid.inventory.IInventoryGrain")]
+public interface IInventoryGrain : IGrainWithStringKey
+{
+    /// <summary>ATP from memory, as of the last durable change. Never waits behind a write in progress.</summary>
+    [AlwaysInterleave, Alias("GetAvailability")]
+    Task<LocationAvailability> GetAvailability(AvailabilityQuery query);
+
+    /// <summary>The figures as of the last durable change, for the SKU grain to compute network ATP from.</summary>
+    [AlwaysInterleave, Alias("GetSnapshot")]
+    Task<AvailabilitySnapshot> GetSnapshot();
+
+    [ReadOnly, Alias("GetDetail")]
+    Task<InventoryDetail> GetDetail();
+
+    /// <summary>Holds stock for a channel, all or nothing unless partial is allowed; idempotent by reservation id.</summary>
+    [Alias("Reserve")]
+    Task<ReservationResult> Reserve(ReserveStock command);
+
+    [ReadOnly, Alias("GetReservation")]
+    Task<ReservationResult> GetReservation(string reservationId);
+
+    /// <summary>Turns an active reservation into an allocation for its order.</summary>
+    [Alias("Commit")]
+    Task<ReservationResult> Commit(string reservationId, string? orderId);
+
+    /// <summary>Gives the stock of an active reservation back to ATP. Releasing twice answers the same.</summary>
+    [Alias("Release")]
+    Task<ReservationResult> Release(string reservationId);
+
+    /// <summary>Moves the expiry of an active reservation to now + ttl (capped by the maximum TTL).</summary>
+    [Alias("Extend")]
+    Task<ReservationResult> Extend(string reservationId, int ttlSeconds);
+
+    [Alias("SetPolicy")]
+    Task<LocationAvailability> SetPolicy(InventoryPolicy policy);
+
+    /// <summary>Applies warehouse and supplier movements in order, each at most once per (source, event id).</summary>
+    [Alias("ApplyMovements")]
+    Task<ImmutableArray<MovementOutcome>> ApplyMovements(ImmutableArray<WarehouseMovement> movements);
+}

@@ -1,0 +1,24 @@
+using System.Collections.Immutable;
+using Orleans.Concurrency;
+
+namespace Grid.Inventory;
+
+/// <summary>
+/// Network view of one SKU across all its locations, keyed by <see cref="Identifiers.SkuGrainKey"/>. Its SKU-location
+/// grains push a snapshot after every durable change, so network ATP is one call answered from memory.
+/// </summary>
+[Alias("grid.inventory.ISkuGrain")]
+public interface ISkuGrain : IGrainWithStringKey
+{
+    /// <summary>Network ATP; <paramref name="locations"/> restricts it to those locations when not empty.</summary>
+    [ReadOnly, Alias("GetAvailability")]
+    Task<SkuAvailability> GetAvailability(AvailabilityQuery query, ImmutableArray<string> locations);
+
+    /// <summary>Called by a SKU-location grain after each durable change; a snapshot older than the one held is ignored.</summary>
+    [OneWay, Alias("OnLocationChanged")]
+    Task OnLocationChanged(AvailabilitySnapshot snapshot);
+
+    /// <summary>Called by a SKU-location grain the first time it stores anything, so the SKU knows its locations after a restart.</summary>
+    [Alias("RegisterLocation")]
+    Task RegisterLocation(AvailabilitySnapshot snapshot);
+}

@@ -1,0 +1,786 @@
+using System.Text.Json.Serialization;
+
+namespace Grid.Domain;
+
+/// <summary>
+/// The inventory of one SKU at one location (DESIGN §3): its buckets, reservations, allocations by order, inbound
+/// supply and ring-fences, with the rules that change them. Plain C#: every command takes the time as data, decides
+/// synchronously and leaves the invariants checked. The grain that owns it persists it before acknowledging.
+/// </summary>
+public sealed class SkuLocationInventory
+{
+    private readonly HashSet<string> _seenEvents = new(StringComparer.Ordinal);
+    private readonly PriorityQueue<string, DateTimeOffset> _expiryQueue = new();
+    private bool _indexesBuilt;
+
+    public SkuLocationInventory()
+    {
+    }
+
+    public SkuLocationInventory(string sku, string location)
+    {
+        Sku = sku;
+        Location = location;
+    }
+
+    [JsonInclude] public string Sku { get; private set; } = "";
+    [JsonInclude] public string Location { get; private set; } = "";
+
+    /// <summary>Rises by one with every change; an observer keeps the highest it has seen.</summary>
+    [JsonInclude] public long Version { get; private set; }
+
+    [JsonInclude] public long OnHand { get; private set; }
+    [JsonInclude] public long Damaged { get; private set; }
+    [JsonInclude] public long Quarantine { get; private set; }
+    [JsonInclude] public long SafetyStock { get; private set; }
+
+    /// <summary>Sum of the active reservations, kept as a running total so ATP costs nothing to compute.</summary>
+    [JsonInclude] public long Reserved { get; private set; }
+
+    /// <summary>Sum of the allocations by order.</summary>
+    [JsonInclude] public long Allocated { get; private set; }
+
+    [JsonInclude] public Dictionary<string, long> RingFences { get; private set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Reserved plus allocated per channel, for the channels' ring-fences.</summary>
+    [JsonInclude] public Dictionary<string, long> UsageByChannel { get; private set; } = new(StringComparer.Ordinal);
+
+    [JsonInclude] public Dictionary<string, Reservation> Reservations { get; private set; } = new(StringComparer.Ordinal);
+    [JsonInclude] public Dictionary<string, Allocation> Allocations { get; private set; } = new(StringComparer.Ordinal);
+    [JsonInclude] public List<InboundLine> Inbound { get; private set; } = [];
+
+    /// <summary>Recent (source, event id) keys, oldest first, bounded by <see cref="InventoryRules.DedupeWindow"/>.</summary>
+    [JsonInclude] public List<string> RecentEventKeys { get; private set; } = [];
+
+    [JsonInclude] public DateTimeOffset? LastCycleCountAt { get; private set; }
+    [JsonInclude] public string? LastCycleCountSource { get; private set; }
+    [JsonInclude] public long? LastCycleCountSequence { get; private set; }
+
+    [JsonInclude] public List<MovementRecord> RecentMovements { get; private set; } = [];
+    [JsonInclude] public List<Violation> Violations { get; private set; } = [];
+
+    /// <summary>When the state last changed.</summary>
+    [JsonInclude] public DateTimeOffset? AsOf { get; private set; }
+
+    /// <summary>When the last warehouse movement for this SKU-location occurred.</summary>
+    [JsonInclude] public DateTimeOffset? LastWarehouseEventAt { get; private set; }
+
+    public long Sellable => AvailableToPromise.Sellable(OnHand, Damaged, Quarantine, SafetyStock);
+
+    /// <summary>Sellable less reserved and allocated; negative when a physical loss left commitments uncovered.</summary>
+    public long AvailableRaw => Sellable - Reserved - Allocated;
+
+    public bool IsEmpty => Version == 0;
+
+    /// <summary>Binds a fresh (never stored) inventory to its SKU-location.</summary>
+    public void Identify(string sku, string location)
+    {
+        if (Version == 0)
+        {
+            Sku = sku;
+            Location = location;
+        }
+    }
+
+    // ---------------------------------------------------------------- availability
+
+    public IEnumerable<(string Channel, long Fenced, long Used, long Remaining)> RingFenceHolds()
+    {
+        foreach (var (channel, fenced) in RingFences)
+        {
+            var used = UsageByChannel.GetValueOrDefault(channel);
+            yield return (channel, fenced, used, Math.Max(0, fenced - used));
+        }
+    }
+
+    /// <summary>ATP for a channel now, or including supply due by <paramref name="supplyDueBy"/>.</summary>
+    public long AvailableFor(string? channel, DateTimeOffset? supplyDueBy = null)
+    {
+        long fencedForOthers = 0;
+        if (RingFences.Count > 0)
+        {
+            fencedForOthers = AvailableToPromise.FencedForOthers(RingFenceHolds().Select(h => (h.Channel, h.Remaining)), channel);
+        }
+
+        var supplyDue = supplyDueBy is null ? 0 : AvailableToPromise.SupplyDue(Inbound.Select(l => (l.Quantity, l.Eta)), supplyDueBy);
+        return AvailableToPromise.For(AvailableRaw, fencedForOthers, supplyDue);
+    }
+
+    public DateTimeOffset? NextExpiry
+    {
+        get
+        {
+            EnsureIndexes();
+            while (_expiryQueue.TryPeek(out var id, out var at))
+            {
+                if (Reservations.TryGetValue(id, out var r) && r.IsActive && r.ExpiresAt == at)
+                {
+                    return at;
+                }
+
+                _expiryQueue.Dequeue();
+            }
+
+            return null;
+        }
+    }
+
+    public bool HasActiveReservations => NextExpiry is not null;
+
+    // ---------------------------------------------------------------- reservations
+
+    public ReservationDecision Reserve(ReserveRequest request, DateTimeOffset now, InventoryRules rules)
+    {
+        if (Reservations.TryGetValue(request.ReservationId, out var existing))
+        {
+            return existing.IsSameRequestAs(request)
+                ? new ReservationDecision(DecisionCode.Ok, existing, AvailableFor(existing.Channel))
+                : new ReservationDecision(
+                    DecisionCode.IdConflict,
+                    existing,
+                    AvailableFor(request.Channel),
+                    $"Reservation '{request.ReservationId}' already exists with a different request.",
+                    "reservationId");
+        }
+
+        if (request.Quantity <= 0)
+        {
+            return Invalid("quantity", "Quantity must be a positive whole number of units.", request.Channel);
+        }
+
+        if (request.TtlSeconds is <= 0)
+        {
+            return Invalid("ttlSeconds", "ttlSeconds must be positive.", request.Channel);
+        }
+
+        var available = AvailableFor(request.Channel);
+        var granted = Math.Min(request.Quantity, available);
+        if (granted <= 0 || (granted < request.Quantity && !request.AllowPartial))
+        {
+            return new ReservationDecision(
+                DecisionCode.InsufficientStock,
+                null,
+                available,
+                $"Only {available} available to promise for channel '{request.Channel}'; {request.Quantity} requested.",
+                "quantity");
+        }
+
+        var reservation = new Reservation(
+            request.ReservationId,
+            request.Channel,
+            request.Quantity,
+            granted,
+            request.AllowPartial,
+            request.TtlSeconds,
+            request.OrderId,
+            now,
+            now + Ttl(request.TtlSeconds, rules));
+
+        Reservations[reservation.Id] = reservation;
+        Reserved += granted;
+        AddUsage(reservation.Channel, granted);
+        EnsureIndexes();
+        _expiryQueue.Enqueue(reservation.Id, reservation.ExpiresAt);
+        Touch(now);
+        CheckInvariants(now, null);
+        return new ReservationDecision(DecisionCode.Created, reservation, AvailableFor(reservation.Channel)) { Changed = true };
+    }
+
+    public ReservationDecision GetReservation(string reservationId)
+        => Reservations.TryGetValue(reservationId, out var r)
+            ? new ReservationDecision(DecisionCode.Ok, r, AvailableFor(r.Channel))
+            : NotFound(reservationId);
+
+    /// <summary>Turns an active reservation into an allocation for its order. Committing twice answers the same.</summary>
+    public ReservationDecision Commit(string reservationId, string? orderId, DateTimeOffset now)
+    {
+        if (!Reservations.TryGetValue(reservationId, out var r))
+        {
+            return NotFound(reservationId);
+        }
+
+        var allocateTo = orderId ?? r.OrderId;
+        if (allocateTo is null)
+        {
+            return Invalid("orderId", $"Reservation '{reservationId}' was made without an order; name the orderId to commit it to.", r.Channel);
+        }
+
+        if (r.OrderId is not null && orderId is not null && !string.Equals(r.OrderId, orderId, StringComparison.Ordinal))
+        {
+            return Invalid("orderId", $"Reservation '{reservationId}' belongs to order '{r.OrderId}', not '{orderId}'.", r.Channel);
+        }
+
+        if (r.State == ReservationState.Committed)
+        {
+            return string.Equals(r.OrderId, allocateTo, StringComparison.Ordinal)
+                ? new ReservationDecision(DecisionCode.Ok, r, AvailableFor(r.Channel))
+                : Invalid("orderId", $"Reservation '{reservationId}' is already committed to order '{r.OrderId}'.", r.Channel);
+        }
+
+        if (!r.IsActive)
+        {
+            return NotActive(r);
+        }
+
+        var committed = r with { State = ReservationState.Committed, OrderId = allocateTo, ClosedAt = now };
+        Reservations[reservationId] = committed;
+        Reserved -= r.Quantity;
+        Allocate(allocateTo, r.Quantity, r.Channel);
+        Touch(now);
+        CheckInvariants(now, null);
+        return new ReservationDecision(DecisionCode.Ok, committed, AvailableFor(r.Channel)) { Changed = true };
+    }
+
+    /// <summary>Gives an active reservation's stock back. Released or expired already: the same answer, no change.</summary>
+    public ReservationDecision Release(string reservationId, DateTimeOffset now)
+    {
+        if (!Reservations.TryGetValue(reservationId, out var r))
+        {
+            return NotFound(reservationId);
+        }
+
+        switch (r.State)
+        {
+            case ReservationState.Released or ReservationState.Expired:
+                return new ReservationDecision(DecisionCode.Ok, r, AvailableFor(r.Channel));
+            case ReservationState.Committed:
+                return NotActive(r);
+        }
+
+        var released = Close(r, ReservationState.Released, now);
+        Touch(now);
+        CheckInvariants(now, null);
+        return new ReservationDecision(DecisionCode.Ok, released, AvailableFor(r.Channel)) { Changed = true };
+    }
+
+    public ReservationDecision Extend(string reservationId, int ttlSeconds, DateTimeOffset now, InventoryRules rules)
+    {
+        if (!Reservations.TryGetValue(reservationId, out var r))
+        {
+            return NotFound(reservationId);
+        }
+
+        if (ttlSeconds <= 0)
+        {
+            return Invalid("ttlSeconds", "ttlSeconds must be positive.", r.Channel);
+        }
+
+        if (!r.IsActive)
+        {
+            return NotActive(r);
+        }
+
+        var expiresAt = now + Ttl(ttlSeconds, rules);
+        if (expiresAt <= r.ExpiresAt)
+        {
+            return new ReservationDecision(DecisionCode.Ok, r, AvailableFor(r.Channel));
+        }
+
+        var extended = r with { ExpiresAt = expiresAt };
+        Reservations[reservationId] = extended;
+        EnsureIndexes();
+        _expiryQueue.Enqueue(reservationId, expiresAt);
+        Touch(now);
+        return new ReservationDecision(DecisionCode.Ok, extended, AvailableFor(r.Channel)) { Changed = true };
+    }
+
+    /// <summary>Expires every active reservation whose time has come; returns those it expired.</summary>
+    public IReadOnlyList<Reservation> ExpireDue(DateTimeOffset now)
+    {
+        EnsureIndexes();
+        List<Reservation>? expired = null;
+        while (_expiryQueue.TryPeek(out var id, out var at) && at <= now)
+        {
+            _expiryQueue.Dequeue();
+            if (Reservations.TryGetValue(id, out var r) && r.IsActive && r.ExpiresAt == at)
+            {
+                (expired ??= []).Add(Close(r, ReservationState.Expired, now));
+            }
+        }
+
+        if (expired is null)
+        {
+            return [];
+        }
+
+        Touch(now);
+        CheckInvariants(now, null);
+        return expired;
+    }
+
+    /// <summary>Forgets closed reservations older than the retention; returns how many it removed.</summary>
+    public int PruneClosedReservations(DateTimeOffset now, InventoryRules rules)
+    {
+        var cutoff = now - rules.ClosedReservationRetention;
+        var stale = Reservations.Values.Where(r => !r.IsActive && r.ClosedAt < cutoff).Select(r => r.Id).ToList();
+        foreach (var id in stale)
+        {
+            Reservations.Remove(id);
+        }
+
+        if (stale.Count > 0)
+        {
+            Touch(now);
+        }
+
+        return stale.Count;
+    }
+
+    // ---------------------------------------------------------------- policy
+
+    /// <summary>Sets safety stock and ring-fences. Returns the field and reason when the policy is malformed.</summary>
+    public (string Field, string Reason)? SetPolicy(long safetyStock, IReadOnlyDictionary<string, long> ringFences, DateTimeOffset now)
+    {
+        if (safetyStock < 0)
+        {
+            return ("safetyStock", "safetyStock must be zero or more.");
+        }
+
+        foreach (var (channel, quantity) in ringFences)
+        {
+            if (quantity < 0)
+            {
+                return ($"ringFences.{channel}", "A ring-fence must be zero or more.");
+            }
+        }
+
+        SafetyStock = safetyStock;
+        RingFences = ringFences.Where(f => f.Value > 0).ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal);
+        Touch(now);
+        CheckInvariants(now, null);
+        return null;
+    }
+
+    // ---------------------------------------------------------------- movements
+
+    public MovementDecision Apply(Movement movement, DateTimeOffset now, InventoryRules rules)
+    {
+        if (Validate(movement) is { } problem)
+        {
+            return new MovementDecision(movement.EventId, MovementResult.Rejected, Detail: problem);
+        }
+
+        var key = EventKey(movement);
+        EnsureIndexes();
+        if (_seenEvents.Contains(key))
+        {
+            return new MovementDecision(movement.EventId, MovementResult.Duplicate);
+        }
+
+        Remember(key, rules);
+        var touchesOnHand = movement.Kind is not (MovementKind.InboundExpected or MovementKind.InboundDelayed);
+        if (touchesOnHand && IsCoveredByLastCycleCount(movement))
+        {
+            Touch(now);
+            return new MovementDecision(movement.EventId, MovementResult.Superseded,
+                Detail: "Occurred before the last cycle count, which already reflects it.");
+        }
+
+        var flagged = ApplyEffect(movement, now, out var detail);
+        if (touchesOnHand)
+        {
+            if (LastWarehouseEventAt is null || movement.OccurredAt > LastWarehouseEventAt)
+            {
+                LastWarehouseEventAt = movement.OccurredAt;
+            }
+
+            Record(new MovementRecord(movement.Kind, movement.Quantity, movement.Source, movement.EventId, movement.OccurredAt, now, OnHand, movement.Reference, flagged), rules);
+        }
+
+        Touch(now);
+        flagged |= CheckInvariants(now, movement.EventId);
+        return new MovementDecision(movement.EventId, MovementResult.Applied, flagged, detail);
+    }
+
+    private static string? Validate(Movement m)
+    {
+        if (string.IsNullOrEmpty(m.EventId))
+        {
+            return "eventId is required.";
+        }
+
+        if (string.IsNullOrEmpty(m.Source))
+        {
+            return "source is required.";
+        }
+
+        return m.Kind switch
+        {
+            MovementKind.Adjustment when m.Quantity == 0 => "An adjustment needs a non-zero quantity.",
+            MovementKind.CycleCount when m.Quantity < 0 => "A counted quantity must be zero or more.",
+            MovementKind.InboundExpected when m.Quantity < 0 => "Expected inbound quantity must be zero or more.",
+            MovementKind.InboundExpected or MovementKind.InboundDelayed when m.Eta is null => "An ETA is required for inbound supply.",
+            MovementKind.InboundExpected or MovementKind.InboundDelayed when string.IsNullOrEmpty(m.Reference) => "A reference (PO or ASN) is required for inbound supply.",
+            MovementKind.Adjustment or MovementKind.CycleCount or MovementKind.InboundExpected or MovementKind.InboundDelayed => null,
+            _ when m.Quantity <= 0 => "Quantity must be a positive whole number of units.",
+            _ => null,
+        };
+    }
+
+    private bool ApplyEffect(Movement m, DateTimeOffset now, out string? detail)
+    {
+        detail = null;
+        switch (m.Kind)
+        {
+            case MovementKind.Receipt:
+                OnHand += m.Quantity;
+                ConsumeInbound(m.Reference, m.Quantity);
+                break;
+            case MovementKind.Adjustment:
+                OnHand += m.Quantity;
+                break;
+            case MovementKind.CycleCount:
+                OnHand = m.Quantity;
+                LastCycleCountAt = m.OccurredAt;
+                LastCycleCountSource = m.Source;
+                LastCycleCountSequence = m.Sequence;
+                break;
+            case MovementKind.Damage:
+                Damaged += m.Quantity;
+                break;
+            case MovementKind.Quarantine:
+                Quarantine += m.Quantity;
+                break;
+            case MovementKind.ReleaseQuarantine:
+                if (m.Quantity > Quarantine)
+                {
+                    detail = $"Released {m.Quantity} from quarantine but only {Quarantine} was quarantined; quarantine set to 0.";
+                    Quarantine = 0;
+                    RecordViolation(now, "quarantine-release-exceeds-quarantine", detail, m.EventId);
+                    return true;
+                }
+
+                Quarantine -= m.Quantity;
+                break;
+            case MovementKind.TransferOut:
+                OnHand -= m.Quantity;
+                break;
+            case MovementKind.TransferIn:
+                OnHand += m.Quantity;
+                break;
+            case MovementKind.Pick:
+                OnHand -= m.Quantity;
+                if (m.OrderId is not null)
+                {
+                    Deallocate(m.OrderId, m.Quantity);
+                }
+
+                break;
+            case MovementKind.ShortPick:
+                // The units were expected on the shelf and are not there: they leave on-hand, and the order's
+                // allocation for them is released so that the order can be sourced again.
+                OnHand -= m.Quantity;
+                if (m.OrderId is not null)
+                {
+                    Deallocate(m.OrderId, m.Quantity);
+                }
+
+                break;
+            case MovementKind.ReturnToStock:
+                OnHand += m.Quantity;
+                break;
+            case MovementKind.ReturnToQuarantine:
+                OnHand += m.Quantity;
+                Quarantine += m.Quantity;
+                break;
+            case MovementKind.InboundExpected:
+                ExpectInbound(m.Reference!, m.OrderId, m.Quantity, m.Eta!.Value);
+                break;
+            case MovementKind.InboundDelayed:
+                DelayInbound(m.Reference!, m.Eta!.Value);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(m), m.Kind, "Unknown movement kind.");
+        }
+
+        if (OnHand < 0 && m.Kind is not (MovementKind.InboundExpected or MovementKind.InboundDelayed))
+        {
+            detail = $"On hand is {OnHand} after this movement; applied as the warehouse reported it, flagged for reconciliation.";
+            RecordViolation(now, "negative-on-hand", detail, m.EventId);
+            return true;
+        }
+
+        return false;
+    }
+
+    private bool IsCoveredByLastCycleCount(Movement m)
+    {
+        if (LastCycleCountAt is null)
+        {
+            return false;
+        }
+
+        if (m.Sequence is not null && LastCycleCountSequence is not null && string.Equals(m.Source, LastCycleCountSource, StringComparison.Ordinal))
+        {
+            return m.Sequence < LastCycleCountSequence;
+        }
+
+        return m.OccurredAt < LastCycleCountAt;
+    }
+
+    private void ExpectInbound(string reference, string? purchaseOrderId, long quantity, DateTimeOffset eta)
+    {
+        Inbound.RemoveAll(l => string.Equals(l.Reference, reference, StringComparison.Ordinal));
+        if (purchaseOrderId is not null && !string.Equals(purchaseOrderId, reference, StringComparison.Ordinal))
+        {
+            // An ASN ships part of a purchase order: that part moves from the PO line to the ASN line.
+            ConsumeInbound(purchaseOrderId, quantity);
+        }
+
+        if (quantity > 0)
+        {
+            Inbound.Add(new InboundLine(reference, quantity, eta, purchaseOrderId));
+            Inbound.Sort((a, b) => a.Eta.CompareTo(b.Eta));
+        }
+    }
+
+    private void DelayInbound(string reference, DateTimeOffset eta)
+    {
+        for (var i = 0; i < Inbound.Count; i++)
+        {
+            var line = Inbound[i];
+            if (string.Equals(line.Reference, reference, StringComparison.Ordinal) || string.Equals(line.PurchaseOrderId, reference, StringComparison.Ordinal))
+            {
+                Inbound[i] = line with { Eta = eta };
+            }
+        }
+
+        Inbound.Sort((a, b) => a.Eta.CompareTo(b.Eta));
+    }
+
+    private void ConsumeInbound(string? reference, long quantity)
+    {
+        if (reference is null)
+        {
+            return;
+        }
+
+        for (var i = 0; i < Inbound.Count && quantity > 0; i++)
+        {
+            var line = Inbound[i];
+            if (!string.Equals(line.Reference, reference, StringComparison.Ordinal) && !string.Equals(line.PurchaseOrderId, reference, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var taken = Math.Min(quantity, line.Quantity);
+            quantity -= taken;
+            Inbound[i] = line with { Quantity = line.Quantity - taken };
+        }
+
+        Inbound.RemoveAll(l => l.Quantity <= 0);
+    }
+
+    // ---------------------------------------------------------------- invariants
+
+    /// <summary>
+    /// The checks that run after every command, in constant time: no bucket below zero, and commitments covered by
+    /// sellable stock. A breach is recorded (and returned) rather than thrown: the warehouse is physical truth.
+    /// </summary>
+    private bool CheckInvariants(DateTimeOffset now, string? eventId)
+    {
+        var breached = false;
+        if (Reserved < 0 || Allocated < 0 || Damaged < 0 || Quarantine < 0 || SafetyStock < 0)
+        {
+            breached = RecordViolation(now, "negative-bucket",
+                $"reserved={Reserved}, allocated={Allocated}, damaged={Damaged}, quarantine={Quarantine}, safetyStock={SafetyStock}.", eventId);
+        }
+
+        var sellableBeforeSafety = OnHand - Damaged - Quarantine;
+        if (Reserved + Allocated > sellableBeforeSafety && eventId is not null)
+        {
+            // Only a movement can do this (reservations are refused instead): stock the warehouse no longer has
+            // is promised. Raised for reconciliation; the commitments stand until someone resolves them.
+            breached |= RecordViolation(now, "commitments-exceed-stock",
+                $"reserved {Reserved} + allocated {Allocated} exceed on hand less damaged and quarantine ({sellableBeforeSafety}).", eventId);
+        }
+
+        return breached;
+    }
+
+    /// <summary>The full audit: recounts the running totals from the reservations and allocations.</summary>
+    public IReadOnlyList<string> Audit()
+    {
+        var problems = new List<string>();
+        var reserved = Reservations.Values.Where(r => r.IsActive).Sum(r => r.Quantity);
+        if (reserved != Reserved)
+        {
+            problems.Add($"reserved total {Reserved} differs from the active reservations ({reserved}).");
+        }
+
+        var allocated = Allocations.Values.Sum(a => a.Quantity);
+        if (allocated != Allocated)
+        {
+            problems.Add($"allocated total {Allocated} differs from the allocations ({allocated}).");
+        }
+
+        return problems;
+    }
+
+    private bool RecordViolation(DateTimeOffset now, string rule, string detail, string? eventId)
+    {
+        Violations.Add(new Violation(now, rule, detail, eventId));
+        if (Violations.Count > InventoryRules.Default.InvariantViolationCount)
+        {
+            Violations.RemoveAt(0);
+        }
+
+        return true;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private Reservation Close(Reservation r, ReservationState state, DateTimeOffset now)
+    {
+        var closed = r with { State = state, ClosedAt = now };
+        Reservations[r.Id] = closed;
+        Reserved -= r.Quantity;
+        AddUsage(r.Channel, -r.Quantity);
+        return closed;
+    }
+
+    private void Allocate(string orderId, long quantity, string? channel)
+    {
+        Allocations[orderId] = Allocations.TryGetValue(orderId, out var existing)
+            ? existing with { Quantity = existing.Quantity + quantity }
+            : new Allocation(orderId, quantity, channel);
+        Allocated += quantity;
+    }
+
+    private void Deallocate(string orderId, long quantity)
+    {
+        if (!Allocations.TryGetValue(orderId, out var allocation))
+        {
+            return;
+        }
+
+        var taken = Math.Min(quantity, allocation.Quantity);
+        Allocated -= taken;
+        if (allocation.Channel is not null)
+        {
+            AddUsage(allocation.Channel, -taken);
+        }
+
+        if (taken == allocation.Quantity)
+        {
+            Allocations.Remove(orderId);
+        }
+        else
+        {
+            Allocations[orderId] = allocation with { Quantity = allocation.Quantity - taken };
+        }
+    }
+
+    private void AddUsage(string channel, long delta)
+    {
+        var usage = UsageByChannel.GetValueOrDefault(channel) + delta;
+        if (usage == 0)
+        {
+            UsageByChannel.Remove(channel);
+        }
+        else
+        {
+            UsageByChannel[channel] = usage;
+        }
+    }
+
+    private static TimeSpan Ttl(int? ttlSeconds, InventoryRules rules)
+    {
+        var ttl = ttlSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : rules.DefaultReservationTtl;
+        return ttl > rules.MaxReservationTtl ? rules.MaxReservationTtl : ttl;
+    }
+
+    private static string EventKey(Movement m) => string.Concat(m.Source, "\u001f", m.EventId);
+
+    private void Remember(string key, InventoryRules rules)
+    {
+        _seenEvents.Add(key);
+        RecentEventKeys.Add(key);
+        var excess = RecentEventKeys.Count - rules.DedupeWindow;
+        if (excess > 0)
+        {
+            foreach (var old in RecentEventKeys.Take(excess))
+            {
+                _seenEvents.Remove(old);
+            }
+
+            RecentEventKeys.RemoveRange(0, excess);
+        }
+    }
+
+    private void Record(MovementRecord record, InventoryRules rules)
+    {
+        RecentMovements.Add(record);
+        if (RecentMovements.Count > rules.RecentMovementCount)
+        {
+            RecentMovements.RemoveRange(0, RecentMovements.Count - rules.RecentMovementCount);
+        }
+    }
+
+    private void Touch(DateTimeOffset now)
+    {
+        Version++;
+        AsOf = now;
+    }
+
+    private void EnsureIndexes()
+    {
+        if (_indexesBuilt)
+        {
+            return;
+        }
+
+        _indexesBuilt = true;
+        foreach (var key in RecentEventKeys)
+        {
+            _seenEvents.Add(key);
+        }
+
+        foreach (var r in Reservations.Values)
+        {
+            if (r.IsActive)
+            {
+                _expiryQueue.Enqueue(r.Id, r.ExpiresAt);
+            }
+        }
+    }
+
+    private ReservationDecision NotFound(string reservationId)
+        => new(DecisionCode.NotFound, null, AvailableFor(null), $"No reservation '{reservationId}' at {Sku}@{Location}.", "reservationId");
+
+    private ReservationDecision NotActive(Reservation r)
+        => new(DecisionCode.NotActive, r, AvailableFor(r.Channel), $"Reservation '{r.Id}' is {r.State.ToString().ToLowerInvariant()}, no longer active.");
+
+    private ReservationDecision Invalid(string field, string detail, string? channel)
+        => new(DecisionCode.Invalid, null, AvailableFor(channel), detail, field);
+
+    /// <summary>
+    /// A copy that later commands cannot change, for a storage write in flight while this one moves on. The
+    /// reservations, allocations and lines are immutable values, so copying the collections is enough.
+    /// </summary>
+    public SkuLocationInventory Copy() => new()
+    {
+        Sku = Sku,
+        Location = Location,
+        Version = Version,
+        OnHand = OnHand,
+        Damaged = Damaged,
+        Quarantine = Quarantine,
+        SafetyStock = SafetyStock,
+        Reserved = Reserved,
+        Allocated = Allocated,
+        RingFences = new(RingFences, StringComparer.Ordinal),
+        UsageByChannel = new(UsageByChannel, StringComparer.Ordinal),
+        Reservations = new(Reservations, StringComparer.Ordinal),
+        Allocations = new(Allocations, StringComparer.Ordinal),
+        Inbound = [.. Inbound],
+        RecentEventKeys = [.. RecentEventKeys],
+        LastCycleCountAt = LastCycleCountAt,
+        LastCycleCountSource = LastCycleCountSource,
+        LastCycleCountSequence = LastCycleCountSequence,
+        RecentMovements = [.. RecentMovements],
+        Violations = [.. Violations],
+        AsOf = AsOf,
+        LastWarehouseEventAt = LastWarehouseEventAt,
+    };
+}

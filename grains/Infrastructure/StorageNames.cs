@@ -1,0 +1,8 @@
+namespace Grid.Infrastructure;
+
+/// <summary>Names of the providers grains use; the silo host registers them for the chosen mode.</summary>
+public static class StorageNames
+{
+    /// <summary>Grain state of SKU-locations, SKUs and (later) orders.</summary>
+    public const string Grid = "grid";
+}

@@ -1,0 +1,53 @@
+using System.Collections.Immutable;
+using Grid.Domain;
+
+namespace Grid.Inventory;
+
+/// <summary>Turns a SKU-location's snapshot into the ATP answer for a query, the same way wherever it is asked.</summary>
+public static class AvailabilityProjection
+{
+    public static LocationAvailability ToAvailability(this AvailabilitySnapshot s, AvailabilityQuery query, DateTimeOffset now, TimeSpan staleAfter)
+    {
+        var raw = AvailableToPromise.Sellable(s.OnHand, s.Damaged, s.Quarantine, s.SafetyStock) - s.Reserved - s.Allocated;
+        var fencedForOthers = s.RingFences.IsDefaultOrEmpty
+            ? 0
+            : AvailableToPromise.FencedForOthers(s.RingFences.Select(f => (f.Channel, f.Remaining)), query.Channel);
+        var supplyDue = AvailableToPromise.SupplyDue(s.Inbound.Select(l => (l.Quantity, l.Eta)), query.SupplyDueBy);
+
+        return new LocationAvailability(
+            s.Location,
+            AvailableToPromise.For(raw, fencedForOthers, supplyDue),
+            s.OnHand,
+            s.Reserved,
+            s.Allocated,
+            s.SafetyStock,
+            s.Damaged,
+            s.Quarantine,
+            s.Inbound,
+            s.AsOf,
+            s.LastWarehouseEventAt,
+            IsStale(s.LastWarehouseEventAt, now, staleAfter));
+    }
+
+    /// <summary>Stale when the warehouse never reported on this SKU-location, or not within <paramref name="staleAfter"/>.</summary>
+    public static bool IsStale(DateTimeOffset? lastWarehouseEventAt, DateTimeOffset now, TimeSpan staleAfter)
+        => lastWarehouseEventAt is null || now - lastWarehouseEventAt.Value > staleAfter;
+
+    public static AvailabilitySnapshot ToSnapshot(this SkuLocationInventory inventory) => new(
+        inventory.Sku,
+        inventory.Location,
+        inventory.Version,
+        inventory.OnHand,
+        inventory.Damaged,
+        inventory.Quarantine,
+        inventory.SafetyStock,
+        inventory.Reserved,
+        inventory.Allocated,
+        [.. inventory.RingFenceHolds().Select(h => new RingFenceHold(h.Channel, h.Fenced, h.Used, h.Remaining))],
+        [.. inventory.Inbound.Select(l => new InboundSupply(l.Reference, l.Quantity, l.Eta))],
+        inventory.AsOf,
+        inventory.LastWarehouseEventAt);
+
+    public static AvailabilitySnapshot Empty(string sku, string location) => new(
+        sku, location, 0, 0, 0, 0, 0, 0, 0, ImmutableArray<RingFenceHold>.Empty, ImmutableArray<InboundSupply>.Empty, null, null);
+}

@@ -1,0 +1,332 @@
+using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
+using Grid.Domain;
+using Grid.Infrastructure;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+
+namespace Grid.Inventory;
+
+/// <summary>
+/// One SKU at one location. Commands decide against <see cref="SkuLocationInventory"/> in memory, then wait for a
+/// group-committed storage write before they are acknowledged; ATP reads come from the last durable snapshot.
+/// </summary>
+/// <remarks>
+/// <see cref="ReentrantAttribute"/> is what lets commands gather behind a write in flight. It is safe because no
+/// command awaits between checking and changing the inventory: each decision runs to completion in one synchronous
+/// step on the activation's single thread, so two reservations can never both see the same last unit.
+/// </remarks>
+[Reentrant]
+[SuppressMessage("Reliability", "CA1001", Justification = "The gate's wait handle is never created, so there is nothing to dispose.")]
+public sealed partial class InventoryGrain : Grain, IInventoryGrain, IRemindable
+{
+    private const string ExpiryReminder = "reservation-expiry";
+
+    private readonly IPersistentState<SkuLocationInventory> _store;
+    private readonly TimeProvider _clock;
+    private readonly InventoryOptions _options;
+    private readonly InventoryRules _rules;
+    private readonly ILogger<InventoryGrain> _logger;
+    private readonly GroupCommit _commits;
+    private readonly SemaphoreSlim _reminderGate = new(1, 1);
+
+    private string _key = "";
+    private SkuLocationInventory _inventory = new();
+    private AvailabilitySnapshot _durable = null!;
+    private IGrainTimer? _expiryTimer;
+    private bool _reminderRegistered;
+    private bool _registeredWithSku;
+
+    public InventoryGrain(
+        [PersistentState("inventory", StorageNames.Grid)] IPersistentState<SkuLocationInventory> store,
+        TimeProvider clock,
+        IOptions<InventoryOptions> options,
+        ILogger<InventoryGrain> logger)
+    {
+        _store = store;
+        _clock = clock;
+        _options = options.Value;
+        _rules = _options.ToRules();
+        _logger = logger;
+        _commits = new GroupCommit(WriteAsync);
+    }
+
+    private DateTimeOffset Now => _clock.GetUtcNow();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _key = this.GetPrimaryKeyString();
+        if (!Identifiers.TryParseSkuLocationKey(_key, out var sku, out var location))
+        {
+            throw new ArgumentException($"'{_key}' is not a SKU@LOCATION key.");
+        }
+
+        _inventory = _store.State;
+        _inventory.Identify(sku, location);
+        _durable = _inventory.IsEmpty ? AvailabilityProjection.Empty(sku, location) : _inventory.ToSnapshot();
+        _registeredWithSku = _store.RecordExists;
+
+        // Reminders are registered before the write that first holds an active reservation, so one exists now.
+        _reminderRegistered = _inventory.HasActiveReservations;
+
+        await SweepExpiredAsync();
+        ScheduleExpiryTimer();
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    public Task<LocationAvailability> GetAvailability(AvailabilityQuery query)
+    {
+        GridInstruments.AtpQueries.Add(1);
+        return Task.FromResult(_durable.ToAvailability(query, Now, _options.StaleAfter));
+    }
+
+    public Task<AvailabilitySnapshot> GetSnapshot() => Task.FromResult(_durable);
+
+    public Task<InventoryDetail> GetDetail() => Task.FromResult(_inventory.ToDetail(Now, _options.StaleAfter));
+
+    public async Task<ReservationResult> GetReservation(string reservationId)
+    {
+        var decision = _inventory.GetReservation(reservationId);
+        await _commits.WhenDurable();
+        return Map(decision);
+    }
+
+    // ---------------------------------------------------------------- reservations
+
+    public async Task<ReservationResult> Reserve(ReserveStock command)
+    {
+        var decision = _inventory.Reserve(command.ToDomain(), Now, _rules);
+        await DurableAsync(decision.Changed);
+
+        switch (decision.Code)
+        {
+            case DecisionCode.Created:
+                GridInstruments.ReservationsGranted.Add(1);
+                break;
+            case DecisionCode.InsufficientStock:
+                GridInstruments.ReservationsRefused.Add(1);
+                LogReservationRefused(_key, command.ReservationId, command.Quantity, decision.Available);
+                break;
+        }
+
+        return Map(decision);
+    }
+
+    public async Task<ReservationResult> Commit(string reservationId, string? orderId)
+    {
+        var decision = _inventory.Commit(reservationId, orderId, Now);
+        await DurableAsync(decision.Changed);
+        return Map(decision);
+    }
+
+    public async Task<ReservationResult> Release(string reservationId)
+    {
+        var decision = _inventory.Release(reservationId, Now);
+        await DurableAsync(decision.Changed);
+        return Map(decision);
+    }
+
+    public async Task<ReservationResult> Extend(string reservationId, int ttlSeconds)
+    {
+        var decision = _inventory.Extend(reservationId, ttlSeconds, Now, _rules);
+        await DurableAsync(decision.Changed);
+        return Map(decision);
+    }
+
+    // ---------------------------------------------------------------- policy and movements
+
+    public async Task<LocationAvailability> SetPolicy(InventoryPolicy policy)
+    {
+        var problem = _inventory.SetPolicy(policy.SafetyStock, policy.RingFences, Now);
+        if (problem is { } p)
+        {
+            throw new ArgumentException($"{p.Field}: {p.Reason}", nameof(policy));
+        }
+
+        await DurableAsync(changed: true);
+        return _durable.ToAvailability(AvailabilityQuery.Now, Now, _options.StaleAfter);
+    }
+
+    public async Task<ImmutableArray<MovementOutcome>> ApplyMovements(ImmutableArray<WarehouseMovement> movements)
+    {
+        var now = Now;
+        var outcomes = ImmutableArray.CreateBuilder<MovementOutcome>(movements.Length);
+        var changed = false;
+        foreach (var movement in movements)
+        {
+            var decision = _inventory.Apply(movement.ToDomain(), now, _rules);
+            changed |= decision.Result is MovementResult.Applied or MovementResult.Superseded;
+            if (decision.Flagged)
+            {
+                GridInstruments.InvariantViolations.Add(1);
+                LogMovementFlagged(_key, movement.EventId, movement.Type, decision.Detail);
+            }
+
+            outcomes.Add(decision.ToContract());
+        }
+
+        await DurableAsync(changed);
+        return outcomes.MoveToImmutable();
+    }
+
+    // ---------------------------------------------------------------- expiry
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != ExpiryReminder)
+        {
+            return;
+        }
+
+        await SweepExpiredAsync();
+        await _reminderGate.WaitAsync();
+        try
+        {
+            if (_reminderRegistered && !_inventory.HasActiveReservations)
+            {
+                var reminder = await this.GetReminder(ExpiryReminder);
+                if (reminder is not null)
+                {
+                    await this.UnregisterReminder(reminder);
+                }
+
+                _reminderRegistered = false;
+            }
+        }
+        finally
+        {
+            _reminderGate.Release();
+        }
+    }
+
+    private async Task SweepExpiredAsync()
+    {
+        var now = Now;
+        var expired = _inventory.ExpireDue(now);
+        var pruned = _inventory.PruneClosedReservations(now, _rules);
+        if (expired.Count > 0)
+        {
+            GridInstruments.ReservationsExpired.Add(expired.Count);
+            LogReservationsExpired(_key, expired.Count);
+        }
+
+        await DurableAsync(expired.Count > 0 || pruned > 0);
+    }
+
+    private void ScheduleExpiryTimer()
+    {
+        if (_inventory.NextExpiry is not { } next)
+        {
+            _expiryTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        var due = next - Now;
+        if (due < TimeSpan.Zero)
+        {
+            due = TimeSpan.Zero;
+        }
+
+        if (_expiryTimer is null)
+        {
+            _expiryTimer = this.RegisterGrainTimer(
+                static (grain, _) => grain.OnExpiryTimerAsync(),
+                this,
+                new GrainTimerCreationOptions { DueTime = due, Period = Timeout.InfiniteTimeSpan, Interleave = true });
+        }
+        else
+        {
+            _expiryTimer.Change(due, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private async Task OnExpiryTimerAsync()
+    {
+        await SweepExpiredAsync();
+        ScheduleExpiryTimer();
+    }
+
+    // ---------------------------------------------------------------- durability
+
+    private Task DurableAsync(bool changed)
+    {
+        if (changed)
+        {
+            _commits.MarkChanged();
+        }
+
+        return _commits.WhenDurable();
+    }
+
+    private async Task WriteAsync()
+    {
+        try
+        {
+            if (!_registeredWithSku)
+            {
+                // Before the first write, so that the SKU knows every location that holds anything.
+                await GrainFactory.GetGrain<ISkuGrain>(Identifiers.SkuGrainKey(_inventory.Sku)).RegisterLocation(_inventory.ToSnapshot());
+                _registeredWithSku = true;
+            }
+
+            await EnsureExpiryReminderAsync();
+
+            var copy = _inventory.Copy();
+            _store.State = copy;
+            await _store.WriteStateAsync();
+
+            _durable = copy.ToSnapshot();
+            GrainFactory.GetGrain<ISkuGrain>(Identifiers.SkuGrainKey(copy.Sku)).OnLocationChanged(_durable).Ignore();
+            ScheduleExpiryTimer();
+        }
+        catch (Exception ex)
+        {
+            LogWriteFailed(ex, _key);
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    private async Task EnsureExpiryReminderAsync()
+    {
+        if (_reminderRegistered || !_inventory.HasActiveReservations)
+        {
+            return;
+        }
+
+        await _reminderGate.WaitAsync();
+        try
+        {
+            if (!_reminderRegistered && _inventory.HasActiveReservations)
+            {
+                var period = _options.ExpiryReminderPeriod;
+                await this.RegisterOrUpdateReminder(ExpiryReminder, period, period);
+                _reminderRegistered = true;
+            }
+        }
+        finally
+        {
+            _reminderGate.Release();
+        }
+    }
+
+    private ReservationResult Map(ReservationDecision decision) => decision.ToContract(_inventory.Sku, _inventory.Location);
+
+    [LoggerMessage(EventId = 1101, EventName = "ReservationRefused", Level = LogLevel.Debug,
+        Message = "{Key}: reservation {ReservationId} for {Quantity} refused, {Available} available")]
+    private partial void LogReservationRefused(string key, string reservationId, long quantity, long available);
+
+    [LoggerMessage(EventId = 1102, EventName = "ReservationsExpired", Level = LogLevel.Information,
+        Message = "{Key}: expired {Count} reservation(s)")]
+    private partial void LogReservationsExpired(string key, int count);
+
+    [LoggerMessage(EventId = 1103, EventName = "MovementFlagged", Level = LogLevel.Warning,
+        Message = "{Key}: movement {EventId} ({Type}) flagged for reconciliation: {Detail}")]
+    private partial void LogMovementFlagged(string key, string eventId, MovementType type, string? detail);
+
+    [LoggerMessage(EventId = 1104, EventName = "InventoryWriteFailed", Level = LogLevel.Error,
+        Message = "{Key}: inventory write failed; the activation will reload from storage")]
+    private partial void LogWriteFailed(Exception exception, string key);
+}

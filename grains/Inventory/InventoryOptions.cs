@@ -1,0 +1,45 @@
+using System.ComponentModel.DataAnnotations;
+using Grid.Domain;
+
+namespace Grid.Inventory;
+
+/// <summary>Inventory settings, bound from <c>Grid:Inventory</c> and validated at start-up.</summary>
+public sealed class InventoryOptions
+{
+    public const string SectionName = "Grid:Inventory";
+
+    /// <summary>Expiry of a reservation made without <c>ttlSeconds</c>. Default: 15 minutes.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00")]
+    public TimeSpan DefaultReservationTtl { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Longest expiry a reservation may ask for or be extended to; longer requests are capped. Default: 1 day.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00")]
+    public TimeSpan MaxReservationTtl { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>How long a committed, released or expired reservation stays readable (and replayable). Default: 1 day.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00")]
+    public TimeSpan ClosedReservationRetention { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>A location's ATP is flagged stale when its last warehouse event is older than this. Default: 24 hours.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00")]
+    public TimeSpan StaleAfter { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How many recent (source, event id) pairs each SKU-location remembers to drop duplicates. Default: 256.</summary>
+    [Range(16, 100_000)]
+    public int DedupeWindow { get; set; } = 256;
+
+    /// <summary>
+    /// Period of the reminder that expires reservations of a deactivated or restarted SKU-location (a timer expires
+    /// them on the second while it is active). Orleans refuses periods under its minimum (1 minute). Default: 1 minute.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan ExpiryReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    public InventoryRules ToRules() => new()
+    {
+        DefaultReservationTtl = DefaultReservationTtl,
+        MaxReservationTtl = MaxReservationTtl,
+        ClosedReservationRetention = ClosedReservationRetention,
+        DedupeWindow = DedupeWindow,
+    };
+}
