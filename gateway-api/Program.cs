@@ -1,12 +1,19 @@
-using Grid.Gateway;
+namespace Grid.Gateway;
 
-// The gateway as its own process: an Orleans client in front of a running cluster. In dev mode it finds a silo on
-// this machine (dotnet run --project silo); the PostgreSQL cluster mode comes with the production configuration.
-var builder = WebApplication.CreateBuilder(args);
+/// <summary>
+/// The gateway as its own process: an Orleans client in front of a running cluster. In dev mode it finds a silo on
+/// this machine (<c>dotnet run --project silo</c>).
+/// </summary>
+public static class GatewayProgram
+{
+    public static void Main(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.UseOrleansClient(client => client.UseLocalhostClustering());
+        builder.Services.AddGridGateway();
 
-builder.UseOrleansClient(client => client.UseLocalhostClustering());
-builder.Services.AddGridGateway();
-
-var app = builder.Build();
-app.MapGridApi();
-app.Run();
+        var app = builder.Build();
+        app.MapGridApi();
+        app.Run();
+    }
+}

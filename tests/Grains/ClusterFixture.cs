@@ -1,0 +1,49 @@
+using Grid.Hosting;
+using Grid.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+
+namespace Grid.Tests.Grains;
+
+/// <summary>
+/// Given a two-silo in-process cluster on in-memory providers whose grains read a fake clock: tests move time
+/// forward with <see cref="Clock"/> instead of sleeping. Background maintenance stays on real time.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public IGrainFactory Grains => Cluster.Client;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.Services.AddSingleton<TimeProvider>(Clock);
+            silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
+            silo.Services.AddGridGrains(new ConfigurationBuilder().Build());
+            silo.AddMemoryGrainStorage(StorageNames.Grid);
+            silo.UseInMemoryReminderService();
+            silo.UseSystemTextJsonGrainStorageSerializer();
+        });
+
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+
+    /// <summary>A SKU no other test uses, so tests never share state.</summary>
+    public static string NewSku(string prefix = "SKU") => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 64)];
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "Cluster with a fake clock";
+}

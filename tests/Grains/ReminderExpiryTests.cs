@@ -1,0 +1,53 @@
+using Grid.Hosting;
+using Grid.Infrastructure;
+using Grid.Inventory;
+using Microsoft.Extensions.Configuration;
+using Orleans.TestingHost;
+
+namespace Grid.Tests.Grains;
+
+/// <summary>
+/// Given a cluster on real time whose expiry reminder ticks every second: a reservation of a SKU-location that is
+/// no longer active still expires, because the reminder brings the SKU-location back.
+/// </summary>
+public sealed class ReminderExpiryTests : IAsyncLifetime
+{
+    private InProcessTestCluster _cluster = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            var configuration = new ConfigurationBuilder()
+                .AddInMemoryCollection(new Dictionary<string, string?> { ["Grid:Inventory:ExpiryReminderPeriod"] = "00:00:01" })
+                .Build();
+            silo.Services.AddGridGrains(configuration);
+            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+            silo.AddMemoryGrainStorage(StorageNames.Grid);
+            silo.UseInMemoryReminderService();
+            silo.UseSystemTextJsonGrainStorageSerializer();
+        });
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+
+    [Fact]
+    public async Task A_reservation_of_a_deactivated_sku_location_expires_by_reminder()
+    {
+        var sku = ClusterFixture.NewSku("REM");
+        var grain = _cluster.Client.Inventory(sku);
+        await grain.Receive(10, DateTimeOffset.UtcNow);
+        await grain.Reserve(new ReserveStock("r1", "web", 4, TtlSeconds: 2));
+        await GrainTestExtensions.Eventually(() => _cluster.Client.Sku(sku).GetAvailability(AvailabilityQuery.Now, []), a => a.Available == 6);
+
+        await _cluster.DeactivateAsync(grain);
+
+        // Only the SKU grain is read: it hears of the expiry when the reminder reactivates the SKU-location.
+        var network = await GrainTestExtensions.Eventually(
+            () => _cluster.Client.Sku(sku).GetAvailability(AvailabilityQuery.Now, []), a => a.Available == 10);
+        Assert.Equal(10, network.Available);
+    }
+}
