@@ -14,6 +14,9 @@ public static class GatewayExtensions
         {
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
             options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+
+            // Quantities are JSON integers: "5" is a string and is refused, not read as a number.
+            options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
         // Body-binding failures throw, so that GridExceptionHandler can name the offending field.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);

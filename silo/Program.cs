@@ -1,13 +1,18 @@
-using Grid.Gateway;
+using Grid.Silo.Database;
 using Grid.Silo.Hosting;
+
+if (MigrateCommand.IsRequested(args))
+{
+    return await MigrateCommand.RunAsync(args);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddGridSilo();
-builder.Services.AddGridGateway();
 
 var app = builder.Build();
-app.MapGridApi();
-app.Run();
+app.MapGridSilo();
+await app.RunAsync();
+return 0;
 
 /// <summary>The silo host; public so that tests can host it whole.</summary>
 public partial class Program;

@@ -172,7 +172,7 @@ public static class ReservationsApi
             "The reservation id is already used by a different request.", result.Detail, new Dictionary<string, object?> { ["reservationId"] = result.Reservation?.ReservationId }),
         ReservationResultCode.NotFound => GridProblems.NotFound(result.Detail ?? "No such reservation."),
         ReservationResultCode.NotActive => GridProblems.Conflict(
-            "The reservation is no longer active.", result.Detail, new Dictionary<string, object?> { ["status"] = result.Reservation?.Status.ToString().ToLowerInvariant() }),
+            "The reservation is no longer active.", result.Detail, new Dictionary<string, object?> { ["reservationStatus"] = result.Reservation?.Status.ToString().ToLowerInvariant() }),
         _ => TypedResults.Problem(result.Detail, statusCode: StatusCodes.Status500InternalServerError),
     };
 }

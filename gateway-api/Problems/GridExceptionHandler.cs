@@ -26,6 +26,14 @@ internal sealed partial class GridExceptionHandler(IProblemDetailsService proble
                 : $"'{field}' has a value of the wrong type or is not valid JSON.";
             errors = new Dictionary<string, string[]> { [field] = [message] };
         }
+        else if (IsTransient(exception))
+        {
+            // A silo left and the cluster has not yet moved its grains, or a call timed out: worth a retry.
+            status = StatusCodes.Status503ServiceUnavailable;
+            title = "The grid is briefly unavailable; retry shortly.";
+            httpContext.Response.Headers.RetryAfter = "2";
+            LogTransient(exception, httpContext.Request.Method, httpContext.Request.Path);
+        }
         else
         {
             status = StatusCodes.Status500InternalServerError;
@@ -53,6 +61,13 @@ internal sealed partial class GridExceptionHandler(IProblemDetailsService proble
 
         return path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
     }
+
+    private static bool IsTransient(Exception exception)
+        => exception is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException
+            || (exception.InnerException is { } inner && IsTransient(inner));
+
+    [LoggerMessage(EventId = 2002, EventName = "TransientRequestError", Level = LogLevel.Warning, Message = "Transient cluster error on {Method} {Path}")]
+    private partial void LogTransient(Exception exception, string method, string path);
 
     [LoggerMessage(EventId = 2001, EventName = "UnhandledRequestError", Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
     private partial void LogUnhandled(Exception exception, string method, string path);

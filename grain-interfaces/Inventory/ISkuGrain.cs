@@ -15,7 +15,7 @@ public interface ISkuGrain : IGrainWithStringKey
     Task<SkuAvailability> GetAvailability(AvailabilityQuery query, ImmutableArray<string> locations);
 
     /// <summary>Called by a SKU-location grain after each durable change; a snapshot older than the one held is ignored.</summary>
-    [OneWay, Alias("OnLocationChanged")]
+    [AlwaysInterleave, Alias("OnLocationChanged")]
     Task OnLocationChanged(AvailabilitySnapshot snapshot);
 
     /// <summary>Called by a SKU-location grain the first time it stores anything, so the SKU knows its locations after a restart.</summary>

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Grid.Domain;
 
 public enum ReservationState
@@ -31,6 +33,7 @@ public sealed record Reservation(
     ReservationState State = ReservationState.Active,
     DateTimeOffset? ClosedAt = null)
 {
+    [JsonIgnore]
     public bool IsActive => State == ReservationState.Active;
 
     /// <summary>True when <paramref name="request"/> is the request that created this reservation, sent again.</summary>

@@ -587,7 +587,7 @@ public sealed class SkuLocationInventory
         }
 
         var sellableBeforeSafety = OnHand - Damaged - Quarantine;
-        if (Reserved + Allocated > sellableBeforeSafety && eventId is not null)
+        if (Reserved + Allocated > 0 && Reserved + Allocated > sellableBeforeSafety && eventId is not null)
         {
             // Only a movement can do this (reservations are refused instead): stock the warehouse no longer has
             // is promised. Raised for reconciliation; the commitments stand until someone resolves them.

@@ -278,7 +278,6 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain, IRemindable
             await _store.WriteStateAsync();
 
             _durable = copy.ToSnapshot();
-            GrainFactory.GetGrain<ISkuGrain>(Identifiers.SkuGrainKey(copy.Sku)).OnLocationChanged(_durable).Ignore();
             ScheduleExpiryTimer();
         }
         catch (Exception ex)
@@ -286,6 +285,17 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain, IRemindable
             LogWriteFailed(ex, _key);
             DeactivateOnIdle();
             throw;
+        }
+
+        // Awaited before the callers are answered, so that network ATP read after a change already shows it. The
+        // change is durable by now: if the SKU grain cannot be told, it catches up from this grain when it reactivates.
+        try
+        {
+            await GrainFactory.GetGrain<ISkuGrain>(Identifiers.SkuGrainKey(_inventory.Sku)).OnLocationChanged(_durable);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OrleansException)
+        {
+            LogSkuNotified(ex, _key);
         }
     }
 
@@ -325,6 +335,10 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain, IRemindable
     [LoggerMessage(EventId = 1103, EventName = "MovementFlagged", Level = LogLevel.Warning,
         Message = "{Key}: movement {EventId} ({Type}) flagged for reconciliation: {Detail}")]
     private partial void LogMovementFlagged(string key, string eventId, MovementType type, string? detail);
+
+    [LoggerMessage(EventId = 1105, EventName = "SkuNotificationFailed", Level = LogLevel.Warning,
+        Message = "{Key}: the SKU grain could not be told of a change; network ATP catches up with the next change or when it reactivates")]
+    private partial void LogSkuNotified(Exception exception, string key);
 
     [LoggerMessage(EventId = 1104, EventName = "InventoryWriteFailed", Level = LogLevel.Error,
         Message = "{Key}: inventory write failed; the activation will reload from storage")]

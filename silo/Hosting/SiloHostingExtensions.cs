@@ -1,37 +1,120 @@
+using Grid.Gateway;
+using Grid.Gateway.Hosting;
 using Grid.Hosting;
 using Grid.Infrastructure;
+using Grid.Silo.Database;
+using Orleans.Configuration;
 
 namespace Grid.Silo.Hosting;
 
 public static class SiloHostingExtensions
 {
+    private const string Npgsql = "Npgsql";
+
     /// <summary>
-    /// The silo for the configured <c>Grid:Mode</c>. Dev: localhost clustering, in-memory grain state and reminders.
+    /// The silo for the configured <c>Grid:Mode</c>. Dev: localhost clustering, in-memory grain state and reminders,
+    /// and the gateway endpoints in the same process. Postgres: ADO.NET clustering, grain state and reminders on
+    /// <c>ConnectionStrings:Grid</c>, after checking (or, with <c>Grid:MigrateOnStart</c>, applying) the schema.
     /// Grain state is stored as System.Text.Json (no CLR type names), so renaming a class never breaks stored state.
     /// </summary>
     public static WebApplicationBuilder AddGridSilo(this WebApplicationBuilder builder)
     {
-        var grid = builder.Configuration.GetSection(GridOptions.SectionName).Get<GridOptions>() ?? new GridOptions();
-        builder.Services.AddOptions<GridOptions>()
-            .Bind(builder.Configuration.GetSection(GridOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        var grid = builder.AddGridOptions();
+        var connectionString = builder.Configuration.GetConnectionString(GridOptions.ConnectionStringName);
         builder.Services.AddGridGrains(builder.Configuration);
 
-        if (grid.Mode != GridMode.Dev)
+        if (grid.Mode == GridMode.Postgres)
         {
-            throw new InvalidOperationException(
-                $"Grid:Mode={grid.Mode} is not available in this build; run with Grid:Mode=Dev (the default).");
+            // Registered before Orleans so that it runs (and can stop the start) before the silo joins the cluster.
+            builder.Services.AddHostedService(_ => new SchemaStartup(connectionString!, grid.MigrateOnStart));
         }
 
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(grid.SiloPort, grid.GatewayPort);
-            silo.AddMemoryGrainStorage(StorageNames.Grid);
-            silo.UseInMemoryReminderService();
-            silo.UseSystemTextJsonGrainStorageSerializer();
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = grid.ClusterId;
+                o.ServiceId = grid.ServiceId;
+            });
+
+            silo.Services.Configure<ReminderOptions>(builder.Configuration.GetSection("Grid:Reminders"));
+
+            if (grid.Mode == GridMode.Dev)
+            {
+                silo.UseLocalhostClustering(grid.SiloPort, grid.GatewayPort, serviceId: grid.ServiceId, clusterId: grid.ClusterId);
+                silo.UseGridInMemoryProviders();
+                return;
+            }
+
+            silo.ConfigureEndpoints(grid.ResolveAdvertisedAddress(), grid.SiloPort, grid.GatewayPort, listenOnAnyHostAddress: true);
+            silo.UseAdoNetClustering(o =>
+            {
+                o.Invariant = Npgsql;
+                o.ConnectionString = connectionString;
+            });
+            silo.UseGridPostgresProviders(connectionString!);
         });
 
+        if (grid.Mode == GridMode.Dev || grid.HostGateway)
+        {
+            builder.Services.AddGridGateway();
+        }
+
         return builder;
+    }
+
+    /// <summary>Dev-mode grain state and reminders: in memory, lost when the process stops.</summary>
+    public static ISiloBuilder UseGridInMemoryProviders(this ISiloBuilder silo)
+    {
+        silo.UseSystemTextJsonGrainStorageSerializer();
+        silo.AddMemoryGrainStorage(StorageNames.Grid);
+        silo.UseInMemoryReminderService();
+        return silo;
+    }
+
+    /// <summary>Grain state and reminders in PostgreSQL through the ADO.NET providers (clustering is configured apart).</summary>
+    public static ISiloBuilder UseGridPostgresProviders(this ISiloBuilder silo, string connectionString)
+    {
+        silo.UseSystemTextJsonGrainStorageSerializer();
+        silo.AddAdoNetGrainStorage(StorageNames.Grid, o =>
+        {
+            o.Invariant = Npgsql;
+            o.ConnectionString = connectionString;
+        });
+        silo.UseAdoNetReminderService(o =>
+        {
+            o.Invariant = Npgsql;
+            o.ConnectionString = connectionString;
+        });
+        return silo;
+    }
+
+    /// <summary>Maps the gateway endpoints when this silo serves them (always in dev mode).</summary>
+    public static WebApplication MapGridSilo(this WebApplication app)
+    {
+        var grid = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GridOptions>>().Value;
+        if (grid.Mode == GridMode.Dev || grid.HostGateway)
+        {
+            app.MapGridApi();
+        }
+
+        return app;
+    }
+
+    private sealed class SchemaStartup(string connectionString, bool migrate) : IHostedService
+    {
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            if (migrate)
+            {
+                await new SchemaMigrator(connectionString).ApplyAsync(cancellationToken);
+            }
+            else
+            {
+                await PostgresSchemaCheck.EnsureCurrentAsync(connectionString, cancellationToken);
+            }
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -1,5 +1,5 @@
 using Grid.Hosting;
-using Grid.Infrastructure;
+using Grid.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -27,9 +27,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<TimeProvider>(Clock);
             silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
             silo.Services.AddGridGrains(new ConfigurationBuilder().Build());
-            silo.AddMemoryGrainStorage(StorageNames.Grid);
-            silo.UseInMemoryReminderService();
-            silo.UseSystemTextJsonGrainStorageSerializer();
+            silo.UseGridInMemoryProviders();
         });
 
         Cluster = builder.Build();

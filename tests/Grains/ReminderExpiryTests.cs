@@ -1,5 +1,5 @@
 using Grid.Hosting;
-using Grid.Infrastructure;
+using Grid.Silo.Hosting;
 using Grid.Inventory;
 using Microsoft.Extensions.Configuration;
 using Orleans.TestingHost;
@@ -24,9 +24,7 @@ public sealed class ReminderExpiryTests : IAsyncLifetime
                 .Build();
             silo.Services.AddGridGrains(configuration);
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
-            silo.AddMemoryGrainStorage(StorageNames.Grid);
-            silo.UseInMemoryReminderService();
-            silo.UseSystemTextJsonGrainStorageSerializer();
+            silo.UseGridInMemoryProviders();
         });
         _cluster = builder.Build();
         await _cluster.DeployAsync();

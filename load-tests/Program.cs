@@ -1,0 +1,3 @@
+using Grid.LoadTests.Cli;
+
+return await CommandLine.MainAsync(args);

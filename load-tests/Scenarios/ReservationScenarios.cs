@@ -1,0 +1,61 @@
+using System.Net;
+using System.Text.Json;
+using Grid.LoadTests.Http;
+
+namespace Grid.LoadTests.Scenarios;
+
+/// <summary>
+/// Reservations of one unit each with a unique reservation id per request. 201 (or 200 for an idempotent replay) is
+/// granted, 409 (not enough available) is refused, anything else is an error.
+/// </summary>
+internal abstract class ReservationScenario(ScenarioSettings settings) : Scenario(settings)
+{
+    public const string Channel = "web";
+
+    private static readonly Uri Path = new("api/v1/reservations", UriKind.Relative);
+
+    protected abstract string SkuFor(long sequence);
+
+    public override HttpRequestMessage CreateRequest(long sequence)
+    {
+        var request = new ReservationRequest($"{Settings.RunPrefix}-r{sequence}", SkuFor(sequence), Settings.Location, 1, Channel);
+        var body = JsonSerializer.SerializeToUtf8Bytes(request, PayloadJson.Default.ReservationRequest);
+        return new HttpRequestMessage(HttpMethod.Post, Path) { Content = GridHttp.JsonContent(body) };
+    }
+
+    public override ValueTask<Outcome> ClassifyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+        => ValueTask.FromResult(response.StatusCode switch
+        {
+            HttpStatusCode.Created or HttpStatusCode.OK => Outcome.Granted,
+            HttpStatusCode.Conflict => Outcome.Refused,
+            _ => Outcome.HttpError(response),
+        });
+}
+
+/// <summary><c>reserve-hot</c>: every reservation on one SKU-location whose stock never runs out: the single-writer case.</summary>
+internal sealed class ReserveHotScenario(ScenarioSettings settings) : ReservationScenario(settings)
+{
+    public const string ScenarioName = "reserve-hot";
+
+    /// <summary>Far more than any run can reserve at one unit a request.</summary>
+    public const long Stock = 1_000_000_000_000;
+
+    public override string Name => ScenarioName;
+
+    public override IEnumerable<StockLine> InitialStock() => [new StockLine(Settings.HotSku, Settings.Location, Stock)];
+
+    protected override string SkuFor(long sequence) => Settings.HotSku;
+}
+
+/// <summary><c>reserve-spread</c>: reservations uniform over the seeded SKU-locations, each with ample stock.</summary>
+internal sealed class ReserveSpreadScenario(ScenarioSettings settings) : ReservationScenario(settings)
+{
+    public const string ScenarioName = "reserve-spread";
+    public const long StockPerSku = 1_000_000_000;
+
+    public override string Name => ScenarioName;
+
+    public override IEnumerable<StockLine> InitialStock() => EverySku(StockPerSku);
+
+    protected override string SkuFor(long sequence) => RandomSku();
+}

@@ -1,0 +1,26 @@
+namespace Grid.LoadTests.Scenarios;
+
+/// <summary>The scenarios by name, with the one-line description the usage text and README show.</summary>
+internal static class ScenarioCatalog
+{
+    public sealed record Entry(string Name, string Description, Func<ScenarioSettings, Scenario> Create);
+
+    public static IReadOnlyList<Entry> All { get; } =
+    [
+        new(AtpReadScenario.ScenarioName, "GET /api/v1/atp/{sku}, SKUs uniform over --skus", s => new AtpReadScenario(s)),
+        new(AtpReadHotScenario.ScenarioName, "GET /api/v1/atp/{sku} on one SKU", s => new AtpReadHotScenario(s)),
+        new(AtpBatchScenario.ScenarioName, $"POST /api/v1/atp/query, {AtpBatchScenario.ItemsPerQuery} SKUs per query", s => new AtpBatchScenario(s)),
+        new(ReserveHotScenario.ScenarioName, "POST /api/v1/reservations, 1 unit, all on one SKU-location", s => new ReserveHotScenario(s)),
+        new(ReserveSpreadScenario.ScenarioName, "POST /api/v1/reservations, 1 unit, uniform over --skus SKU-locations", s => new ReserveSpreadScenario(s)),
+        new(WarehouseIngestScenario.ScenarioName, $"POST /api/v1/warehouse/events, {WarehouseIngestScenario.EventsPerRequest} receipts per request", s => new WarehouseIngestScenario(s)),
+    ];
+
+    public static IEnumerable<string> Names => All.Select(e => e.Name);
+
+    public static bool Contains(string name) => All.Any(e => e.Name == name);
+
+    public static Scenario Create(string name, ScenarioSettings settings)
+        => All.FirstOrDefault(e => e.Name == name) is { } entry
+            ? entry.Create(settings)
+            : throw new ArgumentException($"No scenario '{name}'.", nameof(name));
+}

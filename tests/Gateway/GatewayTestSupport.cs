@@ -1,0 +1,197 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Grid.Tests.Gateway;
+
+/// <summary>Fresh identifiers, so that every test starts from SKU-locations nobody else has touched.</summary>
+internal static class Fresh
+{
+    /// <summary>A SKU of 36 characters from the allowed set.</summary>
+    public static string Sku() => $"SKU-{Guid.NewGuid():N}";
+
+    public static string Id(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
+}
+
+/// <summary>The calls and checks the gateway specifications share, written against the public HTTP contract only.</summary>
+internal static class GridHttp
+{
+    public const string Dc1 = "DC1";
+    public const string Dc2 = "DC2";
+    public const string Source = "wms-test";
+
+    // ------------------------------------------------------------------ warehouse events
+
+    public static Dictionary<string, object?> Receipt(string sku, long quantity, string location = Dc1, string? eventId = null, DateTimeOffset? occurredAt = null)
+        => Event("receipt", sku, location, eventId, occurredAt, ("quantity", quantity));
+
+    public static Dictionary<string, object?> Event(
+        string type, string? sku, string location, string? eventId, DateTimeOffset? occurredAt, params (string Name, object? Value)[] fields)
+    {
+        var e = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["eventId"] = eventId ?? Fresh.Id("EV"),
+            ["source"] = Source,
+            ["occurredAt"] = occurredAt ?? DateTimeOffset.UtcNow,
+            ["type"] = type,
+            ["location"] = location,
+        };
+        if (sku is not null)
+        {
+            e["sku"] = sku;
+        }
+
+        foreach (var (name, value) in fields)
+        {
+            e[name] = value;
+        }
+
+        return e;
+    }
+
+    public static Task<HttpResponseMessage> PostEventsAsync(this HttpClient client, params object[] events)
+        => client.PostAsJsonAsync("/api/v1/warehouse/events", new { events });
+
+    /// <summary>Posts the events and returns the 202 body <c>{ accepted, rejected }</c>.</summary>
+    public static async Task<JsonElement> SendEventsAsync(this HttpClient client, params object[] events)
+    {
+        using var response = await client.PostEventsAsync(events);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return await response.ReadJsonAsync();
+    }
+
+    /// <summary>Puts stock in with one receipt, and checks that it was accepted.</summary>
+    public static async Task ReceiveAsync(this HttpClient client, string sku, long quantity, string location = Dc1)
+    {
+        var result = await client.SendEventsAsync(Receipt(sku, quantity, location));
+        Assert.Equal(1, result.GetProperty("accepted").GetInt32());
+        Assert.Empty(result.GetProperty("rejected").EnumerateArray());
+    }
+
+    // ------------------------------------------------------------------ availability and inventory
+
+    public static async Task<JsonElement> GetAtpAsync(this HttpClient client, string sku, string query = "")
+    {
+        using var response = await client.GetAsync(new Uri($"/api/v1/atp/{sku}{query}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.ReadJsonAsync();
+    }
+
+    public static async Task<long> AvailableAsync(this HttpClient client, string sku, string query = "")
+        => (await client.GetAtpAsync(sku, query)).GetProperty("available").GetInt64();
+
+    public static async Task<JsonElement> GetInventoryAsync(this HttpClient client, string sku, string location = Dc1)
+    {
+        using var response = await client.GetAsync(new Uri($"/api/v1/inventory/{sku}@{location}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.ReadJsonAsync();
+    }
+
+    public static Task<HttpResponseMessage> PutPolicyAsync(this HttpClient client, string sku, object policy, string location = Dc1)
+        => client.PutAsJsonAsync($"/api/v1/inventory/{sku}@{location}/policy", policy);
+
+    // ------------------------------------------------------------------ reservations
+
+    public static Dictionary<string, object?> Reservation(
+        string sku, long quantity, string? reservationId = null, string channel = "web", string location = Dc1,
+        int? ttlSeconds = null, bool? allowPartial = null, string? orderId = null)
+    {
+        var r = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["reservationId"] = reservationId ?? Fresh.Id("RES"),
+            ["sku"] = sku,
+            ["location"] = location,
+            ["quantity"] = quantity,
+            ["channel"] = channel,
+        };
+        if (ttlSeconds is not null)
+        {
+            r["ttlSeconds"] = ttlSeconds;
+        }
+
+        if (allowPartial is not null)
+        {
+            r["allowPartial"] = allowPartial;
+        }
+
+        if (orderId is not null)
+        {
+            r["orderId"] = orderId;
+        }
+
+        return r;
+    }
+
+    public static Task<HttpResponseMessage> ReserveAsync(this HttpClient client, object request)
+        => client.PostAsJsonAsync("/api/v1/reservations", request);
+
+    /// <summary>Reserves and returns the 201 body.</summary>
+    public static async Task<JsonElement> ReserveCreatedAsync(this HttpClient client, object request)
+    {
+        using var response = await client.ReserveAsync(request);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return await response.ReadJsonAsync();
+    }
+
+    public static string ReservationPath(string sku, string reservationId, string location = Dc1)
+        => $"/api/v1/reservations/{sku}@{location}/{reservationId}";
+
+    public static Task<HttpResponseMessage> GetReservationAsync(this HttpClient client, string sku, string reservationId, string location = Dc1)
+        => client.GetAsync(new Uri(ReservationPath(sku, reservationId, location), UriKind.Relative));
+
+    public static Task<HttpResponseMessage> ReleaseAsync(this HttpClient client, string sku, string reservationId, string location = Dc1)
+        => client.DeleteAsync(new Uri(ReservationPath(sku, reservationId, location), UriKind.Relative));
+
+    public static Task<HttpResponseMessage> CommitAsync(this HttpClient client, string sku, string reservationId, object? body, string location = Dc1)
+        => client.PostAsJsonAsync($"{ReservationPath(sku, reservationId, location)}/commit", body);
+
+    public static Task<HttpResponseMessage> ExtendAsync(this HttpClient client, string sku, string reservationId, int ttlSeconds, string location = Dc1)
+        => client.PostAsJsonAsync($"{ReservationPath(sku, reservationId, location)}/extend", new { ttlSeconds });
+
+    /// <summary>Checks that nothing is stored under the reservation id: the GET answers 404.</summary>
+    public static async Task AssertNoReservationAsync(this HttpClient client, string sku, string reservationId, string location = Dc1)
+    {
+        using var response = await client.GetReservationAsync(sku, reservationId, location);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    // ------------------------------------------------------------------ raw bodies and responses
+
+    public static async Task<HttpResponseMessage> PostRawJsonAsync(this HttpClient client, string path, string json)
+    {
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+        return await client.PostAsync(new Uri(path, UriKind.Relative), content);
+    }
+
+    public static async Task<JsonElement> ReadJsonAsync(this HttpResponseMessage response)
+        => await response.Content.ReadFromJsonAsync<JsonElement>();
+
+    /// <summary>Checks the status and the Problem Details media type, and returns the problem.</summary>
+    public static async Task<JsonElement> AssertProblemAsync(this HttpResponseMessage response, HttpStatusCode status)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(status == response.StatusCode, $"Expected {(int)status} {status}, got {(int)response.StatusCode} {response.StatusCode}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var document = JsonDocument.Parse(text);
+        var problem = document.RootElement.Clone();
+        Assert.True(
+            problem.TryGetProperty("status", out var code) && code.ValueKind == JsonValueKind.Number && code.GetInt32() == (int)status,
+            $"The problem's 'status' member is not {(int)status}: {text}");
+        return problem;
+    }
+
+    /// <summary>Checks for a 400 Problem Details whose <c>errors</c> names <paramref name="field"/>, and returns the problem.</summary>
+    public static async Task<JsonElement> AssertBadRequestNamingAsync(this HttpResponseMessage response, string field)
+    {
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.TryGetProperty("errors", out var errors), $"The problem has no 'errors': {problem}");
+        var named = errors.EnumerateObject().Select(p => p.Name).ToList();
+        Assert.True(named.Contains(field, StringComparer.Ordinal), $"'errors' names [{string.Join(", ", named)}], not '{field}'.");
+        Assert.NotEmpty(errors.GetProperty(field).EnumerateArray());
+        return problem;
+    }
+
+    public static string[] Strings(this JsonElement array, string property)
+        => [.. array.EnumerateArray().Select(e => e.GetProperty(property).GetString() ?? "")];
+}
