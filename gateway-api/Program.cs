@@ -12,8 +12,10 @@ public static class GatewayProgram
         var builder = WebApplication.CreateBuilder(args);
         builder.AddGridClient();
         builder.Services.AddGridGateway();
+        builder.Services.AddGridHealth();
 
         var app = builder.Build();
+        app.MapGridHealth();
         app.MapGridApi();
         app.Run();
     }

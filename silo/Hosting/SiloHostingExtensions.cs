@@ -37,7 +37,9 @@ public static class SiloHostingExtensions
                 o.ServiceId = grid.ServiceId;
             });
 
+            // Orleans' own tuning, for operators who need it: Grid:Reminders binds ReminderOptions, Grid:Membership binds ClusterMembershipOptions.
             silo.Services.Configure<ReminderOptions>(builder.Configuration.GetSection("Grid:Reminders"));
+            silo.Services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Grid:Membership"));
 
             if (grid.Mode == GridMode.Dev)
             {
@@ -60,6 +62,7 @@ public static class SiloHostingExtensions
             builder.Services.AddGridGateway();
         }
 
+        builder.Services.AddGridHealth();
         return builder;
     }
 
@@ -92,6 +95,7 @@ public static class SiloHostingExtensions
     /// <summary>Maps the gateway endpoints when this silo serves them (always in dev mode).</summary>
     public static WebApplication MapGridSilo(this WebApplication app)
     {
+        app.MapGridHealth();
         var grid = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GridOptions>>().Value;
         if (grid.Mode == GridMode.Dev || grid.HostGateway)
         {

@@ -1,0 +1,81 @@
+using Grid.Hosting;
+using Grid.Silo.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using Orleans.TestingHost;
+
+namespace Grid.Tests.Postgres;
+
+/// <summary>Silos of a <see cref="TestCluster"/> on PostgreSQL: clustering, grain state and reminders, as in production.</summary>
+public sealed class PostgresSiloConfigurator : ISiloConfigurator
+{
+    public const string ConnectionStringKey = "GridTestConnectionString";
+
+    public void Configure(ISiloBuilder siloBuilder)
+    {
+        var connectionString = siloBuilder.Configuration[ConnectionStringKey]!;
+        siloBuilder.UseAdoNetClustering(o =>
+        {
+            o.Invariant = "Npgsql";
+            o.ConnectionString = connectionString;
+        });
+        siloBuilder.UseGridPostgresProviders(connectionString);
+        siloBuilder.Services.AddGridGrains(new ConfigurationBuilder().Build());
+
+        // Notice a dead silo in seconds rather than the production default, so that the test stays short.
+        siloBuilder.Configure<ClusterMembershipOptions>(o =>
+        {
+            o.ProbeTimeout = TimeSpan.FromSeconds(1);
+            o.NumMissedProbesLimit = 2;
+            o.TableRefreshTimeout = TimeSpan.FromSeconds(2);
+        });
+    }
+}
+
+public sealed class PostgresClientConfigurator : IClientBuilderConfigurator
+{
+    public void Configure(IConfiguration configuration, IClientBuilder clientBuilder)
+    {
+        clientBuilder.UseAdoNetClustering(o =>
+        {
+            o.Invariant = "Npgsql";
+            o.ConnectionString = configuration[PostgresSiloConfigurator.ConnectionStringKey];
+        });
+        clientBuilder.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
+    }
+}
+
+internal static class PostgresCluster
+{
+    /// <summary>A cluster of <paramref name="silos"/> silos on <paramref name="database"/>; the same service id each time, so a new cluster sees what an old one stored.</summary>
+    public static async Task<TestCluster> StartAsync(PostgresDatabase database, short silos)
+    {
+        var builder = new TestClusterBuilder(silos);
+        builder.Options.UseTestClusterMembership = false;
+        builder.Options.ServiceId = "grid-tests";
+        builder.Properties[PostgresSiloConfigurator.ConnectionStringKey] = database.ConnectionString;
+        builder.AddSiloBuilderConfigurator<PostgresSiloConfigurator>();
+        builder.AddClientBuilderConfigurator<PostgresClientConfigurator>();
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return cluster;
+    }
+
+    /// <summary>Retries a call that may meet a silo that has just died, until the cluster has moved on (bounded).</summary>
+    public static async Task<T> SettledAsync<T>(Func<Task<T>> call, TimeSpan? within = null)
+    {
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (Exception ex) when (DateTime.UtcNow < deadline && ex is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.OrleansException)
+            {
+                await Task.Delay(200);
+            }
+        }
+    }
+}

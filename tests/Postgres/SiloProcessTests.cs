@@ -1,0 +1,165 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Grid.Inventory;
+using Grid.Tests.Grains;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+
+namespace Grid.Tests.Postgres;
+
+/// <summary>
+/// Given silos running as their own processes on PostgreSQL, as an operator runs them: a silo killed with
+/// <c>kill -9</c> in the middle of a burst loses nothing it acknowledged, and reminders outlive the whole cluster.
+/// </summary>
+[Collection(SiloProcessCollection.Name)]
+public sealed class SiloProcessTests : IAsyncLifetime
+{
+    private readonly PostgresDatabase _database = new();
+
+    public Task InitializeAsync() => _database.InitializeAsync();
+
+    public Task DisposeAsync() => _database.DisposeAsync();
+
+    [Fact]
+    public async Task A_silo_killed_during_a_burst_loses_no_acknowledged_reservation_and_grants_nothing_beyond_stock()
+    {
+        string[] quickFailureDetection = ["--Grid:Membership:ProbeTimeout=00:00:01", "--Grid:Membership:NumMissedProbesLimit=2"];
+        await using var first = await SiloProcess.StartAsync(_database.ConnectionString, quickFailureDetection);
+        await using var second = await SiloProcess.StartAsync(_database.ConnectionString, quickFailureDetection);
+        using var client = await StartClientAsync();
+        var grains = client.Services.GetRequiredService<IGrainFactory>();
+
+        const long hotStock = 300;
+        var hot = ClusterFixture.NewSku("HOT");
+        var spread = Enumerable.Range(0, 30).Select(i => ClusterFixture.NewSku($"SPR{i}")).ToList();
+        await grains.Inventory(hot).Receive(hotStock, DateTimeOffset.UtcNow);
+        await Task.WhenAll(spread.Select(sku => grains.Inventory(sku).Receive(1_000, DateTimeOffset.UtcNow)));
+
+        var acknowledged = new ConcurrentBag<(string Sku, string ReservationId, long Quantity)>();
+        using var stop = new CancellationTokenSource();
+        var workers = Enumerable.Range(0, 16).Select(worker => Task.Run(async () =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                var sku = i % 2 == 0 ? hot : spread[(worker + i) % spread.Count];
+                var id = $"w{worker}-{i}";
+                try
+                {
+                    var result = await grains.Inventory(sku).Reserve(new ReserveStock(id, "web", 1 + (i % 2), TtlSeconds: 3600));
+                    if (result.Code == ReservationResultCode.Created)
+                    {
+                        acknowledged.Add((sku, id, result.Reservation!.Quantity));
+                    }
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // Not acknowledged: the caller would retry. Nothing is claimed for it.
+                    await Task.Delay(50);
+                }
+            }
+        })).ToList();
+
+        await WaitUntil(() => acknowledged.Count >= 300, TimeSpan.FromSeconds(60));
+        first.Kill();
+        var atKill = acknowledged.Count;
+        await WaitUntil(() => acknowledged.Count >= atKill + 300, TimeSpan.FromSeconds(90));
+        await stop.CancelAsync();
+        await Task.WhenAll(workers);
+
+        foreach (var group in acknowledged.GroupBy(a => a.Sku))
+        {
+            var detail = await PostgresCluster.SettledAsync(() => grains.Inventory(group.Key).GetDetail());
+            var held = detail.Reservations.ToDictionary(r => r.ReservationId);
+            Assert.All(group, a => Assert.True(held.ContainsKey(a.ReservationId), $"acknowledged reservation {a.ReservationId} on {a.Sku} is missing"));
+            Assert.True(detail.Reserved <= detail.OnHand, $"{group.Key}: {detail.Reserved} reserved of {detail.OnHand}");
+        }
+
+        var hotDetail = await grains.Inventory(hot).GetDetail();
+        Assert.True(hotDetail.Reserved <= hotStock);
+        Assert.True(acknowledged.Count > atKill, "the surviving silo kept serving after the kill");
+    }
+
+    [Fact]
+    public async Task A_reservation_expires_after_a_full_cluster_restart_without_anyone_touching_it()
+    {
+        var sku = ClusterFixture.NewSku("REMIND");
+        string[] fastReminders = ["--Grid:Inventory:ExpiryReminderPeriod=00:00:02", "--Grid:Reminders:MinimumReminderPeriod=00:00:01"];
+        var siloPort = FreePorts.Next();
+        await using (var before = await SiloProcess.StartAsync(_database.ConnectionString, siloPort, fastReminders))
+        {
+            using var client = await StartClientAsync();
+            var grains = client.Services.GetRequiredService<IGrainFactory>();
+            await grains.Inventory(sku).Receive(10, DateTimeOffset.UtcNow);
+            var reservation = await grains.Inventory(sku).Reserve(new ReserveStock("r1", "web", 4, TtlSeconds: 4));
+            Assert.Equal(ReservationResultCode.Created, reservation.Code);
+            before.Kill();
+        }
+
+        await using var after = await SiloProcess.StartAsync(_database.ConnectionString, siloPort, fastReminders);
+
+        // No grain is called: only the stored state is read, until the reminder has expired the reservation.
+        var state = await ReadStoredStateAsync(sku);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (StateOf(state, "r1") != 3 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(250);
+            state = await ReadStoredStateAsync(sku);
+        }
+
+        Assert.Equal(3, StateOf(state, "r1"));
+        Assert.Equal(0, state.GetProperty("Reserved").GetInt64());
+    }
+
+    private async Task<IHost> StartClientAsync()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = "grid-process-tests";
+                o.ServiceId = "grid-process-tests";
+            });
+            client.UseAdoNetClustering(o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = _database.ConnectionString;
+            });
+            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
+        });
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+
+    private async Task<JsonElement> ReadStoredStateAsync(string sku)
+    {
+        var json = await _database.ScalarAsync<byte[]>(
+            $"SELECT payload FROM orleans_storage WHERE grain_type = 'inventory' AND grain_id_extension = '{sku}@DC1'");
+        return JsonDocument.Parse(json!).RootElement.Clone();
+    }
+
+    private static int StateOf(JsonElement state, string reservationId)
+        => state.GetProperty("Reservations").GetProperty(reservationId).GetProperty("State").GetInt32();
+
+    private static async Task WaitUntil(Func<bool> condition, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Condition not met within {within}.");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SiloProcessCollection
+{
+    public const string Name = "Silo processes";
+}
