@@ -15,6 +15,11 @@ public static class GatewayHostingExtensions
         var grid = builder.AddGridOptions();
         var connectionString = builder.Configuration.GetConnectionString(GridOptions.ConnectionStringName);
 
+        // Orleans and its resilience pipelines are chatty at Information; configuration can still lower these.
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
         if (grid.Mode == GridMode.Postgres)
         {
             // Registered before the Orleans client so that it runs first.

@@ -29,6 +29,7 @@ public sealed class SchemaMigrator(string connectionString)
 
     public async Task<MigrationResult> ApplyAsync(CancellationToken cancellationToken = default)
     {
+        await EnsureDatabaseAsync(cancellationToken);
         var installed = await PostgresSchemaCheck.ReadVersionAsync(connectionString, cancellationToken);
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
@@ -80,6 +81,30 @@ public sealed class SchemaMigrator(string connectionString)
 
         await transaction.CommitAsync(cancellationToken);
         return new MigrationResult(installed, Migrations[^1].Version, applied);
+    }
+
+    /// <summary>Creates the database named in the connection string when the server does not have it yet.</summary>
+    private async Task EnsureDatabaseAsync(CancellationToken cancellationToken)
+    {
+        var target = new NpgsqlConnectionStringBuilder(connectionString);
+        if (string.IsNullOrEmpty(target.Database))
+        {
+            return;
+        }
+
+        try
+        {
+            await using var probe = new NpgsqlConnection(connectionString);
+            await probe.OpenAsync(cancellationToken);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InvalidCatalogName)
+        {
+            var server = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false };
+            await using var connection = new NpgsqlConnection(server.ConnectionString);
+            await connection.OpenAsync(cancellationToken);
+            var name = new NpgsqlCommandBuilder().QuoteIdentifier(target.Database);
+            await ExecuteAsync(connection, $"CREATE DATABASE {name}", cancellationToken);
+        }
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)

@@ -116,6 +116,25 @@ public sealed class SchemaMigrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_database_that_does_not_exist_yet_is_created()
+    {
+        var name = $"grid_test_new_{Guid.NewGuid():N}";
+        var connectionString = new Npgsql.NpgsqlConnectionStringBuilder(_database.ConnectionString) { Database = name }.ConnectionString;
+        try
+        {
+            var result = await new SchemaMigrator(connectionString).ApplyAsync();
+
+            Assert.Equal(GridSchema.Version, result.ToVersion);
+            Assert.Equal(GridSchema.Version, await PostgresSchemaCheck.ReadVersionAsync(connectionString, default));
+        }
+        finally
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await _database.ExecuteAsync($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+        }
+    }
+
+    [Fact]
     public async Task A_script_edited_after_it_was_applied_is_refused()
     {
         await new SchemaMigrator(_database.ConnectionString).ApplyAsync();

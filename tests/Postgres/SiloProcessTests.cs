@@ -127,6 +127,7 @@ public sealed class SiloProcessTests : IAsyncLifetime
                 o.ConnectionString = _database.ConnectionString;
             });
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5));
         });
         var host = builder.Build();
         await host.StartAsync();
