@@ -82,5 +82,9 @@ public static class InventoryApi
     }
 
     private static ValidationProblem InvalidKey(string key)
-        => GridProblems.Invalid("key", $"'{key}' is not SKU@LOCATION (SKU 1–{Identifiers.MaxSkuLength} and location 1–{Identifiers.MaxLocationLength} characters from A–Z, a–z, 0–9, '.', '_' and '-').");
+    {
+        var errors = new FieldErrors();
+        errors.SkuLocationKey("key", key);
+        return GridProblems.Invalid(errors);
+    }
 }

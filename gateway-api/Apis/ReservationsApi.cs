@@ -142,10 +142,7 @@ public static class ReservationsApi
     private static ValidationProblem? Route(string key, string reservationId)
     {
         var errors = new FieldErrors();
-        if (!Identifiers.TryParseSkuLocationKey(key, out _, out _))
-        {
-            errors.Add("key", $"'{key}' is not SKU@LOCATION (SKU 1–{Identifiers.MaxSkuLength} and location 1–{Identifiers.MaxLocationLength} characters from A–Z, a–z, 0–9, '.', '_' and '-').");
-        }
+        errors.SkuLocationKey("key", key);
 
         errors.Id("reservationId", reservationId);
         return errors.IsValid ? null : GridProblems.Invalid(errors);

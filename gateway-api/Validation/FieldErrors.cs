@@ -59,6 +59,15 @@ public sealed class FieldErrors
         }
     }
 
+    /// <summary>A route's <c>SKU@LOCATION</c> key.</summary>
+    public void SkuLocationKey(string field, string? value)
+    {
+        if (Required(field, value) && !Identifiers.TryParseSkuLocationKey(value, out _, out _))
+        {
+            Add(field, $"'{value}' is not SKU@LOCATION (SKU 1–{Identifiers.MaxSkuLength} and location 1–{Identifiers.MaxLocationLength} characters from A–Z, a–z, 0–9, '.', '_' and '-').");
+        }
+    }
+
     public void PositiveQuantity(string field, long? value)
     {
         if (Required(field, value) && value <= 0)
