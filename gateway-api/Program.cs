@@ -7,16 +7,26 @@ namespace Grid.Gateway;
 /// </summary>
 public static class GatewayProgram
 {
-    public static void Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
-        builder.AddGridClient();
-        builder.Services.AddGridGateway();
-        builder.Services.AddGridHealth();
+        try
+        {
+            var builder = WebApplication.CreateBuilder(args);
+            builder.AddGridClient();
+            builder.Services.AddGridGateway();
+            builder.Services.AddGridHealth();
 
-        var app = builder.Build();
-        app.MapGridHealth();
-        app.MapGridApi();
-        app.Run();
+            var app = builder.Build();
+            app.MapGridHealth();
+            app.MapGridApi();
+            await app.CheckGridStartAsync();
+            await app.RunAsync();
+            return 0;
+        }
+        catch (Exception ex) when (ex is Grid.Hosting.GridStartupException or Microsoft.Extensions.Options.OptionsValidationException)
+        {
+            await Console.Error.WriteLineAsync($"gateway: {ex.Message}");
+            return 1;
+        }
     }
 }

@@ -1,3 +1,4 @@
+using Grid.Hosting;
 using Grid.Silo.Database;
 using Grid.Silo.Hosting;
 
@@ -6,13 +7,22 @@ if (MigrateCommand.IsRequested(args))
     return await MigrateCommand.RunAsync(args);
 }
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddGridSilo();
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddGridSilo();
 
-var app = builder.Build();
-app.MapGridSilo();
-await app.RunAsync();
-return 0;
+    var app = builder.Build();
+    app.MapGridSilo();
+    await app.PrepareGridStartAsync();
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception ex) when (ex is GridStartupException or Microsoft.Extensions.Options.OptionsValidationException)
+{
+    await Console.Error.WriteLineAsync($"silo: {ex.Message}");
+    return 1;
+}
 
 /// <summary>The silo host; public so that tests can host it whole.</summary>
 public partial class Program;

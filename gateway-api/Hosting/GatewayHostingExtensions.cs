@@ -20,12 +20,6 @@ public static class GatewayHostingExtensions
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
-        if (grid.Mode == GridMode.Postgres)
-        {
-            // Registered before the Orleans client so that it runs first.
-            builder.Services.AddHostedService(_ => new StartupSchemaCheck(connectionString!));
-        }
-
         builder.UseOrleansClient(client =>
         {
             if (grid.Mode == GridMode.Dev)
@@ -56,17 +50,21 @@ public static class GatewayHostingExtensions
         var problems = grid.Problems(builder.Configuration.GetConnectionString(GridOptions.ConnectionStringName));
         if (problems.Count > 0)
         {
-            throw new OptionsValidationException(GridOptions.SectionName, typeof(GridOptions), problems);
+            throw new GridStartupException(string.Join(Environment.NewLine, problems));
         }
 
         builder.Services.AddSingleton(Options.Create(grid));
         return grid;
     }
 
-    private sealed class StartupSchemaCheck(string connectionString) : IHostedService
+    /// <summary>In Postgres mode, stops the start with a clear message unless the database holds the schema this build needs.</summary>
+    public static async Task CheckGridStartAsync(this WebApplication app)
     {
-        public Task StartAsync(CancellationToken cancellationToken) => PostgresSchemaCheck.EnsureCurrentAsync(connectionString, cancellationToken);
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        app.Services.GetService<IStartupValidator>()?.Validate();
+        var grid = app.Services.GetRequiredService<IOptions<GridOptions>>().Value;
+        if (grid.Mode == GridMode.Postgres)
+        {
+            await PostgresSchemaCheck.EnsureCurrentAsync(app.Configuration.GetConnectionString(GridOptions.ConnectionStringName)!, app.Lifetime.ApplicationStopping);
+        }
     }
 }

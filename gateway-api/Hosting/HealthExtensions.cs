@@ -62,7 +62,7 @@ public static class HealthExtensions
                     ? HealthCheckResult.Healthy($"schema version {version}")
                     : HealthCheckResult.Unhealthy($"schema version {version}, this build needs {GridSchema.Version}");
             }
-            catch (InvalidOperationException ex)
+            catch (GridStartupException ex)
             {
                 return HealthCheckResult.Unhealthy(ex.Message);
             }

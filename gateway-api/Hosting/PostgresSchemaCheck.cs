@@ -31,7 +31,7 @@ public static class PostgresSchemaCheck
         }
         catch (Exception ex) when (ex is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException or ArgumentException)
         {
-            throw new InvalidOperationException($"Cannot reach PostgreSQL at {target} (ConnectionStrings:Grid): {ex.Message}", ex);
+            throw new GridStartupException($"Cannot reach PostgreSQL at {target} (ConnectionStrings:Grid): {ex.Message}", ex);
         }
     }
 
@@ -42,17 +42,17 @@ public static class PostgresSchemaCheck
         var target = Describe(connectionString);
         if (installed == 0)
         {
-            throw new InvalidOperationException($"The Grid schema is not installed in {target}. {MigrateHint}");
+            throw new GridStartupException($"The Grid schema is not installed in {target}. {MigrateHint}");
         }
 
         if (installed < GridSchema.Version)
         {
-            throw new InvalidOperationException($"The Grid schema in {target} is at version {installed}; this build needs version {GridSchema.Version}. {MigrateHint}");
+            throw new GridStartupException($"The Grid schema in {target} is at version {installed}; this build needs version {GridSchema.Version}. {MigrateHint}");
         }
 
         if (installed > GridSchema.Version)
         {
-            throw new InvalidOperationException($"The Grid schema in {target} is at version {installed}, newer than this build knows ({GridSchema.Version}); run a newer build of Grid.");
+            throw new GridStartupException($"The Grid schema in {target} is at version {installed}, newer than this build knows ({GridSchema.Version}); run a newer build of Grid.");
         }
     }
 

@@ -32,7 +32,7 @@ public static class MigrateCommand
                 : $"migrate: {target} moved from schema version {result.FromVersion} to {result.ToVersion} ({string.Join(", ", result.Applied.Select(m => $"{m.Version} {m.Name}"))}).");
             return 0;
         }
-        catch (InvalidOperationException ex)
+        catch (Exception ex) when (ex is InvalidOperationException or GridStartupException)
         {
             await Console.Error.WriteLineAsync($"migrate: {ex.Message}");
             return 1;

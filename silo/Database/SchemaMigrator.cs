@@ -63,7 +63,7 @@ public sealed class SchemaMigrator(string connectionString)
             {
                 if (checksum != migration.Checksum)
                 {
-                    throw new InvalidOperationException(
+                    throw new GridStartupException(
                         $"Schema script {migration.Version} ({migration.Name}) differs from the one applied to this database; scripts are never edited once released, add a new one.");
                 }
 

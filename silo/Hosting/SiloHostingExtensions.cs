@@ -23,12 +23,6 @@ public static class SiloHostingExtensions
         var connectionString = builder.Configuration.GetConnectionString(GridOptions.ConnectionStringName);
         builder.Services.AddGridGrains(builder.Configuration);
 
-        if (grid.Mode == GridMode.Postgres)
-        {
-            // Registered before Orleans so that it runs (and can stop the start) before the silo joins the cluster.
-            builder.Services.AddHostedService(_ => new SchemaStartup(connectionString!, grid.MigrateOnStart));
-        }
-
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o =>
@@ -105,20 +99,28 @@ public static class SiloHostingExtensions
         return app;
     }
 
-    private sealed class SchemaStartup(string connectionString, bool migrate) : IHostedService
+    /// <summary>
+    /// In Postgres mode, before the silo joins the cluster: applies the schema (<c>Grid:MigrateOnStart</c>) or stops
+    /// the start with a clear message unless the database holds the schema this build needs.
+    /// </summary>
+    public static async Task PrepareGridStartAsync(this WebApplication app)
     {
-        public async Task StartAsync(CancellationToken cancellationToken)
+        // Options validated at start-up fail here, before anything starts, with just their message.
+        app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
+        var grid = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GridOptions>>().Value;
+        if (grid.Mode != GridMode.Postgres)
         {
-            if (migrate)
-            {
-                await new SchemaMigrator(connectionString).ApplyAsync(cancellationToken);
-            }
-            else
-            {
-                await PostgresSchemaCheck.EnsureCurrentAsync(connectionString, cancellationToken);
-            }
+            return;
         }
 
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        var connectionString = app.Configuration.GetConnectionString(GridOptions.ConnectionStringName)!;
+        if (grid.MigrateOnStart)
+        {
+            await new SchemaMigrator(connectionString).ApplyAsync(app.Lifetime.ApplicationStopping);
+        }
+        else
+        {
+            await PostgresSchemaCheck.EnsureCurrentAsync(connectionString, app.Lifetime.ApplicationStopping);
+        }
     }
 }

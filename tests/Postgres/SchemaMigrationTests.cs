@@ -87,7 +87,7 @@ public sealed class SchemaMigrationTests : IAsyncLifetime
     [Fact]
     public async Task A_database_without_the_schema_is_refused_with_the_command_that_fixes_it()
     {
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => PostgresSchemaCheck.EnsureCurrentAsync(_database.ConnectionString, default));
+        var error = await Assert.ThrowsAsync<GridStartupException>(() => PostgresSchemaCheck.EnsureCurrentAsync(_database.ConnectionString, default));
 
         Assert.Contains("not installed", error.Message, StringComparison.Ordinal);
         Assert.Contains("migrate", error.Message, StringComparison.Ordinal);
@@ -99,7 +99,7 @@ public sealed class SchemaMigrationTests : IAsyncLifetime
         await new SchemaMigrator(_database.ConnectionString).ApplyAsync();
         await _database.ExecuteAsync($"DELETE FROM grid_schema_migrations WHERE version = {GridSchema.Version}");
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => PostgresSchemaCheck.EnsureCurrentAsync(_database.ConnectionString, default));
+        var error = await Assert.ThrowsAsync<GridStartupException>(() => PostgresSchemaCheck.EnsureCurrentAsync(_database.ConnectionString, default));
 
         Assert.Contains($"version {GridSchema.Version - 1}", error.Message, StringComparison.Ordinal);
         Assert.Contains($"needs version {GridSchema.Version}", error.Message, StringComparison.Ordinal);
@@ -108,7 +108,7 @@ public sealed class SchemaMigrationTests : IAsyncLifetime
     [Fact]
     public async Task An_unreachable_server_is_reported_by_address_without_the_password()
     {
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+        var error = await Assert.ThrowsAsync<GridStartupException>(() =>
             PostgresSchemaCheck.EnsureCurrentAsync("Host=127.0.0.1;Port=1;Username=grid;Password=secret;Database=nowhere;Timeout=3", default));
 
         Assert.Contains("Cannot reach PostgreSQL at 127.0.0.1:1/nowhere", error.Message, StringComparison.Ordinal);
@@ -140,7 +140,7 @@ public sealed class SchemaMigrationTests : IAsyncLifetime
         await new SchemaMigrator(_database.ConnectionString).ApplyAsync();
         await _database.ExecuteAsync("UPDATE grid_schema_migrations SET checksum = 'changed' WHERE version = 2");
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => new SchemaMigrator(_database.ConnectionString).ApplyAsync());
+        var error = await Assert.ThrowsAsync<GridStartupException>(() => new SchemaMigrator(_database.ConnectionString).ApplyAsync());
 
         Assert.Contains("Schema script 2", error.Message, StringComparison.Ordinal);
     }
