@@ -10,6 +10,8 @@ namespace Grid.Domain;
 public sealed class SkuLocationInventory
 {
     private readonly HashSet<string> _seenEvents = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _changedReservations = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _removedReservations = new(StringComparer.Ordinal);
     private readonly PriorityQueue<string, DateTimeOffset> _expiryQueue = new();
     private bool _indexesBuilt;
 
@@ -176,7 +178,7 @@ public sealed class SkuLocationInventory
             now,
             now + Ttl(request.TtlSeconds, rules));
 
-        Reservations[reservation.Id] = reservation;
+        SetReservation(reservation);
         Reserved += granted;
         AddUsage(reservation.Channel, granted);
         EnsureIndexes();
@@ -223,7 +225,7 @@ public sealed class SkuLocationInventory
         }
 
         var committed = r with { State = ReservationState.Committed, OrderId = allocateTo, ClosedAt = now };
-        Reservations[reservationId] = committed;
+        SetReservation(committed);
         Reserved -= r.Quantity;
         Allocate(allocateTo, r.Quantity, r.Channel);
         Touch(now);
@@ -277,7 +279,7 @@ public sealed class SkuLocationInventory
         }
 
         var extended = r with { ExpiresAt = expiresAt };
-        Reservations[reservationId] = extended;
+        SetReservation(extended);
         EnsureIndexes();
         _expiryQueue.Enqueue(reservationId, expiresAt);
         Touch(now);
@@ -316,6 +318,8 @@ public sealed class SkuLocationInventory
         foreach (var id in stale)
         {
             Reservations.Remove(id);
+            _changedReservations.Remove(id);
+            _removedReservations.Add(id);
         }
 
         if (stale.Count > 0)
@@ -633,7 +637,7 @@ public sealed class SkuLocationInventory
     private Reservation Close(Reservation r, ReservationState state, DateTimeOffset now)
     {
         var closed = r with { State = state, ClosedAt = now };
-        Reservations[r.Id] = closed;
+        SetReservation(closed);
         Reserved -= r.Quantity;
         AddUsage(r.Channel, -r.Quantity);
         return closed;
@@ -754,11 +758,49 @@ public sealed class SkuLocationInventory
     private ReservationDecision Invalid(string field, string detail, string? channel)
         => new(DecisionCode.Invalid, null, AvailableFor(channel), detail, field);
 
+    private void SetReservation(Reservation reservation)
+    {
+        Reservations[reservation.Id] = reservation;
+        _changedReservations.Add(reservation.Id);
+        _removedReservations.Remove(reservation.Id);
+    }
+
     /// <summary>
-    /// A copy that later commands cannot change, for a storage write in flight while this one moves on. The
-    /// reservations, allocations and lines are immutable values, so copying the collections is enough.
+    /// What changed since the last call, for a storage write that must not cost more than the change: everything but
+    /// the reservations (small and bounded) as a copy later commands cannot change, plus the reservations added or
+    /// changed and the ids of those forgotten. A hot SKU-location may hold many thousands of reservations; a batch
+    /// of commands touches a few.
     /// </summary>
-    public SkuLocationInventory Copy() => new()
+    public InventoryChanges TakeChanges()
+    {
+        var changed = _changedReservations.Select(id => Reservations[id]).ToList();
+        var removed = _removedReservations.ToList();
+        _changedReservations.Clear();
+        _removedReservations.Clear();
+        return new InventoryChanges(CopyWithoutReservations(), changed, removed);
+    }
+
+    /// <summary>Puts back the reservations stored apart from the rest of the state, when the inventory is read from storage.</summary>
+    public void RestoreReservations(IEnumerable<Reservation> reservations)
+    {
+        foreach (var reservation in reservations)
+        {
+            Reservations[reservation.Id] = reservation;
+        }
+
+        _indexesBuilt = false;
+        _expiryQueue.Clear();
+    }
+
+    /// <summary>A full copy that later commands cannot change. The reservations, allocations and lines are immutable values.</summary>
+    public SkuLocationInventory Copy()
+    {
+        var copy = CopyWithoutReservations();
+        copy.Reservations = new(Reservations, StringComparer.Ordinal);
+        return copy;
+    }
+
+    private SkuLocationInventory CopyWithoutReservations() => new()
     {
         Sku = Sku,
         Location = Location,
@@ -771,7 +813,6 @@ public sealed class SkuLocationInventory
         Allocated = Allocated,
         RingFences = new(RingFences, StringComparer.Ordinal),
         UsageByChannel = new(UsageByChannel, StringComparer.Ordinal),
-        Reservations = new(Reservations, StringComparer.Ordinal),
         Allocations = new(Allocations, StringComparer.Ordinal),
         Inbound = [.. Inbound],
         RecentEventKeys = [.. RecentEventKeys],
@@ -784,3 +825,9 @@ public sealed class SkuLocationInventory
         LastWarehouseEventAt = LastWarehouseEventAt,
     };
 }
+
+/// <summary>
+/// A SKU-location's change since the previous write: <see cref="Header"/> is all of the state but the reservations
+/// (its <see cref="SkuLocationInventory.Reservations"/> is empty).
+/// </summary>
+public sealed record InventoryChanges(SkuLocationInventory Header, IReadOnlyList<Reservation> ChangedReservations, IReadOnlyList<string> RemovedReservations);

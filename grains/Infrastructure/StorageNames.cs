@@ -5,4 +5,7 @@ public static class StorageNames
 {
     /// <summary>Grain state of SKU-locations, SKUs and (later) orders.</summary>
     public const string Grid = "grid";
+
+    /// <summary>SKU-location state: written as deltas (the header and the reservations that changed), never whole.</summary>
+    public const string Inventory = "inventory";
 }

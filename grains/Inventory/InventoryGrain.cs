@@ -39,7 +39,7 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain, IRemindable
     private bool _registeredWithSku;
 
     public InventoryGrain(
-        [PersistentState("inventory", StorageNames.Grid)] IPersistentState<SkuLocationInventory> store,
+        [PersistentState("inventory", StorageNames.Inventory)] IPersistentState<SkuLocationInventory> store,
         TimeProvider clock,
         IOptions<InventoryOptions> options,
         ILogger<InventoryGrain> logger)
@@ -273,11 +273,13 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain, IRemindable
 
             await EnsureExpiryReminderAsync();
 
-            var copy = _inventory.Copy();
-            _store.State = copy;
+            // The inventory storage takes what changed from the live state before its first await, so commands
+            // decided while this write is in flight are not part of it and wait for the next one.
+            _store.State = _inventory;
+            var snapshot = _inventory.ToSnapshot();
             await _store.WriteStateAsync();
 
-            _durable = copy.ToSnapshot();
+            _durable = snapshot;
             ScheduleExpiryTimer();
         }
         catch (Exception ex)

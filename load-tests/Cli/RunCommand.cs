@@ -22,7 +22,10 @@ internal static class RunCommand
         using var client = GridHttp.CreateClient(options.Target, options.Clients, profile.RequestTimeout, options.ApiKey);
         await GridHttp.ProbeAsync(client, cancellationToken);
 
-        var settings = new ScenarioSettings(ScenarioSettings.NewRunPrefix(), options.Skus, ScenarioSettings.DefaultLocation);
+        var settings = new ScenarioSettings(ScenarioSettings.NewRunPrefix(), options.Skus, ScenarioSettings.DefaultLocation)
+        {
+            AtpPathPrefix = options.AtpPathPrefix,
+        };
         var scenario = ScenarioCatalog.Create(options.Scenario, settings);
 
         var seedClock = Stopwatch.StartNew();

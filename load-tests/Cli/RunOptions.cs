@@ -1,4 +1,3 @@
-using System.Globalization;
 using Grid.LoadTests.Http;
 using Grid.LoadTests.Scenarios;
 
@@ -38,57 +37,18 @@ internal sealed record RunOptions
 
     public string? OutFile { get; init; }
 
+    /// <summary>The path the single-SKU ATP scenarios append the SKU to (the baseline's ceiling is <c>ceiling/atp/</c>).</summary>
+    public string AtpPathPrefix { get; init; } = ScenarioSettings.DefaultAtpPathPrefix;
+
     public int EffectiveMaxOutstanding => MaxOutstanding ?? Math.Max(Clients * 4, 16);
 
     /// <summary>Parses the arguments that follow the verb: <c>--name value</c> or <c>--name=value</c>.</summary>
     public static RunOptions Parse(IReadOnlyList<string> args)
     {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < args.Count; i++)
-        {
-            var arg = args[i];
-            if (!arg.StartsWith("--", StringComparison.Ordinal) || arg.Length == 2)
-            {
-                throw new UsageException(arg, "unexpected argument; options are written --name value.");
-            }
+        var values = OptionReader.Parse(args, KnownOptions);
 
-            string name;
-            string value;
-            var equals = arg.IndexOf('=', StringComparison.Ordinal);
-            if (equals > 0)
-            {
-                name = arg[..equals];
-                value = arg[(equals + 1)..];
-            }
-            else
-            {
-                name = arg;
-                if (i + 1 >= args.Count)
-                {
-                    throw new UsageException(name, "a value is required.");
-                }
-
-                value = args[++i];
-            }
-
-            if (!KnownOptions.Contains(name))
-            {
-                throw new UsageException(name, "unknown option.");
-            }
-
-            if (!values.TryAdd(name, value))
-            {
-                throw new UsageException(name, "given more than once.");
-            }
-        }
-
-        var scenario = Required(values, "--scenario");
-        if (!ScenarioCatalog.Contains(scenario))
-        {
-            throw new UsageException("--scenario", $"'{scenario}' is not a scenario; choose one of {string.Join(", ", ScenarioCatalog.Names)}.");
-        }
-
-        var targetText = Required(values, "--target");
+        var scenario = ValidScenario(values.Required("--scenario"));
+        var targetText = values.Required("--target");
         var target = TargetGuard.Validate(targetText, out var targetProblem)
             ?? throw new UsageException("--target", targetProblem!);
 
@@ -96,15 +56,16 @@ internal sealed record RunOptions
         {
             Scenario = scenario,
             Target = target,
-            DurationSeconds = Number(values, "--duration", DefaultDurationSeconds, min: 0.1, max: 3600),
-            WarmupSeconds = Number(values, "--warmup", DefaultWarmupSeconds, min: 0, max: 600),
-            Clients = Integer(values, "--clients", DefaultClients, min: 1, max: 10_000),
-            Rate = values.ContainsKey("--rate") ? Number(values, "--rate", 0, min: 0.1, max: 1_000_000) : null,
-            MaxOutstanding = values.ContainsKey("--max-outstanding") ? Integer(values, "--max-outstanding", 0, min: 1, max: 100_000) : null,
-            Skus = Integer(values, "--skus", DefaultSkus, min: 1, max: 1_000_000),
-            TimeoutSeconds = Number(values, "--timeout", DefaultTimeoutSeconds, min: 0.1, max: 300),
-            ApiKey = values.TryGetValue("--api-key", out var key) ? key : Environment.GetEnvironmentVariable("GRID_API_KEY"),
-            OutFile = values.TryGetValue("--out", out var outFile) ? ValidOutFile(outFile) : null,
+            DurationSeconds = values.Number("--duration", DefaultDurationSeconds, min: 0.1, max: 3600),
+            WarmupSeconds = values.Number("--warmup", DefaultWarmupSeconds, min: 0, max: 600),
+            Clients = values.Integer("--clients", DefaultClients, min: 1, max: 10_000),
+            Rate = values.Has("--rate") ? values.Number("--rate", 0, min: 0.1, max: 1_000_000) : null,
+            MaxOutstanding = values.Has("--max-outstanding") ? values.Integer("--max-outstanding", 0, min: 1, max: 100_000) : null,
+            Skus = values.Integer("--skus", DefaultSkus, min: 1, max: 1_000_000),
+            TimeoutSeconds = values.Number("--timeout", DefaultTimeoutSeconds, min: 0.1, max: 300),
+            ApiKey = values.Text("--api-key") ?? Environment.GetEnvironmentVariable("GRID_API_KEY"),
+            OutFile = values.OutFile("--out"),
+            AtpPathPrefix = values.Text("--atp-path-prefix") is { } prefix ? ValidAtpPathPrefix(prefix) : ScenarioSettings.DefaultAtpPathPrefix,
         };
 
         if (options.MaxOutstanding is not null && options.Rate is null)
@@ -113,6 +74,24 @@ internal sealed record RunOptions
         }
 
         return options;
+    }
+
+    /// <summary>A scenario name from the catalog, or a usage error listing them.</summary>
+    public static string ValidScenario(string scenario)
+        => ScenarioCatalog.Contains(scenario)
+            ? scenario
+            : throw new UsageException("--scenario", $"'{scenario}' is not a scenario; choose one of {string.Join(", ", ScenarioCatalog.Names)}.");
+
+    /// <summary>A relative path such as <c>api/v1/atp/</c> or <c>ceiling/atp/</c>; the SKU is appended to it.</summary>
+    public static string ValidAtpPathPrefix(string text)
+    {
+        var trimmed = text.Trim('/');
+        if (trimmed.Length == 0 || trimmed.Length > 200 || !trimmed.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '-' or '_' or '.'))
+        {
+            throw new UsageException("--atp-path-prefix", $"'{text}' is not a path such as api/v1/atp or ceiling/atp (letters, digits, '/', '-', '_', '.').");
+        }
+
+        return trimmed + "/";
     }
 
     public static string Usage => $"""
@@ -133,6 +112,8 @@ internal sealed record RunOptions
           --timeout <seconds>      per-request timeout, default {DefaultTimeoutSeconds}
           --api-key <key>          sent as X-Api-Key (default: $GRID_API_KEY, else none)
           --out <file.json>        also write the result as JSON
+          --atp-path-prefix <path> where atp-read and atp-read-hot send GETs, default {ScenarioSettings.DefaultAtpPathPrefix}
+                                   (ceiling/atp/ for the baseline's in-memory ceiling endpoint)
 
         scenarios:
         {string.Join(Environment.NewLine, ScenarioCatalog.All.Select(s => $"  {s.Name,-22} {s.Description}"))}
@@ -143,54 +124,6 @@ internal sealed record RunOptions
     private static readonly HashSet<string> KnownOptions = new(StringComparer.Ordinal)
     {
         "--scenario", "--target", "--duration", "--warmup", "--clients", "--rate", "--max-outstanding",
-        "--skus", "--timeout", "--api-key", "--out",
+        "--skus", "--timeout", "--api-key", "--out", "--atp-path-prefix",
     };
-
-    private static string Required(Dictionary<string, string> values, string name)
-        => values.TryGetValue(name, out var value) && value.Length > 0
-            ? value
-            : throw new UsageException(name, "is required.");
-
-    private static double Number(Dictionary<string, string> values, string name, double fallback, double min, double max)
-    {
-        if (!values.TryGetValue(name, out var text))
-        {
-            return fallback;
-        }
-
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
-        {
-            throw new UsageException(name, $"'{text}' is not a number.");
-        }
-
-        return value < min || value > max
-            ? throw new UsageException(name, $"must be between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)}; got {text}.")
-            : value;
-    }
-
-    private static int Integer(Dictionary<string, string> values, string name, int fallback, int min, int max)
-    {
-        if (!values.TryGetValue(name, out var text))
-        {
-            return fallback;
-        }
-
-        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
-        {
-            throw new UsageException(name, $"'{text}' is not a whole number.");
-        }
-
-        return value < min || value > max
-            ? throw new UsageException(name, $"must be between {min} and {max}; got {text}.")
-            : value;
-    }
-
-    private static string ValidOutFile(string path)
-    {
-        var full = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(full);
-        return directory is not null && !Directory.Exists(directory)
-            ? throw new UsageException("--out", $"the directory '{directory}' does not exist.")
-            : full;
-    }
 }

@@ -3,17 +3,22 @@ using Grid.LoadTests.Http;
 
 namespace Grid.LoadTests.Scenarios;
 
-/// <summary><c>atp-read</c>: GET /api/v1/atp/{sku}, SKUs uniform over the seeded set (one location each).</summary>
+/// <summary>
+/// <c>atp-read</c>: GET /api/v1/atp/{sku} (or <see cref="ScenarioSettings.AtpPathPrefix"/>{sku}), SKUs uniform over the
+/// seeded set (one location each).
+/// </summary>
 internal sealed class AtpReadScenario(ScenarioSettings settings) : Scenario(settings)
 {
     public const string ScenarioName = "atp-read";
 
     public override string Name => ScenarioName;
 
+    public override bool FollowsAtpPathPrefix => true;
+
     public override IEnumerable<StockLine> InitialStock() => EverySku(1_000);
 
     public override HttpRequestMessage CreateRequest(long sequence)
-        => new(HttpMethod.Get, new Uri($"api/v1/atp/{RandomSku()}", UriKind.Relative));
+        => new(HttpMethod.Get, new Uri(Settings.AtpPathPrefix + RandomSku(), UriKind.Relative));
 }
 
 /// <summary><c>atp-read-hot</c>: GET /api/v1/atp/{sku} on one SKU: every read goes to the same grains.</summary>
@@ -21,9 +26,11 @@ internal sealed class AtpReadHotScenario(ScenarioSettings settings) : Scenario(s
 {
     public const string ScenarioName = "atp-read-hot";
 
-    private readonly Uri _path = new($"api/v1/atp/{settings.HotSku}", UriKind.Relative);
+    private readonly Uri _path = new(settings.AtpPathPrefix + settings.HotSku, UriKind.Relative);
 
     public override string Name => ScenarioName;
+
+    public override bool FollowsAtpPathPrefix => true;
 
     public override IEnumerable<StockLine> InitialStock() => [new StockLine(Settings.HotSku, Settings.Location, 1_000)];
 

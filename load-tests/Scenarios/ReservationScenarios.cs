@@ -18,7 +18,7 @@ internal abstract class ReservationScenario(ScenarioSettings settings) : Scenari
 
     public override HttpRequestMessage CreateRequest(long sequence)
     {
-        var request = new ReservationRequest($"{Settings.RunPrefix}-r{sequence}", SkuFor(sequence), Settings.Location, 1, Channel);
+        var request = new ReservationRequest($"{Settings.IdPrefix}-r{sequence}", SkuFor(sequence), Settings.Location, 1, Channel);
         var body = JsonSerializer.SerializeToUtf8Bytes(request, PayloadJson.Default.ReservationRequest);
         return new HttpRequestMessage(HttpMethod.Post, Path) { Content = GridHttp.JsonContent(body) };
     }

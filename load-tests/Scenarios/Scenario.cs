@@ -20,6 +20,12 @@ internal abstract class Scenario
     /// <summary>Units of work per request (SKUs queried, events sent), so that a report can give items per second.</summary>
     public virtual int ItemsPerRequest => 1;
 
+    /// <summary>
+    /// Whether the requests follow <see cref="ScenarioSettings.AtpPathPrefix"/>, so that the baseline's in-memory
+    /// ceiling endpoint (<c>ceiling/atp/</c>) can serve them as well.
+    /// </summary>
+    public virtual bool FollowsAtpPathPrefix => false;
+
     /// <summary>Stock to receive before the run; repeated runs use fresh SKUs (the run prefix).</summary>
     public abstract IEnumerable<StockLine> InitialStock();
 
@@ -36,10 +42,20 @@ internal abstract class Scenario
         => Enumerable.Range(0, Settings.SkuCount).Select(i => new StockLine(Settings.Sku(i), Settings.Location, quantity));
 }
 
-/// <summary>What a scenario is parameterised by; the run prefix makes its SKUs and ids unique to this run.</summary>
+/// <summary>
+/// What a scenario is parameterised by; the run prefix makes its SKUs and ids unique to this run. <see cref="IdPrefix"/>
+/// (the run prefix unless set) starts the reservation and event ids, so that several measured passes over the same
+/// seeded SKUs (the rounds of <c>compare</c>) never replay each other's ids. <see cref="AtpPathPrefix"/> is where the
+/// single-SKU ATP scenarios send their GETs.
+/// </summary>
 internal sealed record ScenarioSettings(string RunPrefix, int SkuCount, string Location)
 {
     public const string DefaultLocation = "LT1";
+    public const string DefaultAtpPathPrefix = "api/v1/atp/";
+
+    public string IdPrefix { get; init; } = RunPrefix;
+
+    public string AtpPathPrefix { get; init; } = DefaultAtpPathPrefix;
 
     public string Sku(int index) => $"{RunPrefix}-{index:D6}";
 

@@ -27,7 +27,7 @@ internal sealed class WarehouseIngestScenario(ScenarioSettings settings) : Scena
         var events = new ReceiptEvent[EventsPerRequest];
         for (var i = 0; i < events.Length; i++)
         {
-            events[i] = new ReceiptEvent($"{Settings.RunPrefix}-e{sequence}-{i}", StockSeeder.Source, now, "receipt", RandomSku(), Settings.Location, 1);
+            events[i] = new ReceiptEvent($"{Settings.IdPrefix}-e{sequence}-{i}", StockSeeder.Source, now, "receipt", RandomSku(), Settings.Location, 1);
         }
 
         var body = JsonSerializer.SerializeToUtf8Bytes(new WarehouseEventBatch(events), PayloadJson.Default.WarehouseEventBatch);

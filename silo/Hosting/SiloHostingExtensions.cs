@@ -3,7 +3,9 @@ using Grid.Gateway.Hosting;
 using Grid.Hosting;
 using Grid.Infrastructure;
 using Grid.Silo.Database;
+using Grid.Silo.Storage;
 using Orleans.Configuration;
+using Orleans.Runtime.Hosting;
 
 namespace Grid.Silo.Hosting;
 
@@ -61,10 +63,12 @@ public static class SiloHostingExtensions
     }
 
     /// <summary>Dev-mode grain state and reminders: in memory, lost when the process stops.</summary>
-    public static ISiloBuilder UseGridInMemoryProviders(this ISiloBuilder silo)
+    public static ISiloBuilder UseGridInMemoryProviders(this ISiloBuilder silo, InMemoryInventoryStore? sharedStore = null)
     {
         silo.UseSystemTextJsonGrainStorageSerializer();
         silo.AddMemoryGrainStorage(StorageNames.Grid);
+        silo.Services.AddSingleton(sharedStore ?? new InMemoryInventoryStore());
+        silo.Services.AddGrainStorage(StorageNames.Inventory, (services, _) => new InMemoryInventoryStorage(services.GetRequiredService<InMemoryInventoryStore>()));
         silo.UseInMemoryReminderService();
         return silo;
     }
@@ -78,6 +82,7 @@ public static class SiloHostingExtensions
             o.Invariant = Npgsql;
             o.ConnectionString = connectionString;
         });
+        silo.Services.AddGrainStorage(StorageNames.Inventory, (services, _) => PostgresInventoryStorage.Create(services, connectionString));
         silo.UseAdoNetReminderService(o =>
         {
             o.Invariant = Npgsql;

@@ -1,5 +1,6 @@
 using Grid.Hosting;
 using Grid.Silo.Hosting;
+using Grid.Silo.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -13,6 +14,9 @@ namespace Grid.Tests.Grains;
 /// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
+    // Both silos keep SKU-location state in one store, as they would share one database.
+    private readonly InMemoryInventoryStore _inventoryStore = new();
+
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
@@ -27,7 +31,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<TimeProvider>(Clock);
             silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
             silo.Services.AddGridGrains(new ConfigurationBuilder().Build());
-            silo.UseGridInMemoryProviders();
+            silo.UseGridInMemoryProviders(_inventoryStore);
         });
 
         Cluster = builder.Build();

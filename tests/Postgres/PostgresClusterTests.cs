@@ -76,7 +76,7 @@ public sealed class PostgresClusterTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task State_is_written_once_per_grain_and_reloads_after_deactivation()
+    public async Task State_is_one_row_per_sku_location_plus_one_per_reservation_and_reloads_after_deactivation()
     {
         await using var cluster = await PostgresCluster.StartAsync(_database, 2);
         var sku = ClusterFixture.NewSku("ROW");
@@ -88,6 +88,7 @@ public sealed class PostgresClusterTests : IAsyncLifetime
         var detail = await grain.GetDetail();
 
         Assert.Equal(8, detail.Reserved);
-        Assert.Equal(1L, await _database.ScalarAsync<long>($"SELECT count(*) FROM orleans_storage WHERE grain_type = 'inventory' AND grain_id_extension = '{sku}@DC1'"));
+        Assert.Equal(1L, await _database.ScalarAsync<long>($"SELECT count(*) FROM grid_inventory WHERE grain_key = '{sku}@DC1'"));
+        Assert.Equal(8L, await _database.ScalarAsync<long>($"SELECT count(*) FROM grid_inventory_reservation WHERE grain_key = '{sku}@DC1'"));
     }
 }

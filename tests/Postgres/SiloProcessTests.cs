@@ -99,16 +99,14 @@ public sealed class SiloProcessTests : IAsyncLifetime
         await using var after = await SiloProcess.StartAsync(_database.ConnectionString, siloPort, fastReminders);
 
         // No grain is called: only the stored state is read, until the reminder has expired the reservation.
-        var state = await ReadStoredStateAsync(sku);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        while (StateOf(state, "r1") != 3 && DateTime.UtcNow < deadline)
+        while (await StoredReservationStateAsync(sku, "r1") != 3 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(250);
-            state = await ReadStoredStateAsync(sku);
         }
 
-        Assert.Equal(3, StateOf(state, "r1"));
-        Assert.Equal(0, state.GetProperty("Reserved").GetInt64());
+        Assert.Equal(3, await StoredReservationStateAsync(sku, "r1"));
+        Assert.Equal(0, (await ReadStoredStateAsync(sku)).GetProperty("Reserved").GetInt64());
     }
 
     private async Task<IHost> StartClientAsync()
@@ -136,13 +134,16 @@ public sealed class SiloProcessTests : IAsyncLifetime
 
     private async Task<JsonElement> ReadStoredStateAsync(string sku)
     {
-        var json = await _database.ScalarAsync<byte[]>(
-            $"SELECT payload FROM orleans_storage WHERE grain_type = 'inventory' AND grain_id_extension = '{sku}@DC1'");
+        var json = await _database.ScalarAsync<byte[]>($"SELECT header FROM grid_inventory WHERE grain_key = '{sku}@DC1'");
         return JsonDocument.Parse(json!).RootElement.Clone();
     }
 
-    private static int StateOf(JsonElement state, string reservationId)
-        => state.GetProperty("Reservations").GetProperty(reservationId).GetProperty("State").GetInt32();
+    private async Task<int> StoredReservationStateAsync(string sku, string reservationId)
+    {
+        var json = await _database.ScalarAsync<byte[]>(
+            $"SELECT payload FROM grid_inventory_reservation WHERE grain_key = '{sku}@DC1' AND reservation_id = '{reservationId}'");
+        return JsonDocument.Parse(json!).RootElement.GetProperty("State").GetInt32();
+    }
 
     private static async Task WaitUntil(Func<bool> condition, TimeSpan within)
     {

@@ -1,0 +1,118 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Grid.LoadTests.Reporting;
+
+/// <summary>
+/// One side's figures in a comparison: the figures of one round, or (in the report's <c>grid</c>, <c>baseline</c> and
+/// <c>ceiling</c>) the median over the rounds, taken figure by figure (so the median p99 and the median throughput may
+/// come from different rounds). With an even number of rounds the median is the mean of the two middle values; counts
+/// are then rounded to whole numbers.
+/// </summary>
+internal sealed record SideFigures(
+    double Throughput,
+    double P50Ms,
+    double P90Ms,
+    double P99Ms,
+    double P999Ms,
+    double MaxMs,
+    long Errors,
+    long Granted,
+    long Refused,
+    long Requests,
+    long Unsent)
+{
+    public static SideFigures From(ScenarioResult r)
+        => new(r.Throughput, r.P50Ms, r.P90Ms, r.P99Ms, r.P999Ms, r.MaxMs, r.Errors, r.Granted, r.Refused, r.Requests, r.Unsent);
+
+    public static SideFigures Median(IReadOnlyList<ScenarioResult> rounds)
+    {
+        if (rounds.Count == 0)
+        {
+            throw new ArgumentException("No rounds to take the median of.", nameof(rounds));
+        }
+
+        return new SideFigures(
+            Throughput: Math.Round(Median(rounds, r => r.Throughput), 1),
+            P50Ms: Math.Round(Median(rounds, r => r.P50Ms), 3),
+            P90Ms: Math.Round(Median(rounds, r => r.P90Ms), 3),
+            P99Ms: Math.Round(Median(rounds, r => r.P99Ms), 3),
+            P999Ms: Math.Round(Median(rounds, r => r.P999Ms), 3),
+            MaxMs: Math.Round(Median(rounds, r => r.MaxMs), 3),
+            Errors: Count(rounds, r => r.Errors),
+            Granted: Count(rounds, r => r.Granted),
+            Refused: Count(rounds, r => r.Refused),
+            Requests: Count(rounds, r => r.Requests),
+            Unsent: Count(rounds, r => r.Unsent));
+    }
+
+    public static double Median(IReadOnlyList<ScenarioResult> rounds, Func<ScenarioResult, double> figure)
+    {
+        var sorted = rounds.Select(figure).Order().ToArray();
+        var middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+
+    private static long Count(IReadOnlyList<ScenarioResult> rounds, Func<ScenarioResult, long> figure)
+        => (long)Math.Round(Median(rounds, r => figure(r)), MidpointRounding.AwayFromZero);
+}
+
+/// <summary>One round: each side's full result (error kinds included).</summary>
+internal sealed record CompareRound(
+    int Round,
+    ScenarioResult Grid,
+    ScenarioResult Baseline,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ScenarioResult? Ceiling);
+
+/// <summary>Where the comparison ran, so that figures from different machines are not mixed up.</summary>
+internal sealed record CompareEnvironment(
+    int ProcessorCount,
+    string Os,
+    string Runtime,
+    string PostgresVersion,
+    string? GridCommit);
+
+/// <summary>
+/// The <c>compare</c> JSON. <c>grid</c>, <c>baseline</c> and <c>ceiling</c> are medians over the rounds;
+/// <c>ratio</c> = grid ÷ baseline median throughput, <c>p99Ratio</c> = grid ÷ baseline median p99,
+/// <c>ceilingRatio</c> = grid ÷ ceiling median throughput (atp-read and atp-read-hot only).
+/// </summary>
+internal sealed record CompareReport(
+    string Scenario,
+    int Rounds,
+    int Clients,
+    double? Rate,
+    double DurationSeconds,
+    double WarmupSeconds,
+    string Mode,
+    int Skus,
+    int ItemsPerRequest,
+    string Aggregate,
+    DateTimeOffset StartedAt,
+    SideFigures Grid,
+    SideFigures Baseline,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SideFigures? Ceiling,
+    double? Ratio,
+    double? P99Ratio,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? CeilingRatio,
+    IReadOnlyList<CompareRound> PerRound,
+    CompareEnvironment Environment)
+{
+    public const string MedianOverRounds = "median over rounds";
+
+    public static double? Ratio(double numerator, double denominator)
+        => denominator > 0 ? Math.Round(numerator / denominator, 3) : null;
+
+    public async Task WriteJsonAsync(string path, CancellationToken cancellationToken)
+    {
+        var stream = File.Create(path);
+        await using (stream)
+        {
+            await JsonSerializer.SerializeAsync(stream, this, CompareJson.Default.CompareReport, cancellationToken);
+        }
+    }
+}
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(CompareReport))]
+internal sealed partial class CompareJson : JsonSerializerContext;

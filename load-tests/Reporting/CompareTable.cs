@@ -1,0 +1,110 @@
+using System.Globalization;
+
+namespace Grid.LoadTests.Reporting;
+
+/// <summary>The <c>compare</c> table: one row per side per round, a median row per side, then the ratios.</summary>
+internal static class CompareTable
+{
+    private static readonly string[] Headers =
+        ["side", "round", "requests", "req/s", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "errors", "granted", "refused"];
+
+    public static void Write(TextWriter writer, CompareReport report)
+    {
+        var rows = new List<string[]>();
+        foreach (var round in report.PerRound)
+        {
+            rows.Add(Row("grid", Invariant($"{round.Round}"), SideFigures.From(round.Grid)));
+            rows.Add(Row("baseline", Invariant($"{round.Round}"), SideFigures.From(round.Baseline)));
+            if (round.Ceiling is { } ceiling)
+            {
+                rows.Add(Row("ceiling", Invariant($"{round.Round}"), SideFigures.From(ceiling)));
+            }
+        }
+
+        var medianRows = new List<string[]> { Row("grid", "median", report.Grid), Row("baseline", "median", report.Baseline) };
+        if (report.Ceiling is { } median)
+        {
+            medianRows.Add(Row("ceiling", "median", median));
+        }
+
+        var widths = Headers.Select((h, i) => Math.Max(h.Length, rows.Concat(medianRows).Max(r => r[i].Length))).ToArray();
+        var rule = string.Join("  ", widths.Select(w => new string('-', w)));
+
+        var mode = report.Rate is { } rate ? Invariant($"open loop {rate:0.#} req/s") : Invariant($"closed loop x{report.Clients}");
+        writer.WriteLine(Invariant($"{report.Scenario}: {mode}, {report.DurationSeconds:0.#} s measured per round and side, {report.Rounds} round(s), {report.Skus} SKUs"));
+        writer.WriteLine(Line(Headers, widths));
+        writer.WriteLine(rule);
+        foreach (var row in rows)
+        {
+            writer.WriteLine(Line(row, widths));
+        }
+
+        writer.WriteLine(rule);
+        foreach (var row in medianRows)
+        {
+            writer.WriteLine(Line(row, widths));
+        }
+
+        writer.WriteLine();
+        writer.WriteLine(Invariant($"medians over {report.Rounds} round(s):"));
+        writer.WriteLine(Invariant($"  throughput grid / baseline : {Times(report.Ratio)}"));
+        writer.WriteLine(Invariant($"  p99 grid / baseline        : {Times(report.P99Ratio)}"));
+        if (report.Ceiling is not null)
+        {
+            writer.WriteLine(Invariant($"  throughput grid / ceiling  : {Times(report.CeilingRatio)}"));
+        }
+
+        if (report.ItemsPerRequest > 1)
+        {
+            writer.WriteLine(Invariant($"  {report.ItemsPerRequest} items per request: grid {report.Grid.Throughput * report.ItemsPerRequest:0} items/s, baseline {report.Baseline.Throughput * report.ItemsPerRequest:0} items/s"));
+        }
+
+        foreach (var round in report.PerRound)
+        {
+            Notes(writer, "grid", round.Round, round.Grid, report.Rate);
+            Notes(writer, "baseline", round.Round, round.Baseline, report.Rate);
+            if (round.Ceiling is { } ceiling)
+            {
+                Notes(writer, "ceiling", round.Round, ceiling, report.Rate);
+            }
+        }
+    }
+
+    private static void Notes(TextWriter writer, string side, int round, ScenarioResult result, double? rate)
+    {
+        if (result.Unsent > 0)
+        {
+            writer.WriteLine(Invariant($"{side} round {round}: {result.Unsent} requests scheduled in the measured window were never sent (fell behind --rate {rate}; --max-outstanding reached)."));
+        }
+
+        foreach (var (kind, count) in result.ErrorKinds)
+        {
+            writer.WriteLine(Invariant($"{side} round {round}: {count} errors: {kind}"));
+        }
+    }
+
+    private static string[] Row(string side, string round, SideFigures f) =>
+    [
+        side,
+        round,
+        Invariant($"{f.Requests}"),
+        Invariant($"{f.Throughput:0.0}"),
+        Ms(f.P50Ms),
+        Ms(f.P90Ms),
+        Ms(f.P99Ms),
+        Ms(f.P999Ms),
+        Ms(f.MaxMs),
+        Invariant($"{f.Errors}"),
+        Invariant($"{f.Granted}"),
+        Invariant($"{f.Refused}"),
+    ];
+
+    private static string Times(double? ratio) => ratio is { } r ? Invariant($"{r:0.###}x") : "n/a (the denominator is zero)";
+
+    private static string Ms(double value) => Invariant($"{value:0.00}");
+
+    private static string Line(string[] cells, int[] widths)
+        => string.Join("  ", cells.Select((c, i) => i < 2 ? c.PadRight(widths[i]) : c.PadLeft(widths[i]))).TrimEnd();
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

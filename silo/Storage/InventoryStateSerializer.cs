@@ -1,0 +1,24 @@
+using System.Text.Json;
+using Grid.Domain;
+
+namespace Grid.Silo.Storage;
+
+/// <summary>How a SKU-location's state is written: JSON without CLR type names, so renaming a class never breaks it.</summary>
+internal static class InventoryStateSerializer
+{
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.General);
+
+    public static byte[] Serialize(SkuLocationInventory header) => JsonSerializer.SerializeToUtf8Bytes(header, Options);
+
+    public static byte[] Serialize(Reservation reservation) => JsonSerializer.SerializeToUtf8Bytes(reservation, Options);
+
+    public static SkuLocationInventory DeserializeHeader(ReadOnlySpan<byte> json)
+        => JsonSerializer.Deserialize<SkuLocationInventory>(json, Options) ?? throw new JsonException("Empty inventory state.");
+
+    public static Reservation DeserializeReservation(ReadOnlySpan<byte> json)
+        => JsonSerializer.Deserialize<Reservation>(json, Options) ?? throw new JsonException("Empty reservation.");
+
+    public static SkuLocationInventory AsInventory<T>(IGrainState<T> grainState)
+        => grainState.State as SkuLocationInventory
+           ?? throw new InvalidOperationException($"The inventory storage holds {nameof(SkuLocationInventory)} state only, not {typeof(T).Name}.");
+}

@@ -1,0 +1,96 @@
+using Grid.Domain;
+using Grid.Silo.Storage;
+using Npgsql;
+using Orleans.Storage;
+
+namespace Grid.Tests.Postgres;
+
+/// <summary>Given the schema: the SKU-location storage writes deltas and refuses a write from a stale activation.</summary>
+public sealed class InventoryStorageTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
+
+    private readonly PostgresDatabase _database = new();
+    private NpgsqlDataSource _dataSource = null!;
+    private PostgresInventoryStorage _storage = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _database.InitializeAsync();
+        _dataSource = NpgsqlDataSource.Create(_database.ConnectionString);
+        _storage = new PostgresInventoryStorage(_dataSource, "storage-tests");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _storage.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    private static GrainId Key(string key) => GrainId.Create("inventory", key);
+
+    private async Task<GrainState<SkuLocationInventory>> ReadAsync(string key)
+    {
+        var state = new GrainState<SkuLocationInventory>();
+        await _storage.ReadStateAsync("inventory", Key(key), state);
+        Assert.NotNull(state.State);
+        return state;
+    }
+
+    [Fact]
+    public async Task A_sku_location_never_written_reads_as_empty()
+    {
+        var state = await ReadAsync("NEW@DC1");
+
+        Assert.False(state.RecordExists);
+        Assert.True(state.State!.IsEmpty);
+    }
+
+    [Fact]
+    public async Task What_is_written_reads_back_whole_across_many_delta_writes()
+    {
+        var state = await ReadAsync("MANY@DC1");
+        var inventory = state.State!;
+        inventory.Identify("MANY", "DC1");
+        inventory.Apply(new Movement("rcv", "wms", T0, MovementKind.Receipt, 5_000), T0, InventoryRules.Default);
+        for (var batch = 0; batch < 20; batch++)
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                inventory.Reserve(new ReserveRequest($"r{batch}-{i}", "web", 2), T0, InventoryRules.Default);
+            }
+
+            inventory.Release($"r{batch}-0", T0);
+            await _storage.WriteStateAsync("inventory", Key("MANY@DC1"), state);
+        }
+
+        var stored = await ReadAsync("MANY@DC1");
+        var read = stored.State!;
+
+        Assert.Equal(2_000, read.Reservations.Count);
+        Assert.Equal(inventory.Reserved, read.Reserved);
+        Assert.Equal(ReservationState.Released, read.Reservations["r7-0"].State);
+        Assert.Equal(inventory.AvailableFor(null), read.AvailableFor(null));
+        Assert.Equal("20", stored.ETag);
+    }
+
+    [Fact]
+    public async Task A_write_from_an_activation_that_read_an_older_version_is_refused_and_changes_nothing()
+    {
+        var first = await ReadAsync("RACE@DC1");
+        first.State!.Identify("RACE", "DC1");
+        first.State.Apply(new Movement("rcv", "wms", T0, MovementKind.Receipt, 10), T0, InventoryRules.Default);
+        await _storage.WriteStateAsync("inventory", Key("RACE@DC1"), first);
+
+        var stale = await ReadAsync("RACE@DC1");
+        first.State.Reserve(new ReserveRequest("r1", "web", 4), T0, InventoryRules.Default);
+        await _storage.WriteStateAsync("inventory", Key("RACE@DC1"), first);
+
+        stale.State!.Reserve(new ReserveRequest("r2", "web", 9), T0, InventoryRules.Default);
+        await Assert.ThrowsAsync<InconsistentStateException>(() => _storage.WriteStateAsync("inventory", Key("RACE@DC1"), stale));
+
+        var stored = (await ReadAsync("RACE@DC1")).State!;
+        Assert.Equal(["r1"], stored.Reservations.Keys);
+        Assert.Equal(4, stored.Reserved);
+    }
+}
