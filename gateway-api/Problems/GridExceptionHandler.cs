@@ -26,7 +26,7 @@ internal sealed partial class GridExceptionHandler(IProblemDetailsService proble
                 : $"'{field}' has a value of the wrong type or is not valid JSON.";
             errors = new Dictionary<string, string[]> { [field] = [message] };
         }
-        else if (IsTransient(exception))
+        else if (IsTransient(exception) || (exception is OperationCanceledException && !httpContext.RequestAborted.IsCancellationRequested))
         {
             // A silo left and the cluster has not yet moved its grains, or a call timed out: worth a retry.
             status = StatusCodes.Status503ServiceUnavailable;

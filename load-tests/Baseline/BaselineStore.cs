@@ -206,7 +206,9 @@ internal sealed class BaselineStore(NpgsqlDataSource db)
 
     private async Task<ReserveOutcome> TryReserveAsync(ReserveCommand c, CancellationToken cancellationToken)
     {
-        var createdAt = DateTimeOffset.UtcNow;
+        // PostgreSQL keeps microseconds: truncate now, so that a replay answers exactly what the first call did.
+        var now = DateTimeOffset.UtcNow;
+        var createdAt = now.AddTicks(-(now.Ticks % 10));
         var expiresAt = createdAt + c.Ttl;
 
         await using var connection = await db.OpenConnectionAsync(cancellationToken);

@@ -1,47 +1,78 @@
+using System.Runtime.InteropServices;
+using Grid.LoadTests.Baseline;
+
 namespace Grid.LoadTests.Cli;
 
-/// <summary>Verb dispatch and the exit-code contract. New verbs (such as <c>compare</c>) are added here.</summary>
+/// <summary>Verb dispatch (<c>run</c>, <c>compare</c>, <c>baseline</c>) and the exit-code contract.</summary>
 internal static class CommandLine
 {
+    public const string Verbs = "'run', 'compare' or 'baseline'";
+
+    public static string Usage => $"""
+        Grid load generator
+
+        verbs:
+          run        one scenario against a running Grid (or any server with its API)
+          compare    start PostgreSQL, Grid and the baseline here and run a scenario against each, alternately
+          baseline   serve the PostgreSQL row-lock baseline (compare starts it by itself)
+
+        {RunOptions.Usage}
+
+        {CompareOptions.Usage}
+
+        {BaselineOptions.Usage}
+        """;
+
     public static async Task<int> MainAsync(string[] args)
     {
         if (args.Length == 0)
         {
-            return BadArguments(new UsageException("<verb>", "missing; the verb is 'run'."));
+            return BadArguments(new UsageException("<verb>", $"missing; the verb is {Verbs}."), Usage);
         }
 
         if (args[0] is "-h" or "--help" or "help")
         {
-            await Console.Out.WriteLineAsync(RunOptions.Usage);
+            await Console.Out.WriteLineAsync(Usage);
             return ExitCodes.Success;
         }
 
+        var verbUsage = args[0] switch
+        {
+            "run" => RunOptions.Usage,
+            "compare" => CompareOptions.Usage,
+            "baseline" => BaselineOptions.Usage,
+            _ => Usage,
+        };
+        if (args.Skip(1).Any(a => a is "-h" or "--help"))
+        {
+            await Console.Out.WriteLineAsync(verbUsage);
+            return ExitCodes.Success;
+        }
+
+        // Ctrl+C, SIGTERM and SIGHUP all end a run the same way: cancel, so that whatever it started is stopped and
+        // cleaned up (compare kills its servers and drops its databases) before the process exits.
         using var interrupt = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
             e.Cancel = true;
             interrupt.Cancel();
         };
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
+        using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Interrupt);
 
         try
         {
-            switch (args[0])
+            return args[0] switch
             {
-                case "run":
-                    if (args.Skip(1).Any(a => a is "-h" or "--help"))
-                    {
-                        await Console.Out.WriteLineAsync(RunOptions.Usage);
-                        return ExitCodes.Success;
-                    }
-
-                    return await RunCommand.ExecuteAsync(RunOptions.Parse(args[1..]), interrupt.Token);
-                default:
-                    throw new UsageException(args[0], "unknown verb; the verb is 'run'.");
-            }
+                "run" => await RunCommand.ExecuteAsync(RunOptions.Parse(args[1..]), interrupt.Token),
+                "compare" => await CompareCommand.ExecuteAsync(CompareOptions.Parse(args[1..]), interrupt.Token),
+                "baseline" => await BaselineService.RunAsync(BaselineOptions.Parse(args[1..]), interrupt.Token),
+                _ => throw new UsageException(args[0], $"unknown verb; the verb is {Verbs}."),
+            };
         }
         catch (UsageException ex)
         {
-            return BadArguments(ex);
+            return BadArguments(ex, verbUsage);
         }
         catch (RunFailedException ex)
         {
@@ -53,13 +84,19 @@ internal static class CommandLine
             await Console.Error.WriteLineAsync("interrupted.");
             return ExitCodes.RunFailed;
         }
+
+        void Interrupt(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            interrupt.Cancel();
+        }
     }
 
-    private static int BadArguments(UsageException ex)
+    private static int BadArguments(UsageException ex, string usage)
     {
         Console.Error.WriteLine($"error: {ex.Message}");
         Console.Error.WriteLine();
-        Console.Error.WriteLine(RunOptions.Usage);
+        Console.Error.WriteLine(usage);
         return ExitCodes.BadArguments;
     }
 }

@@ -2,10 +2,13 @@ namespace Grid.LoadTests.Cli;
 
 internal static class ExitCodes
 {
-    /// <summary>The run completed and its report was written.</summary>
+    /// <summary>The run (or comparison) completed and its report was written; the baseline service stopped normally.</summary>
     public const int Success = 0;
 
-    /// <summary>The target was unreachable, seeding failed, every request failed, or the run was interrupted.</summary>
+    /// <summary>
+    /// The target was unreachable, seeding failed, every request failed, or the run was interrupted; for
+    /// <c>compare</c> also: PostgreSQL, the Grid build, or Grid or the baseline could not be started.
+    /// </summary>
     public const int RunFailed = 1;
 
     /// <summary>The command line was wrong; usage was printed naming the bad argument.</summary>

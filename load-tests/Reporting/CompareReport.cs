@@ -100,7 +100,7 @@ internal sealed record CompareReport(
 {
     public const string MedianOverRounds = "median over rounds";
 
-    public static double? Ratio(double numerator, double denominator)
+    public static double? RatioOf(double numerator, double denominator)
         => denominator > 0 ? Math.Round(numerator / denominator, 3) : null;
 
     public async Task WriteJsonAsync(string path, CancellationToken cancellationToken)

@@ -72,7 +72,7 @@ internal static class PostgresCluster
             {
                 return await call();
             }
-            catch (Exception ex) when (DateTime.UtcNow < deadline && ex is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.OrleansException)
+            catch (Exception ex) when (DateTime.UtcNow < deadline && ex is TimeoutException or OperationCanceledException or SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.OrleansException)
             {
                 await Task.Delay(200);
             }

@@ -1,0 +1,239 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Grid.LoadTests.Compare;
+using Grid.LoadTests.Http;
+using Grid.LoadTests.Reporting;
+using Grid.LoadTests.Running;
+using Grid.LoadTests.Scenarios;
+
+namespace Grid.LoadTests.Cli;
+
+/// <summary>
+/// <c>compare</c>: PostgreSQL, fresh databases, Grid (PostgreSQL mode) and the baseline started here; each side seeded
+/// and warmed up; then the scenario against Grid, the baseline and (ATP reads) the ceiling, one after the other, round
+/// after round; the table and the JSON of medians. Every process started is killed and every database dropped at the
+/// end, whether the run succeeded, failed or was interrupted.
+/// </summary>
+internal static class CompareCommand
+{
+    private const string CeilingAtpPathPrefix = "ceiling/atp/";
+    private static readonly TimeSpan PauseBetweenRuns = TimeSpan.FromSeconds(1);
+
+    public static async Task<int> ExecuteAsync(CompareOptions options, CancellationToken cancellationToken)
+    {
+        var root = RepositoryRoot.Find()
+            ?? throw new RunFailedException(
+                $"cannot find the repository root (the folder holding {RepositoryRoot.Marker}) above {AppContext.BaseDirectory} or {Environment.CurrentDirectory}.");
+
+        var server = options.Connection ?? await BenchPostgres.EnsurePrivateServerAsync(root, cancellationToken);
+        var postgresVersion = await BenchPostgres.ServerVersionAsync(server, cancellationToken);
+        if (!options.NoBuild)
+        {
+            await Servers.BuildGridAsync(root, cancellationToken);
+        }
+
+        var gridCommit = await GitDescribeAsync(root, cancellationToken);
+        var stamp = $"grid_bench_{DateTime.UtcNow:yyyyMMddHHmmss}_{Guid.NewGuid().ToString("N")[..6]}";
+        var gridDatabase = stamp + "_grid";
+        var baselineDatabase = stamp + "_baseline";
+
+        await using var databases = await BenchDatabases.CreateAsync(server, [gridDatabase, baselineDatabase], cancellationToken);
+        await Console.Error.WriteLineAsync($"PostgreSQL {postgresVersion} at {BenchPostgres.Describe(server)}; databases {gridDatabase} and {baselineDatabase}");
+
+        var grid = Servers.StartGrid(root, databases.ConnectionString(gridDatabase));
+        await using var gridProcess = grid.Process;
+        var baseline = Servers.StartBaseline(databases.ConnectionString(baselineDatabase));
+        await using var baselineProcess = baseline.Process;
+
+        await Servers.WaitReadyAsync(grid, waitForStartedLine: true, cancellationToken);
+        await Console.Error.WriteLineAsync($"Grid silo ready at {grid.BaseUri} (pid {grid.Process.Id})");
+        await Servers.WaitReadyAsync(baseline, waitForStartedLine: false, cancellationToken);
+        await Console.Error.WriteLineAsync($"baseline ready at {baseline.BaseUri} (pid {baseline.Process.Id})");
+
+        var settings = new ScenarioSettings(ScenarioSettings.NewRunPrefix(), options.Skus, ScenarioSettings.DefaultLocation);
+        var template = ScenarioCatalog.Create(options.Scenario, settings);
+        var sides = new List<Side>
+        {
+            new("grid", grid, ScenarioSettings.DefaultAtpPathPrefix, options),
+            new("baseline", baseline, ScenarioSettings.DefaultAtpPathPrefix, options),
+        };
+        if (template.FollowsAtpPathPrefix)
+        {
+            sides.Add(new Side("ceiling", baseline, CeilingAtpPathPrefix, options, seeded: false));
+        }
+
+        try
+        {
+            return await CompareAsync(options, settings, template, sides, postgresVersion, gridCommit, cancellationToken);
+        }
+        finally
+        {
+            foreach (var side in sides)
+            {
+                side.Dispose();
+            }
+        }
+    }
+
+    private static async Task<int> CompareAsync(
+        CompareOptions options,
+        ScenarioSettings settings,
+        Scenario template,
+        List<Side> sides,
+        string postgresVersion,
+        string? gridCommit,
+        CancellationToken cancellationToken)
+    {
+        foreach (var side in sides.Where(s => s.Seeded))
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            try
+            {
+                var seeded = await StockSeeder.SeedAsync(side.Client, settings.RunPrefix, template.InitialStock(), cancellationToken);
+                await Console.Error.WriteLineAsync(Invariant($"{side.Name}: seeded {seeded} SKU-location(s) under prefix {settings.RunPrefix} in {clock.Elapsed.TotalSeconds:0.0} s"));
+            }
+            catch (RunFailedException ex)
+            {
+                throw side.Server.Process.Failed($"could not be seeded: {ex.Message}");
+            }
+        }
+
+        if (options.WarmupSeconds > 0)
+        {
+            var warmup = Profile(options, TimeSpan.Zero, TimeSpan.FromSeconds(options.WarmupSeconds));
+            foreach (var side in sides)
+            {
+                await Console.Error.WriteLineAsync(Invariant($"{side.Name}: warming up for {options.WarmupSeconds:0.#} s"));
+                var result = await RunAsync(side, template.Name, settings, "w", warmup, cancellationToken);
+                await Console.Error.WriteLineAsync(Invariant($"{side.Name}: warm-up {Summary(result)}"));
+            }
+        }
+
+        var startedAt = DateTimeOffset.UtcNow;
+        var profile = Profile(options, TimeSpan.FromSeconds(options.LeadInSeconds), TimeSpan.FromSeconds(options.DurationSeconds));
+        var rounds = new List<CompareRound>();
+        for (var round = 1; round <= options.Rounds; round++)
+        {
+            var results = new Dictionary<string, ScenarioResult>(StringComparer.Ordinal);
+            foreach (var side in sides)
+            {
+                await Task.Delay(PauseBetweenRuns, cancellationToken);
+                var result = await RunAsync(side, template.Name, settings, round.ToString(CultureInfo.InvariantCulture), profile, cancellationToken);
+                results[side.Name] = result;
+                await Console.Error.WriteLineAsync(Invariant($"round {round}/{options.Rounds} {side.Name}: {Summary(result)}"));
+            }
+
+            rounds.Add(new CompareRound(round, results["grid"], results["baseline"], results.GetValueOrDefault("ceiling")));
+        }
+
+        var gridMedian = SideFigures.Median([.. rounds.Select(r => r.Grid)]);
+        var baselineMedian = SideFigures.Median([.. rounds.Select(r => r.Baseline)]);
+        var ceilingMedian = template.FollowsAtpPathPrefix ? SideFigures.Median([.. rounds.Select(r => r.Ceiling!)]) : null;
+
+        var report = new CompareReport(
+            template.Name,
+            options.Rounds,
+            options.Clients,
+            options.Rate,
+            options.DurationSeconds,
+            options.WarmupSeconds,
+            options.Rate is null ? "closed" : "open",
+            options.Skus,
+            template.ItemsPerRequest,
+            CompareReport.MedianOverRounds,
+            startedAt,
+            gridMedian,
+            baselineMedian,
+            ceilingMedian,
+            CompareReport.RatioOf(gridMedian.Throughput, baselineMedian.Throughput),
+            CompareReport.RatioOf(gridMedian.P99Ms, baselineMedian.P99Ms),
+            ceilingMedian is null ? null : CompareReport.RatioOf(gridMedian.Throughput, ceilingMedian.Throughput),
+            rounds,
+            new CompareEnvironment(Environment.ProcessorCount, RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription, postgresVersion, gridCommit));
+
+        CompareTable.Write(Console.Out, report);
+        if (options.OutFile is not null)
+        {
+            await report.WriteJsonAsync(options.OutFile, cancellationToken);
+            await Console.Error.WriteLineAsync($"wrote {options.OutFile}");
+        }
+
+        var errorsByProcess = new[]
+        {
+            (Process: sides[0].Server.Process, Errors: rounds.Sum(r => r.Grid.Errors)),
+            (Process: sides[1].Server.Process, Errors: rounds.Sum(r => r.Baseline.Errors + (r.Ceiling?.Errors ?? 0))),
+        };
+        foreach (var (process, errors) in errorsByProcess.Where(p => p.Errors > 0))
+        {
+            await Console.Error.WriteLineAsync($"{process.Name} answered {errors} request(s) with errors; its last output lines:{Environment.NewLine}{process.Tail()}");
+        }
+
+        foreach (var round in rounds)
+        {
+            foreach (var (name, result) in new[] { ("grid", round.Grid), ("baseline", round.Baseline), ("ceiling", round.Ceiling) })
+            {
+                if (result is not null && (result.Requests == 0 || result.Errors == result.Requests))
+                {
+                    throw new RunFailedException(
+                        $"{name}, round {round.Round}: {(result.Requests == 0 ? "no request completed inside the measured window" : "every request failed")}; see the error kinds above.");
+                }
+            }
+        }
+
+        return ExitCodes.Success;
+    }
+
+    /// <summary>One pass of the scenario against one side; ids start with the pass's own prefix, so no pass replays another's.</summary>
+    private static async Task<ScenarioResult> RunAsync(
+        Side side, string scenarioName, ScenarioSettings settings, string pass, LoadProfile profile, CancellationToken cancellationToken)
+    {
+        var scenario = ScenarioCatalog.Create(
+            scenarioName,
+            settings with { IdPrefix = $"{settings.RunPrefix}-{pass}", AtpPathPrefix = side.AtpPathPrefix });
+        var measurement = await new LoadRunner(side.Client).RunAsync(scenario, profile, cancellationToken);
+        if (side.Server.Process.Exited.IsCompleted)
+        {
+            throw side.Server.Process.Failed($"exited with code {await side.Server.Process.Exited} while the {side.Name} side was under load");
+        }
+
+        return ScenarioResult.From(measurement, profile.Duration);
+    }
+
+    private static LoadProfile Profile(CompareOptions options, TimeSpan warmup, TimeSpan duration)
+        => new(warmup, duration, options.Clients, options.Rate, options.EffectiveMaxOutstanding, TimeSpan.FromSeconds(options.TimeoutSeconds));
+
+    private static string Summary(ScenarioResult r)
+        => Invariant($"{r.Throughput:0.0} req/s, p50 {r.P50Ms:0.00} ms, p99 {r.P99Ms:0.00} ms, {r.Errors} errors, {r.Granted} granted, {r.Refused} refused");
+
+    private static async Task<string?> GitDescribeAsync(string root, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var (exitCode, output) = await ChildProcess.RunToEndAsync(
+                "git", "git", ["-C", root, "describe", "--always", "--dirty"], root, inheritStderr: false, cancellationToken);
+            return exitCode == 0 && output.Trim().Length > 0 ? output.Trim() : null;
+        }
+        catch (RunFailedException)
+        {
+            return null;
+        }
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>One side of the comparison: a server (the ceiling shares the baseline's), its path and its own client.</summary>
+    private sealed class Side(string name, ServerProcess server, string atpPathPrefix, CompareOptions options, bool seeded = true) : IDisposable
+    {
+        public string Name { get; } = name;
+
+        public ServerProcess Server { get; } = server;
+
+        public string AtpPathPrefix { get; } = atpPathPrefix;
+
+        public bool Seeded { get; } = seeded;
+
+        public HttpClient Client { get; } = GridHttp.CreateClient(server.BaseUri, options.Clients, TimeSpan.FromSeconds(options.TimeoutSeconds), apiKey: null);
+
+        public void Dispose() => Client.Dispose();
+    }
+}
