@@ -186,13 +186,14 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain, IRemindable
         {
             if (_reminderRegistered && !_inventory.HasActiveReservations)
             {
+                // Cleared first: a reservation made while the reminder is being removed must register it again
+                // (it waits on the gate) rather than believe it still exists.
+                _reminderRegistered = false;
                 var reminder = await this.GetReminder(ExpiryReminder);
                 if (reminder is not null)
                 {
                     await this.UnregisterReminder(reminder);
                 }
-
-                _reminderRegistered = false;
             }
         }
         finally

@@ -84,6 +84,12 @@ internal static class CommandLine
             await Console.Error.WriteLineAsync("interrupted.");
             return ExitCodes.RunFailed;
         }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Whatever was started has been stopped by now (the verbs clean up in finally blocks); report, don't crash.
+            await Console.Error.WriteLineAsync($"error: unexpected failure: {ex}");
+            return ExitCodes.RunFailed;
+        }
 
         void Interrupt(PosixSignalContext context)
         {

@@ -95,8 +95,6 @@ internal sealed record RunOptions
     }
 
     public static string Usage => $"""
-        Grid load generator
-
         usage:
           dotnet run -c Release --project load-tests -- run --scenario <name> --target <url> [options]
 

@@ -34,7 +34,8 @@ internal static class BenchPostgres
             await using var connection = new NpgsqlConnection(serverConnectionString);
             await connection.OpenAsync(cancellationToken);
             await using var command = new NpgsqlCommand("SHOW server_version", connection);
-            return (string)(await command.ExecuteScalarAsync(cancellationToken))!;
+            var version = (string)(await command.ExecuteScalarAsync(cancellationToken))!;
+            return version.Split(' ', 2)[0];
         }
         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or ArgumentException)
         {

@@ -17,6 +17,8 @@ namespace Grid.Silo.Storage;
 /// </remarks>
 internal sealed class PostgresInventoryStorage(NpgsqlDataSource dataSource, string serviceId) : IGrainStorage, IAsyncDisposable
 {
+    private readonly InventoryWriteBatcher _writes = new(dataSource);
+
     private const string ReadSql = """
         SELECT version, header FROM grid_inventory WHERE service_id = @service AND grain_key = @key;
         """;
@@ -96,17 +98,14 @@ internal sealed class PostgresInventoryStorage(NpgsqlDataSource dataSource, stri
         var key = grainId.Key.ToString()!;
         int? expected = grainState.ETag is null ? null : int.Parse(grainState.ETag, CultureInfo.InvariantCulture);
 
-        await using var command = dataSource.CreateCommand(WriteSql);
-        command.Parameters.Add(new NpgsqlParameter<string>("service", serviceId));
-        command.Parameters.Add(new NpgsqlParameter<string>("key", key));
+        var command = Command(WriteSql, key);
         command.Parameters.Add(new NpgsqlParameter<byte[]>("header", InventoryStateSerializer.Serialize(changes.Header)));
         command.Parameters.Add(new NpgsqlParameter("expected", NpgsqlDbType.Integer) { Value = (object?)expected ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter<string[]>("ids", [.. changes.ChangedReservations.Select(r => r.Id)]));
         command.Parameters.Add(new NpgsqlParameter<byte[][]>("payloads", [.. changes.ChangedReservations.Select(InventoryStateSerializer.Serialize)]));
         command.Parameters.Add(new NpgsqlParameter<string[]>("removed", [.. changes.RemovedReservations]));
 
-        var version = await command.ExecuteScalarAsync();
-        if (version is not int written)
+        if (await _writes.WriteAsync(command) is not { } written)
         {
             throw new InconsistentStateException(
                 $"The stored state of {key} is not the version this activation read ({grainState.ETag ?? "none"}); it reloads from storage.",
@@ -132,7 +131,11 @@ internal sealed class PostgresInventoryStorage(NpgsqlDataSource dataSource, stri
         grainState.RecordExists = false;
     }
 
-    public ValueTask DisposeAsync() => dataSource.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _writes.DisposeAsync();
+        await dataSource.DisposeAsync();
+    }
 
     private NpgsqlBatchCommand Command(string sql, string key)
     {

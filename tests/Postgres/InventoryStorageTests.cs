@@ -93,4 +93,27 @@ public sealed class InventoryStorageTests : IAsyncLifetime
         Assert.Equal(["r1"], stored.Reservations.Keys);
         Assert.Equal(4, stored.Reserved);
     }
+
+    [Fact]
+    public async Task Concurrent_writes_of_many_sku_locations_are_all_stored()
+    {
+        var states = new List<(string Key, GrainState<SkuLocationInventory> State)>();
+        for (var i = 0; i < 300; i++)
+        {
+            var state = await ReadAsync($"SPREAD{i}@DC1");
+            state.State!.Identify($"SPREAD{i}", "DC1");
+            state.State.Apply(new Movement($"rcv{i}", "wms", T0, MovementKind.Receipt, i + 1), T0, InventoryRules.Default);
+            state.State.Reserve(new ReserveRequest("r1", "web", 1), T0, InventoryRules.Default);
+            states.Add(($"SPREAD{i}@DC1", state));
+        }
+
+        await Task.WhenAll(states.Select(s => _storage.WriteStateAsync("inventory", Key(s.Key), s.State)));
+
+        for (var i = 0; i < states.Count; i++)
+        {
+            var stored = (await ReadAsync(states[i].Key)).State!;
+            Assert.Equal(i + 1, stored.OnHand);
+            Assert.Equal("r1", Assert.Single(stored.Reservations).Key);
+        }
+    }
 }
