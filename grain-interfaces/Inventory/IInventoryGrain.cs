@@ -43,6 +43,10 @@ public interface IInventoryGrain : IGrainWithStringKey
     [Alias("SetPolicy")]
     Task<LocationAvailability> SetPolicy(InventoryPolicy policy);
 
+    /// <summary>Expires the reservations that are due (the expiry sweep wakes a SKU-location with this).</summary>
+    [Alias("SweepExpired")]
+    Task SweepExpired();
+
     /// <summary>Applies warehouse and supplier movements in order, each at most once per (source, event id).</summary>
     [Alias("ApplyMovements")]
     Task<ImmutableArray<MovementOutcome>> ApplyMovements(ImmutableArray<WarehouseMovement> movements);

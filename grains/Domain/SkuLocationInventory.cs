@@ -777,7 +777,7 @@ public sealed class SkuLocationInventory
         var removed = _removedReservations.ToList();
         _changedReservations.Clear();
         _removedReservations.Clear();
-        return new InventoryChanges(CopyWithoutReservations(), changed, removed);
+        return new InventoryChanges(CopyWithoutReservations(), changed, removed, NextExpiry);
     }
 
     /// <summary>Puts back the reservations stored apart from the rest of the state, when the inventory is read from storage.</summary>
@@ -830,4 +830,17 @@ public sealed class SkuLocationInventory
 /// A SKU-location's change since the previous write: <see cref="Header"/> is all of the state but the reservations
 /// (its <see cref="SkuLocationInventory.Reservations"/> is empty).
 /// </summary>
-public sealed record InventoryChanges(SkuLocationInventory Header, IReadOnlyList<Reservation> ChangedReservations, IReadOnlyList<string> RemovedReservations);
+/// <remarks><see cref="NextExpiry"/> is stored beside the state so that reservations of a SKU-location no silo holds
+/// can be found and expired (see <see cref="IExpiryIndex"/>).</remarks>
+public sealed record InventoryChanges(
+    SkuLocationInventory Header,
+    IReadOnlyList<Reservation> ChangedReservations,
+    IReadOnlyList<string> RemovedReservations,
+    DateTimeOffset? NextExpiry);
+
+/// <summary>Where the SKU-locations with reservations due are found, whatever holds their state.</summary>
+public interface IExpiryIndex
+{
+    /// <summary>Keys (<c>SKU@LOCATION</c>) of SKU-locations whose next reservation expiry is at or before <paramref name="now"/>.</summary>
+    Task<IReadOnlyList<string>> DueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default);
+}

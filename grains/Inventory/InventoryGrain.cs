@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Diagnostics.CodeAnalysis;
 using Grid.Domain;
 using Grid.Infrastructure;
 using Microsoft.Extensions.Logging;
@@ -18,24 +17,19 @@ namespace Grid.Inventory;
 /// step on the activation's single thread, so two reservations can never both see the same last unit.
 /// </remarks>
 [Reentrant]
-[SuppressMessage("Reliability", "CA1001", Justification = "The gate's wait handle is never created, so there is nothing to dispose.")]
-public sealed partial class InventoryGrain : Grain, IInventoryGrain, IRemindable
+public sealed partial class InventoryGrain : Grain, IInventoryGrain
 {
-    private const string ExpiryReminder = "reservation-expiry";
-
     private readonly IPersistentState<SkuLocationInventory> _store;
     private readonly TimeProvider _clock;
     private readonly InventoryOptions _options;
     private readonly InventoryRules _rules;
     private readonly ILogger<InventoryGrain> _logger;
     private readonly GroupCommit _commits;
-    private readonly SemaphoreSlim _reminderGate = new(1, 1);
 
     private string _key = "";
     private SkuLocationInventory _inventory = new();
     private AvailabilitySnapshot _durable = null!;
     private IGrainTimer? _expiryTimer;
-    private bool _reminderRegistered;
     private bool _registeredWithSku;
 
     public InventoryGrain(
@@ -66,9 +60,6 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain, IRemindable
         _inventory.Identify(sku, location);
         _durable = _inventory.IsEmpty ? AvailabilityProjection.Empty(sku, location) : _inventory.ToSnapshot();
         _registeredWithSku = _store.RecordExists;
-
-        // Reminders are registered before the write that first holds an active reservation, so one exists now.
-        _reminderRegistered = _inventory.HasActiveReservations;
 
         await SweepExpiredAsync();
         ScheduleExpiryTimer();
@@ -172,35 +163,10 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain, IRemindable
     }
 
     // ---------------------------------------------------------------- expiry
+    // While active, a timer expires reservations on the second. A SKU-location no silo holds is woken by the
+    // cluster's expiry sweep, which finds it through the next expiry stored with its state.
 
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
-    {
-        if (reminderName != ExpiryReminder)
-        {
-            return;
-        }
-
-        await SweepExpiredAsync();
-        await _reminderGate.WaitAsync();
-        try
-        {
-            if (_reminderRegistered && !_inventory.HasActiveReservations)
-            {
-                // Cleared first: a reservation made while the reminder is being removed must register it again
-                // (it waits on the gate) rather than believe it still exists.
-                _reminderRegistered = false;
-                var reminder = await this.GetReminder(ExpiryReminder);
-                if (reminder is not null)
-                {
-                    await this.UnregisterReminder(reminder);
-                }
-            }
-        }
-        finally
-        {
-            _reminderGate.Release();
-        }
-    }
+    public Task SweepExpired() => SweepExpiredAsync();
 
     private async Task SweepExpiredAsync()
     {
@@ -272,8 +238,6 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain, IRemindable
                 _registeredWithSku = true;
             }
 
-            await EnsureExpiryReminderAsync();
-
             // The inventory storage takes what changed from the live state before its first await, so commands
             // decided while this write is in flight are not part of it and wait for the next one.
             _store.State = _inventory;
@@ -299,29 +263,6 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain, IRemindable
         catch (Exception ex) when (ex is TimeoutException or OrleansException)
         {
             LogSkuNotified(ex, _key);
-        }
-    }
-
-    private async Task EnsureExpiryReminderAsync()
-    {
-        if (_reminderRegistered || !_inventory.HasActiveReservations)
-        {
-            return;
-        }
-
-        await _reminderGate.WaitAsync();
-        try
-        {
-            if (!_reminderRegistered && _inventory.HasActiveReservations)
-            {
-                var period = _options.ExpiryReminderPeriod;
-                await this.RegisterOrUpdateReminder(ExpiryReminder, period, period);
-                _reminderRegistered = true;
-            }
-        }
-        finally
-        {
-            _reminderGate.Release();
         }
     }
 

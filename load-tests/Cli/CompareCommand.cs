@@ -89,7 +89,8 @@ internal static class CompareCommand
             var clock = System.Diagnostics.Stopwatch.StartNew();
             try
             {
-                var seeded = await StockSeeder.SeedAsync(side.Client, settings.RunPrefix, template.InitialStock(), cancellationToken);
+                using var seedClient = GridHttp.CreateClient(side.Server.BaseUri, 2, StockSeeder.RequestTimeout, apiKey: null);
+                var seeded = await StockSeeder.SeedAsync(seedClient, settings.RunPrefix, template.InitialStock(), cancellationToken);
                 await Console.Error.WriteLineAsync(Invariant($"{side.Name}: seeded {seeded} SKU-location(s) under prefix {settings.RunPrefix} in {clock.Elapsed.TotalSeconds:0.0} s"));
             }
             catch (RunFailedException ex)

@@ -29,7 +29,12 @@ internal static class RunCommand
         var scenario = ScenarioCatalog.Create(options.Scenario, settings);
 
         var seedClock = Stopwatch.StartNew();
-        var seeded = await StockSeeder.SeedAsync(client, settings.RunPrefix, scenario.InitialStock(), cancellationToken);
+        int seeded;
+        using (var seedClient = GridHttp.CreateClient(options.Target, 2, StockSeeder.RequestTimeout, options.ApiKey))
+        {
+            seeded = await StockSeeder.SeedAsync(seedClient, settings.RunPrefix, scenario.InitialStock(), cancellationToken);
+        }
+
         await Console.Error.WriteLineAsync(
             $"seeded {seeded} SKU-location(s) under prefix {settings.RunPrefix} in {seedClock.Elapsed.TotalSeconds:0.0} s; " +
             $"running {scenario.Name} ({profile.Mode} loop{(options.Rate is { } r ? $", {r:0.#} req/s" : $", {options.Clients} clients")}) " +

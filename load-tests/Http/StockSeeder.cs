@@ -14,6 +14,12 @@ internal static class StockSeeder
     public const int MaxEventsPerRequest = 1000;
     public const string Source = "grid-load-tests";
 
+    /// <summary>
+    /// Per seeding request (1,000 receipts, each a SKU-location's first durable write): far longer than a scenario's
+    /// request timeout, since seeding is not measured and must not fail on a slow first write. Use a client made with it.
+    /// </summary>
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(120);
+
     public static async Task<int> SeedAsync(HttpClient client, string runPrefix, IEnumerable<StockLine> stock, CancellationToken cancellationToken)
     {
         var batches = stock
@@ -37,22 +43,48 @@ internal static class StockSeeder
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(new WarehouseEventBatch(batch), PayloadJson.Default.WarehouseEventBatch);
         using var content = GridHttp.JsonContent(body);
-        using var response = await client.PostAsync(WarehouseIngestScenario.Path, content, cancellationToken);
-        var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        try
         {
-            throw new RunFailedException($"seeding was refused with {(int)response.StatusCode}: the target wants an API key with the wms role (--api-key or GRID_API_KEY).");
+            using var response = await client.PostAsync(WarehouseIngestScenario.Path, content, cancellationToken);
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            Check(response.StatusCode, text, batch.Length);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new RunFailedException($"seeding failed: POST {WarehouseIngestScenario.Path} ({batch.Length} receipts) got no answer: {ex.HttpRequestError}: {ex.Message}", ex);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new RunFailedException(
+                $"seeding failed: POST {WarehouseIngestScenario.Path} ({batch.Length} receipts) did not answer within {client.Timeout.TotalSeconds:0} s.", ex);
+        }
+    }
+
+    private static void Check(HttpStatusCode status, string text, int sent)
+    {
+        if (status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            throw new RunFailedException($"seeding was refused with {(int)status}: the target wants an API key with the wms role (--api-key or GRID_API_KEY).");
         }
 
-        if (!response.IsSuccessStatusCode)
+        if ((int)status is < 200 or > 299)
         {
-            throw new RunFailedException($"seeding failed: POST {WarehouseIngestScenario.Path} answered {(int)response.StatusCode}: {Shorten(text)}");
+            throw new RunFailedException($"seeding failed: POST {WarehouseIngestScenario.Path} answered {(int)status}: {Shorten(text)}");
         }
 
-        var result = JsonSerializer.Deserialize(text, PayloadJson.Default.EventBatchResult);
-        if (result is null || result.Accepted != batch.Length || result.Rejected is { Count: > 0 })
+        EventBatchResult? result;
+        try
         {
-            throw new RunFailedException($"seeding failed: {result?.Accepted ?? 0} of {batch.Length} receipts accepted: {Shorten(text)}");
+            result = JsonSerializer.Deserialize(text, PayloadJson.Default.EventBatchResult);
+        }
+        catch (JsonException)
+        {
+            throw new RunFailedException($"seeding failed: POST {WarehouseIngestScenario.Path} answered {(int)status} with a body that is not {{ accepted, rejected }}: {Shorten(text)}");
+        }
+
+        if (result is null || result.Accepted != sent || result.Rejected is { Count: > 0 })
+        {
+            throw new RunFailedException($"seeding failed: {result?.Accepted ?? 0} of {sent} receipts accepted: {Shorten(text)}");
         }
     }
 

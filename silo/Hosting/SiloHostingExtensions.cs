@@ -1,7 +1,10 @@
 using Grid.Gateway;
 using Grid.Gateway.Hosting;
 using Grid.Hosting;
+using Grid.Domain;
 using Grid.Infrastructure;
+using Grid.Inventory;
+using Orleans.Storage;
 using Grid.Silo.Database;
 using Grid.Silo.Storage;
 using Orleans.Configuration;
@@ -69,6 +72,7 @@ public static class SiloHostingExtensions
         silo.AddMemoryGrainStorage(StorageNames.Grid);
         silo.Services.AddSingleton(sharedStore ?? new InMemoryInventoryStore());
         silo.Services.AddGrainStorage(StorageNames.Inventory, (services, _) => new InMemoryInventoryStorage(services.GetRequiredService<InMemoryInventoryStore>()));
+        silo.AddGridExpirySweep();
         silo.UseInMemoryReminderService();
         return silo;
     }
@@ -83,12 +87,20 @@ public static class SiloHostingExtensions
             o.ConnectionString = connectionString;
         });
         silo.Services.AddGrainStorage(StorageNames.Inventory, (services, _) => PostgresInventoryStorage.Create(services, connectionString));
+        silo.AddGridExpirySweep();
         silo.UseAdoNetReminderService(o =>
         {
             o.Invariant = Npgsql;
             o.ConnectionString = connectionString;
         });
         return silo;
+    }
+
+    /// <summary>The expiry sweep reads the inventory storage's expiry index; every silo makes sure its reminder exists.</summary>
+    private static void AddGridExpirySweep(this ISiloBuilder silo)
+    {
+        silo.Services.AddSingleton(services => (IExpiryIndex)services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Inventory));
+        silo.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<IExpirySweeperGrain>(0).Start());
     }
 
     /// <summary>Maps the gateway endpoints when this silo serves them (always in dev mode).</summary>

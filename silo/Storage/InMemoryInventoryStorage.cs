@@ -20,11 +20,23 @@ public sealed class InMemoryInventoryStore
         public byte[] Header { get; set; } = [];
 
         public Dictionary<string, Reservation> Reservations { get; } = new(StringComparer.Ordinal);
+
+        public DateTimeOffset? NextExpiry { get; set; }
     }
 }
 
-internal sealed class InMemoryInventoryStorage(InMemoryInventoryStore store) : IGrainStorage
+internal sealed class InMemoryInventoryStorage(InMemoryInventoryStore store) : IGrainStorage, IExpiryIndex
 {
+    public Task<IReadOnlyList<string>> DueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
+    {
+        IReadOnlyList<string> due = [.. store.Entries
+            .Where(e => e.Value.NextExpiry is { } at && at <= now)
+            .OrderBy(e => e.Value.NextExpiry)
+            .Take(limit)
+            .Select(e => e.Key)];
+        return Task.FromResult(due);
+    }
+
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         if (!store.Entries.TryGetValue(grainId.Key.ToString()!, out var entry))
@@ -61,6 +73,7 @@ internal sealed class InMemoryInventoryStorage(InMemoryInventoryStore store) : I
             }
 
             entry.Header = header;
+            entry.NextExpiry = changes.NextExpiry;
             foreach (var reservation in changes.ChangedReservations)
             {
                 entry.Reservations[reservation.Id] = reservation;

@@ -15,7 +15,7 @@ namespace Grid.Silo.Storage;
 /// The changes are taken from the grain's live state synchronously, before the first await, so the grain may keep
 /// deciding new commands while this write is in flight (see <see cref="Infrastructure.GroupCommit"/>).
 /// </remarks>
-internal sealed class PostgresInventoryStorage(NpgsqlDataSource dataSource, string serviceId) : IGrainStorage, IAsyncDisposable
+internal sealed class PostgresInventoryStorage(NpgsqlDataSource dataSource, string serviceId) : IGrainStorage, IExpiryIndex, IAsyncDisposable
 {
     private readonly InventoryWriteBatcher _writes = new(dataSource);
 
@@ -29,10 +29,10 @@ internal sealed class PostgresInventoryStorage(NpgsqlDataSource dataSource, stri
 
     private const string WriteSql = """
         WITH head AS (
-            INSERT INTO grid_inventory AS i (service_id, grain_key, version, header)
-            VALUES (@service, @key, 1, @header)
+            INSERT INTO grid_inventory AS i (service_id, grain_key, version, header, next_expiry)
+            VALUES (@service, @key, 1, @header, @nextExpiry)
             ON CONFLICT (service_id, grain_key) DO UPDATE
-                SET header = EXCLUDED.header, version = i.version + 1, modified_on = now()
+                SET header = EXCLUDED.header, next_expiry = EXCLUDED.next_expiry, version = i.version + 1, modified_on = now()
                 WHERE i.version = @expected
             RETURNING i.version
         ), upserted AS (
@@ -47,6 +47,13 @@ internal sealed class PostgresInventoryStorage(NpgsqlDataSource dataSource, stri
               AND EXISTS (SELECT 1 FROM head)
         )
         SELECT version FROM head;
+        """;
+
+    private const string DueSql = """
+        SELECT grain_key FROM grid_inventory
+        WHERE service_id = @service AND next_expiry IS NOT NULL AND next_expiry <= @now
+        ORDER BY next_expiry
+        LIMIT @limit;
         """;
 
     private const string ClearSql = """
@@ -101,6 +108,7 @@ internal sealed class PostgresInventoryStorage(NpgsqlDataSource dataSource, stri
         var command = Command(WriteSql, key);
         command.Parameters.Add(new NpgsqlParameter<byte[]>("header", InventoryStateSerializer.Serialize(changes.Header)));
         command.Parameters.Add(new NpgsqlParameter("expected", NpgsqlDbType.Integer) { Value = (object?)expected ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("nextExpiry", NpgsqlDbType.TimestampTz) { Value = (object?)changes.NextExpiry?.UtcDateTime ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter<string[]>("ids", [.. changes.ChangedReservations.Select(r => r.Id)]));
         command.Parameters.Add(new NpgsqlParameter<byte[][]>("payloads", [.. changes.ChangedReservations.Select(InventoryStateSerializer.Serialize)]));
         command.Parameters.Add(new NpgsqlParameter<string[]>("removed", [.. changes.RemovedReservations]));
@@ -129,6 +137,22 @@ internal sealed class PostgresInventoryStorage(NpgsqlDataSource dataSource, stri
         grainState.State = (T)(object)new SkuLocationInventory();
         grainState.ETag = null;
         grainState.RecordExists = false;
+    }
+
+    public async Task<IReadOnlyList<string>> DueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(DueSql);
+        command.Parameters.Add(new NpgsqlParameter<string>("service", serviceId));
+        command.Parameters.Add(new NpgsqlParameter<DateTime>("now", now.UtcDateTime));
+        command.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
+        var keys = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            keys.Add(reader.GetString(0));
+        }
+
+        return keys;
     }
 
     public async ValueTask DisposeAsync()

@@ -7,10 +7,10 @@ using Orleans.TestingHost;
 namespace Grid.Tests.Grains;
 
 /// <summary>
-/// Given a cluster on real time whose expiry reminder ticks every second: a reservation of a SKU-location that is
-/// no longer active still expires, because the reminder brings the SKU-location back.
+/// Given a cluster on real time whose expiry sweep ticks every second: a reservation of a SKU-location that is
+/// no longer active still expires, because the sweep finds it through its stored expiry and wakes it.
 /// </summary>
-public sealed class ReminderExpiryTests : IAsyncLifetime
+public sealed class ExpirySweepTests : IAsyncLifetime
 {
     private InProcessTestCluster _cluster = null!;
 
@@ -33,7 +33,7 @@ public sealed class ReminderExpiryTests : IAsyncLifetime
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
     [Fact]
-    public async Task A_reservation_of_a_deactivated_sku_location_expires_by_reminder()
+    public async Task A_reservation_of_a_deactivated_sku_location_expires_by_the_cluster_sweep()
     {
         var sku = ClusterFixture.NewSku("REM");
         var grain = _cluster.Client.Inventory(sku);
@@ -43,7 +43,7 @@ public sealed class ReminderExpiryTests : IAsyncLifetime
 
         await _cluster.DeactivateAsync(grain);
 
-        // Only the SKU grain is read: it hears of the expiry when the reminder reactivates the SKU-location.
+        // Only the SKU grain is read: it hears of the expiry when the sweep wakes the SKU-location.
         var network = await GrainTestExtensions.Eventually(
             () => _cluster.Client.Sku(sku).GetAvailability(AvailabilityQuery.Now, []), a => a.Available == 10);
         Assert.Equal(10, network.Available);
