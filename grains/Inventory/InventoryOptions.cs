@@ -29,8 +29,9 @@ public sealed class InventoryOptions
     public int DedupeWindow { get; set; } = 256;
 
     /// <summary>
-    /// Period of the reminder that expires reservations of a deactivated or restarted SKU-location (a timer expires
-    /// them on the second while it is active). Orleans refuses periods under its minimum (1 minute). Default: 1 minute.
+    /// Period of the cluster-wide expiry sweep, a reminder that wakes the SKU-locations no silo holds whose reservations
+    /// fell due (an active SKU-location expires them on the second with a timer). Orleans refuses reminder periods under
+    /// its minimum (1 minute unless <c>Grid:Reminders:MinimumReminderPeriod</c> lowers it). Default: 1 minute.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan ExpiryReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);

@@ -3,10 +3,10 @@ using Grid.LoadTests.Baseline;
 
 namespace Grid.LoadTests.Cli;
 
-/// <summary>Verb dispatch (<c>run</c>, <c>compare</c>, <c>baseline</c>) and the exit-code contract.</summary>
+/// <summary>Verb dispatch (<c>run</c>, <c>compare</c>, <c>scale</c>, <c>baseline</c>) and the exit-code contract.</summary>
 internal static class CommandLine
 {
-    public const string Verbs = "'run', 'compare' or 'baseline'";
+    public const string Verbs = "'run', 'compare', 'scale' or 'baseline'";
 
     public static string Usage => $"""
         Grid load generator
@@ -14,11 +14,15 @@ internal static class CommandLine
         verbs:
           run        one scenario against a running Grid (or any server with its API)
           compare    start PostgreSQL, Grid and the baseline here and run a scenario against each, alternately
+          scale      start PostgreSQL and one Grid silo here, make N SKU-locations resident, report memory per
+                     SKU-location and ATP read latency while they are resident
           baseline   serve the PostgreSQL row-lock baseline (compare starts it by itself)
 
         {RunOptions.Usage}
 
         {CompareOptions.Usage}
+
+        {ScaleOptions.Usage}
 
         {BaselineOptions.Usage}
         """;
@@ -40,6 +44,7 @@ internal static class CommandLine
         {
             "run" => RunOptions.Usage,
             "compare" => CompareOptions.Usage,
+            "scale" => ScaleOptions.Usage,
             "baseline" => BaselineOptions.Usage,
             _ => Usage,
         };
@@ -66,6 +71,7 @@ internal static class CommandLine
             {
                 "run" => await RunCommand.ExecuteAsync(RunOptions.Parse(args[1..]), interrupt.Token),
                 "compare" => await CompareCommand.ExecuteAsync(CompareOptions.Parse(args[1..]), interrupt.Token),
+                "scale" => await ScaleCommand.ExecuteAsync(ScaleOptions.Parse(args[1..]), interrupt.Token),
                 "baseline" => await BaselineService.RunAsync(BaselineOptions.Parse(args[1..]), interrupt.Token),
                 _ => throw new UsageException(args[0], $"unknown verb; the verb is {Verbs}."),
             };

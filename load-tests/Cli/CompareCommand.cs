@@ -206,7 +206,8 @@ internal static class CompareCommand
     private static string Summary(ScenarioResult r)
         => Invariant($"{r.Throughput:0.0} req/s, p50 {r.P50Ms:0.00} ms, p99 {r.P99Ms:0.00} ms, {r.Errors} errors, {r.Granted} granted, {r.Refused} refused");
 
-    private static async Task<string?> GitDescribeAsync(string root, CancellationToken cancellationToken)
+    /// <summary><c>git describe --always --dirty</c> of the checkout, for the report; null when git cannot tell.</summary>
+    public static async Task<string?> GitDescribeAsync(string root, CancellationToken cancellationToken)
     {
         try
         {

@@ -101,7 +101,8 @@ internal sealed record CompareOptions
 
     private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "--no-build" };
 
-    private static string ValidConnection(string text)
+    /// <summary>An Npgsql connection string naming a host; the maintenance database when it names none.</summary>
+    public static string ValidConnection(string text)
     {
         try
         {

@@ -33,13 +33,17 @@ internal static class StockSeeder
             new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken },
             async (batch, ct) =>
             {
-                await PostAsync(client, batch, ct);
+                await PostBatchAsync(client, batch, ct);
                 Interlocked.Add(ref seeded, batch.Length);
             });
         return seeded;
     }
 
-    private static async Task PostAsync(HttpClient client, ReceiptEvent[] batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// Posts one batch of receipts (at most <see cref="MaxEventsPerRequest"/>); throws <see cref="RunFailedException"/>
+    /// unless every one of them is accepted.
+    /// </summary>
+    public static async Task PostBatchAsync(HttpClient client, ReceiptEvent[] batch, CancellationToken cancellationToken)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(new WarehouseEventBatch(batch), PayloadJson.Default.WarehouseEventBatch);
         using var content = GridHttp.JsonContent(body);

@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Grid.LoadTests.Compare;
+using Grid.LoadTests.Http;
+using Grid.LoadTests.Reporting;
+using Grid.LoadTests.Running;
+using Grid.LoadTests.Scenarios;
+
+namespace Grid.LoadTests.Cli;
+
+/// <summary>
+/// <c>scale</c>: PostgreSQL, a fresh database and one Grid silo started here; the silo warmed up and its resident
+/// memory read; N SKU-locations seeded (each an active grain holding state); the memory read again; ATP reads over the
+/// seeded SKUs while they are resident; the memory read once more. The silo is killed and the database dropped at the
+/// end, whether the run succeeded, failed or was interrupted.
+/// </summary>
+internal static class ScaleCommand
+{
+    /// <summary>Units received at each seeded SKU-location.</summary>
+    public const long Quantity = 100;
+
+    /// <summary>SKU-locations seeded (under a prefix of their own) before the baseline memory reading, to warm the paths up.</summary>
+    private const int WarmupSkuLocations = 1_000;
+
+    /// <summary>Orleans' default idle time before an activation is collected (Grid does not change it).</summary>
+    private static readonly TimeSpan ActivationCollectionAge = TimeSpan.FromMinutes(15);
+
+    private static readonly TimeSpan WarmupReads = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan SettleBeforeBaseline = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan SettleAfterSeeding = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan SettleAfterReads = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan ReadLeadIn = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(RunOptions.DefaultTimeoutSeconds);
+
+    public static async Task<int> ExecuteAsync(ScaleOptions options, CancellationToken cancellationToken)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new RunFailedException("scale reads the silo's memory from /proc/<pid>/status, so it runs on Linux only.");
+        }
+
+        var root = RepositoryRoot.Find()
+            ?? throw new RunFailedException(
+                $"cannot find the repository root (the folder holding {RepositoryRoot.Marker}) above {AppContext.BaseDirectory} or {Environment.CurrentDirectory}.");
+
+        var server = options.Connection ?? await BenchPostgres.EnsurePrivateServerAsync(root, cancellationToken);
+        var postgresVersion = await BenchPostgres.ServerVersionAsync(server, cancellationToken);
+        if (!options.NoBuild)
+        {
+            await Servers.BuildGridAsync(root, cancellationToken);
+        }
+
+        var gridCommit = await CompareCommand.GitDescribeAsync(root, cancellationToken);
+        var database = $"grid_scale_{DateTime.UtcNow:yyyyMMddHHmmss}_{Guid.NewGuid().ToString("N")[..6]}";
+        await using var databases = await BenchDatabases.CreateAsync(server, [database], cancellationToken);
+        await Console.Error.WriteLineAsync($"PostgreSQL {postgresVersion} at {BenchPostgres.Describe(server)}; database {database}");
+
+        var grid = Servers.StartGrid(root, databases.ConnectionString(database));
+        await using var gridProcess = grid.Process;
+        await Servers.WaitReadyAsync(grid, waitForStartedLine: true, cancellationToken);
+        await Console.Error.WriteLineAsync($"Grid silo ready at {grid.BaseUri} (pid {grid.Process.Id})");
+
+        var environment = new CompareEnvironment(
+            Environment.ProcessorCount, RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription, postgresVersion, gridCommit);
+        return await MeasureAsync(options, grid, environment, cancellationToken);
+    }
+
+    private static async Task<int> MeasureAsync(ScaleOptions options, ServerProcess grid, CompareEnvironment environment, CancellationToken cancellationToken)
+    {
+        var pid = grid.Process.Id;
+        var runPrefix = ScenarioSettings.NewRunPrefix();
+        var layout = new ScaleLayout(runPrefix, options.Skus, options.LocationsPerSku, Quantity);
+        var warmupLayout = new ScaleLayout(runPrefix + "w", Math.Max(1, WarmupSkuLocations / options.LocationsPerSku), options.LocationsPerSku, Quantity);
+        var startedAt = DateTimeOffset.UtcNow;
+        var warnings = new List<string>();
+
+        using var seedClient = GridHttp.CreateClient(grid.BaseUri, options.SeedConcurrency, StockSeeder.RequestTimeout, apiKey: null);
+        using var readClient = GridHttp.CreateClient(grid.BaseUri, options.Clients, ReadTimeout, apiKey: null);
+
+        // 1. Warm-up: the seeding and read paths once (JIT, connection pools, Orleans' caches), then the baseline reading.
+        await Console.Error.WriteLineAsync(Invariant(
+            $"warming up: {warmupLayout.SkuLocations:N0} SKU-locations under prefix {warmupLayout.RunPrefix}, then {WarmupReads.TotalSeconds:0} s of ATP reads on them"));
+        await ScaleSeeder.SeedAsync(grid, seedClient, warmupLayout, options.SeedConcurrency, reportProgress: false, cancellationToken);
+        var warmupReads = await ReadAsync(grid, readClient, warmupLayout, new LoadProfile(
+            TimeSpan.Zero, WarmupReads, options.Clients, null, Math.Max(options.Clients * 4, 16), ReadTimeout), cancellationToken);
+        await Console.Error.WriteLineAsync($"warm-up reads: {Summary(warmupReads)}");
+        await Task.Delay(SettleBeforeBaseline, cancellationToken);
+        var before = ProcessMemory.Read(pid);
+        await Console.Error.WriteLineAsync($"silo memory before seeding: VmRSS {ProcessMemory.Mib(before.RssBytes)} (RssAnon {ProcessMemory.Mib(before.RssAnonBytes)})");
+
+        // 2. Seeding: every SKU-location becomes an active grain holding state, plus one SKU grain per SKU.
+        await Console.Error.WriteLineAsync(Invariant(
+            $"seeding {layout.SkuLocations:N0} SKU-locations ({layout.Skus:N0} SKUs x {layout.LocationsPerSku} locations, {Quantity} units each) under prefix {layout.RunPrefix}: {layout.Batches:N0} requests of up to {StockSeeder.MaxEventsPerRequest:N0} receipts, {options.SeedConcurrency} in flight"));
+        var seedStarted = Stopwatch.StartNew();
+        var (seeded, seedElapsed) = await ScaleSeeder.SeedAsync(grid, seedClient, layout, options.SeedConcurrency, reportProgress: true, cancellationToken);
+        var seedRate = seeded / seedElapsed.TotalSeconds;
+        await Console.Error.WriteLineAsync(Invariant(
+            $"seeded {seeded:N0} SKU-locations in {ScaleSeeder.Duration(seedElapsed)} ({seedRate:N0}/s); letting the silo settle for {SettleAfterSeeding.TotalSeconds:0} s"));
+
+        // 3. Memory with everything resident.
+        await Task.Delay(SettleAfterSeeding, cancellationToken);
+        ThrowIfExited(grid, "after seeding");
+        var afterSeed = ProcessMemory.Read(pid);
+        var sinceSeedStart = seedStarted.Elapsed;
+        await Console.Error.WriteLineAsync($"silo memory after seeding: VmRSS {ProcessMemory.Mib(afterSeed.RssBytes)} (RssAnon {ProcessMemory.Mib(afterSeed.RssAnonBytes)})");
+        if (sinceSeedStart > TimeSpan.FromMinutes(10))
+        {
+            warnings.Add(Invariant(
+                $"seeding took {ScaleSeeder.Duration(seedElapsed)}: the memory after seeding was read {ScaleSeeder.Duration(sinceSeedStart)} after the first SKU-location was seeded. Orleans deactivates activations idle for its collection age (default {ActivationCollectionAge.TotalMinutes:0} min, checked every minute); once that is passed the earliest SKU-locations may no longer be resident and the figure per SKU-location understates."));
+        }
+
+        // 4. ATP reads while they are resident.
+        await Console.Error.WriteLineAsync(Invariant(
+            $"ATP reads: GET /api/v1/atp/{{sku}} uniform over {layout.Skus:N0} SKUs, closed loop x{options.Clients}, {ReadLeadIn.TotalSeconds:0} s unmeasured + {options.ReadDurationSeconds:0.#} s"));
+        var read = await ReadAsync(grid, readClient, layout, new LoadProfile(
+            ReadLeadIn, TimeSpan.FromSeconds(options.ReadDurationSeconds), options.Clients, null, Math.Max(options.Clients * 4, 16), ReadTimeout), cancellationToken);
+        await Console.Error.WriteLineAsync($"ATP reads: {Summary(read)}");
+
+        // 5. Memory after the reads (SKU grains answering, buffers grown by the read load).
+        await Task.Delay(SettleAfterReads, cancellationToken);
+        ThrowIfExited(grid, "after the read load");
+        var afterReads = ProcessMemory.Read(pid);
+        if (seedStarted.Elapsed > ActivationCollectionAge)
+        {
+            warnings.Add(Invariant(
+                $"the memory after the reads was read {ScaleSeeder.Duration(seedStarted.Elapsed)} after seeding began, past Orleans' default collection age ({ActivationCollectionAge.TotalMinutes:0} min): SKU-locations idle since they were seeded may have been deactivated by then (the reads touch only the SKU grains)."));
+        }
+
+        if (read.Errors > 0)
+        {
+            warnings.Add($"{read.Errors} ATP read(s) failed; the Grid silo's last output lines:{Environment.NewLine}{grid.Process.Tail()}");
+        }
+
+        // 6. Report.
+        var bytesPerSkuLocation = ScaleReport.PerSkuLocation(before.RssBytes, afterSeed.RssBytes, seeded);
+        var bytesAfterReads = ScaleReport.PerSkuLocation(before.RssBytes, afterReads.RssBytes, seeded);
+        var report = new ScaleReport(
+            SkuLocations: seeded,
+            Skus: layout.Skus,
+            LocationsPerSku: layout.LocationsPerSku,
+            SeedSeconds: Math.Round(seedElapsed.TotalSeconds, 1),
+            SeedRate: Math.Round(seedRate, 1),
+            SeedConcurrency: options.SeedConcurrency,
+            RssBeforeBytes: before.RssBytes,
+            RssAfterSeedBytes: afterSeed.RssBytes,
+            RssAfterReadsBytes: afterReads.RssBytes,
+            BytesPerSkuLocation: bytesPerSkuLocation,
+            KibPerSkuLocation: ScaleReport.Kib(bytesPerSkuLocation),
+            BytesPerSkuLocationAfterReads: bytesAfterReads,
+            KibPerSkuLocationAfterReads: ScaleReport.Kib(bytesAfterReads),
+            TargetKibPerSkuLocation: ScaleReport.TargetKib,
+            RssAnonBeforeBytes: before.RssAnonBytes,
+            RssAnonAfterSeedBytes: afterSeed.RssAnonBytes,
+            RssAnonAfterReadsBytes: afterReads.RssAnonBytes,
+            RssPeakBytes: afterReads.PeakRssBytes,
+            Memory: ScaleReport.MemoryNote,
+            ReadDurationSeconds: options.ReadDurationSeconds,
+            ReadClients: options.Clients,
+            Read: read,
+            Warnings: warnings,
+            StartedAt: startedAt,
+            Environment: environment);
+
+        report.WriteSummary(Console.Out);
+        if (options.OutFile is not null)
+        {
+            await report.WriteJsonAsync(options.OutFile, cancellationToken);
+            await Console.Error.WriteLineAsync($"wrote {options.OutFile}");
+        }
+
+        return read.Requests == 0 || read.Errors == read.Requests
+            ? throw new RunFailedException(
+                $"ATP reads: {(read.Requests == 0 ? "no request completed inside the measured window" : "every request failed")}; see the error kinds above.")
+            : ExitCodes.Success;
+    }
+
+    private static async Task<ScenarioResult> ReadAsync(
+        ServerProcess grid, HttpClient client, ScaleLayout layout, LoadProfile profile, CancellationToken cancellationToken)
+    {
+        var measurement = await new LoadRunner(client).RunAsync(new AtpReadScenario(layout.Settings), profile, cancellationToken);
+        ThrowIfExited(grid, "under the ATP read load");
+        return ScenarioResult.From(measurement, profile.Duration);
+    }
+
+    private static void ThrowIfExited(ServerProcess grid, string when)
+    {
+        if (grid.Process.Exited.IsCompleted)
+        {
+            throw grid.Process.Failed($"exited with code {grid.Process.Exited.Result} {when}");
+        }
+    }
+
+    private static string Summary(ScenarioResult r)
+        => Invariant($"{r.Throughput:0.0} req/s, p50 {r.P50Ms:0.00} ms, p99 {r.P99Ms:0.00} ms, max {r.MaxMs:0.00} ms, {r.Errors} errors");
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
