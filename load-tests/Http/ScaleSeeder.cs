@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Text.Json;
 using Grid.LoadTests.Cli;
 using Grid.LoadTests.Compare;
 using Grid.LoadTests.Scenarios;
@@ -10,14 +12,19 @@ namespace Grid.LoadTests.Http;
 /// Seeds a <see cref="ScaleLayout"/> into a silo: batches of 1,000 receipts through
 /// <c>POST /api/v1/warehouse/events</c>, several in flight, each built only when it is sent. A batch that fails is
 /// retried (its receipts keep their event ids, so Grid drops any it already applied as duplicates); progress, with the
-/// silo's resident memory, goes to stderr.
+/// silo's resident memory, goes to stderr. Also reads every SKU-location and SKU of a layout once
+/// (<see cref="TouchAsync"/>), to make them all resident again after a long seeding.
 /// </summary>
 internal static class ScaleSeeder
 {
     public const int Attempts = 3;
 
+    /// <summary>SKUs per <c>POST /api/v1/atp/query</c>: the most Grid takes in one query.</summary>
+    public const int SkusPerQuery = 1000;
+
     private static readonly TimeSpan RetryPause = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(5);
+    private static readonly Uri AtpQueryPath = new("api/v1/atp/query", UriKind.Relative);
 
     /// <summary>Seeds every SKU-location of <paramref name="layout"/>; returns how many were accepted (all of them) and how long it took.</summary>
     public static async Task<(int Seeded, TimeSpan Elapsed)> SeedAsync(
@@ -27,7 +34,7 @@ internal static class ScaleSeeder
         var clock = Stopwatch.StartNew();
         using var stopProgress = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var progress = reportProgress
-            ? ReportProgressAsync(() => Volatile.Read(ref seeded), layout.SkuLocations, clock, silo.Process.Id, stopProgress.Token)
+            ? ReportProgressAsync("seeding", "SKU-locations", () => Volatile.Read(ref seeded), layout.SkuLocations, clock, silo.Process.Id, stopProgress.Token)
             : Task.CompletedTask;
         try
         {
@@ -38,7 +45,13 @@ internal static class ScaleSeeder
                 async (batch, ct) =>
                 {
                     var events = layout.Batch(batch, DateTimeOffset.UtcNow);
-                    await PostWithRetriesAsync(silo, client, batch, events, ct);
+                    await WithRetriesAsync(
+                        silo,
+                        "seeding",
+                        Invariant($"batch {batch}"),
+                        "same event ids, so nothing is applied twice",
+                        token => StockSeeder.PostBatchAsync(client, events, token),
+                        ct);
                     Interlocked.Add(ref seeded, events.Length);
                 });
         }
@@ -51,35 +64,118 @@ internal static class ScaleSeeder
         return (seeded, clock.Elapsed);
     }
 
-    private static async Task PostWithRetriesAsync(ServerProcess silo, HttpClient client, int batch, ReceiptEvent[] events, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads every SKU-location (<c>GET /api/v1/inventory/{sku}@{location}</c>) and then every SKU
+    /// (<c>POST /api/v1/atp/query</c>, 1,000 SKUs a request) of <paramref name="layout"/> once: each read restarts the
+    /// grain's idle time, and brings back one Orleans has already deactivated. Returns how long it took.
+    /// </summary>
+    public static async Task<TimeSpan> TouchAsync(
+        ServerProcess silo, HttpClient client, ScaleLayout layout, int concurrency, CancellationToken cancellationToken)
+    {
+        var touched = 0;
+        var clock = Stopwatch.StartNew();
+        using var stopProgress = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var progress = ReportProgressAsync(
+            "refreshing", "SKU-locations and SKUs", () => Volatile.Read(ref touched), layout.SkuLocations + layout.Skus, clock, silo.Process.Id, stopProgress.Token);
+        try
+        {
+            var options = new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken };
+            await Parallel.ForEachAsync(Enumerable.Range(0, layout.SkuLocations), options, async (index, ct) =>
+            {
+                var path = new Uri("api/v1/inventory/" + Uri.EscapeDataString(layout.SkuLocationKey(index)), UriKind.Relative);
+                await WithRetriesAsync(silo, "refreshing", "GET " + path, "a read", token => ExpectOkAsync(client, () => new HttpRequestMessage(HttpMethod.Get, path), token), ct);
+                Interlocked.Increment(ref touched);
+            });
+
+            var batches = (layout.Skus + SkusPerQuery - 1) / SkusPerQuery;
+            await Parallel.ForEachAsync(Enumerable.Range(0, batches), options, async (batch, ct) =>
+            {
+                var first = batch * SkusPerQuery;
+                var items = Enumerable.Range(first, Math.Min(SkusPerQuery, layout.Skus - first))
+                    .Select(i => new AtpQueryItem(layout.Settings.Sku(i)))
+                    .ToList();
+                var body = JsonSerializer.SerializeToUtf8Bytes(new AtpQuery(items), PayloadJson.Default.AtpQuery);
+                await WithRetriesAsync(
+                    silo,
+                    "refreshing",
+                    Invariant($"POST {AtpQueryPath} ({items.Count} SKUs)"),
+                    "a read",
+                    token => ExpectOkAsync(client, () => new HttpRequestMessage(HttpMethod.Post, AtpQueryPath) { Content = GridHttp.JsonContent(body) }, token),
+                    ct);
+                Interlocked.Add(ref touched, items.Count);
+            });
+        }
+        finally
+        {
+            await stopProgress.CancelAsync();
+            await progress;
+        }
+
+        return clock.Elapsed;
+    }
+
+    /// <summary>A span as <c>42 s</c>, <c>7 min 05 s</c> or <c>1 h 02 min</c>.</summary>
+    public static string Duration(TimeSpan span)
+        => span.TotalHours >= 1 ? Invariant($"{(int)span.TotalHours} h {span.Minutes:00} min")
+            : span.TotalMinutes >= 1 ? Invariant($"{(int)span.TotalMinutes} min {span.Seconds:00} s")
+            : Invariant($"{span.TotalSeconds:0} s");
+
+    /// <summary>One request, tried up to <see cref="Attempts"/> times; fails at once if the silo has exited.</summary>
+    private static async Task WithRetriesAsync(
+        ServerProcess silo, string phase, string what, string whySafe, Func<CancellationToken, Task> send, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await StockSeeder.PostBatchAsync(client, events, cancellationToken);
+                await send(cancellationToken);
                 return;
             }
             catch (RunFailedException ex) when (!cancellationToken.IsCancellationRequested)
             {
                 if (silo.Process.Exited.IsCompleted)
                 {
-                    throw silo.Process.Failed($"exited with code {await silo.Process.Exited} while being seeded");
+                    throw silo.Process.Failed($"exited with code {await silo.Process.Exited} while {phase}");
                 }
 
                 if (attempt >= Attempts)
                 {
-                    throw new RunFailedException($"{ex.Message} (batch {batch}, {attempt} attempts)", ex);
+                    throw new RunFailedException($"{ex.Message} ({what}, {attempt} attempts)", ex);
                 }
 
                 await Console.Error.WriteLineAsync(Invariant(
-                    $"seeding: batch {batch} failed, retrying in {RetryPause.TotalSeconds:0} s (attempt {attempt + 1} of {Attempts}; same event ids, so nothing is applied twice): {ex.Message}"));
+                    $"{phase}: {what} failed, retrying in {RetryPause.TotalSeconds:0} s (attempt {attempt + 1} of {Attempts}; {whySafe}): {ex.Message}"));
                 await Task.Delay(RetryPause, cancellationToken);
             }
         }
     }
 
-    private static async Task ReportProgressAsync(Func<int> seeded, int total, Stopwatch clock, int pid, CancellationToken stop)
+    /// <summary>Sends a request; anything but a 2xx, a timeout or a failed connection is a <see cref="RunFailedException"/>.</summary>
+    private static async Task ExpectOkAsync(HttpClient client, Func<HttpRequestMessage> request, CancellationToken cancellationToken)
+    {
+        using var message = request();
+        try
+        {
+            using var response = await client.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                var text = await response.Content.ReadAsStringAsync(cancellationToken);
+                throw new RunFailedException(
+                    $"{message.Method} {message.RequestUri} answered {(int)response.StatusCode}{(response.StatusCode == HttpStatusCode.NotFound ? " (not found)" : "")}: {(text.Length <= 300 ? text : text[..300] + "…")}");
+            }
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new RunFailedException($"{message.Method} {message.RequestUri} got no answer: {ex.HttpRequestError}: {ex.Message}", ex);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new RunFailedException($"{message.Method} {message.RequestUri} did not answer within {client.Timeout.TotalSeconds:0} s.", ex);
+        }
+    }
+
+    private static async Task ReportProgressAsync(
+        string phase, string unit, Func<int> done, int total, Stopwatch clock, int pid, CancellationToken stop)
     {
         using var timer = new PeriodicTimer(ProgressInterval);
         var lastCount = 0;
@@ -88,29 +184,23 @@ internal static class ScaleSeeder
         {
             while (await timer.WaitForNextTickAsync(stop))
             {
-                var count = seeded();
+                var count = done();
                 var elapsed = clock.Elapsed;
                 var rate = count / elapsed.TotalSeconds;
                 var recent = (count - lastCount) / (elapsed - lastElapsed).TotalSeconds;
                 var eta = rate > 0 ? Duration(TimeSpan.FromSeconds((total - count) / rate)) : "?";
                 var rss = ProcessMemory.TryRead(pid) is { } memory ? ProcessMemory.Mib(memory.RssBytes) : "?";
                 await Console.Error.WriteLineAsync(Invariant(
-                    $"seeding: {count:N0} of {total:N0} SKU-locations ({100.0 * count / total:0.0}%), {Duration(elapsed)} elapsed, {rate:N0}/s (last {ProgressInterval.TotalSeconds:0} s: {recent:N0}/s), ETA {eta}, silo RSS {rss}"));
+                    $"{phase}: {count:N0} of {total:N0} {unit} ({100.0 * count / total:0.0}%), {Duration(elapsed)} elapsed, {rate:N0}/s (last {ProgressInterval.TotalSeconds:0} s: {recent:N0}/s), ETA {eta}, silo RSS {rss}"));
                 lastCount = count;
                 lastElapsed = elapsed;
             }
         }
         catch (OperationCanceledException)
         {
-            // Seeding ended (or the run was interrupted): no more progress lines.
+            // Done (or the run was interrupted): no more progress lines.
         }
     }
-
-    /// <summary>A span as <c>42 s</c>, <c>7 min 05 s</c> or <c>1 h 02 min</c>.</summary>
-    public static string Duration(TimeSpan span)
-        => span.TotalHours >= 1 ? Invariant($"{(int)span.TotalHours} h {span.Minutes:00} min")
-            : span.TotalMinutes >= 1 ? Invariant($"{(int)span.TotalMinutes} min {span.Seconds:00} s")
-            : Invariant($"{span.TotalSeconds:0} s");
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -40,6 +40,9 @@ internal sealed class ScaleLayout
 
     public static string Location(int index) => "L" + index.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>The key (<c>SKU@LOCATION</c>) of SKU-location <paramref name="index"/>, the one receipt <c>index</c> went to.</summary>
+    public string SkuLocationKey(int index) => $"{Settings.Sku(index / LocationsPerSku)}@{Location(index % LocationsPerSku)}";
+
     /// <summary>The receipts of batch <paramref name="batch"/> (0 ≤ batch &lt; <see cref="Batches"/>), made now.</summary>
     public ReceiptEvent[] Batch(int batch, DateTimeOffset occurredAt)
     {
