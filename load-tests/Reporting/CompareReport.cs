@@ -103,14 +103,8 @@ internal sealed record CompareReport(
     public static double? RatioOf(double numerator, double denominator)
         => denominator > 0 ? Math.Round(numerator / denominator, 3) : null;
 
-    public async Task WriteJsonAsync(string path, CancellationToken cancellationToken)
-    {
-        var stream = File.Create(path);
-        await using (stream)
-        {
-            await JsonSerializer.SerializeAsync(stream, this, CompareJson.Default.CompareReport, cancellationToken);
-        }
-    }
+    public Task WriteJsonAsync(string path, CancellationToken cancellationToken)
+        => JsonReportFile.WriteAsync(path, this, CompareJson.Default.CompareReport, cancellationToken);
 }
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]

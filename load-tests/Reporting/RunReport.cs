@@ -60,14 +60,8 @@ internal sealed record RunReport(
     DateTimeOffset StartedAt,
     ScenarioResult Result)
 {
-    public async Task WriteJsonAsync(string path, CancellationToken cancellationToken)
-    {
-        var stream = File.Create(path);
-        await using (stream)
-        {
-            await JsonSerializer.SerializeAsync(stream, this, ReportJson.Default.RunReport, cancellationToken);
-        }
-    }
+    public Task WriteJsonAsync(string path, CancellationToken cancellationToken)
+        => JsonReportFile.WriteAsync(path, this, ReportJson.Default.RunReport, cancellationToken);
 }
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]

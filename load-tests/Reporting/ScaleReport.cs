@@ -83,14 +83,8 @@ internal sealed record ScaleReport(
 
     public static double? Kib(double? bytes) => bytes is { } b ? Kib(b) : null;
 
-    public async Task WriteJsonAsync(string path, CancellationToken cancellationToken)
-    {
-        var stream = File.Create(path);
-        await using (stream)
-        {
-            await JsonSerializer.SerializeAsync(stream, this, ScaleJson.Default.ScaleReport, cancellationToken);
-        }
-    }
+    public Task WriteJsonAsync(string path, CancellationToken cancellationToken)
+        => JsonReportFile.WriteAsync(path, this, ScaleJson.Default.ScaleReport, cancellationToken);
 
     /// <summary>The readable summary: the memory figures, then the read table (<see cref="ReportTable"/>), then warnings.</summary>
     public void WriteSummary(TextWriter writer)

@@ -1,0 +1,17 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Grid.LoadTests.Reporting;
+
+/// <summary>Writes a report as indented JSON to a file, with the report's source-generated serializer.</summary>
+internal static class JsonReportFile
+{
+    public static async Task WriteAsync<T>(string path, T report, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+    {
+        var stream = File.Create(path);
+        await using (stream)
+        {
+            await JsonSerializer.SerializeAsync(stream, report, typeInfo, cancellationToken);
+        }
+    }
+}
