@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Grid.Gateway.Apis;
+using Grid.Gateway.Events;
 using Grid.Gateway.Problems;
 
 namespace Grid.Gateway;
@@ -23,6 +24,7 @@ public static class GatewayExtensions
         services.AddProblemDetails();
         services.AddExceptionHandler<GridExceptionHandler>();
         services.AddOpenApi("v1");
+        services.AddSingleton<InventoryEventQueue>();
         return services;
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Grid.Gateway.Events;
 using Grid.Gateway.Problems;
 using Grid.Gateway.Requests;
 using Grid.Gateway.Validation;
@@ -10,8 +11,9 @@ using Microsoft.Extensions.Options;
 namespace Grid.Gateway.Apis;
 
 /// <summary>
-/// Warehouse (WMS) events. Each item is validated on its own: valid items are applied, each at most once per
-/// (source, eventId); invalid ones are reported by index and stored nowhere.
+/// Warehouse (WMS) events. Each item is validated on its own: valid items are queued on the stream of the SKU-location
+/// they are about and applied from there, each at most once per (source, eventId); invalid ones are reported by index
+/// and stored nowhere. The answer (202) comes once the valid items are queued (durably, in Postgres mode).
 /// </summary>
 public static class WarehouseEventsApi
 {
@@ -22,12 +24,12 @@ public static class WarehouseEventsApi
         api.MapPost("/warehouse/events", PostWarehouseEvents)
             .WithTags("Warehouse events")
             .WithName("PostWarehouseEvents")
-            .WithSummary($"Apply up to {MaxEventsPerRequest} warehouse events; per-item results");
+            .WithSummary($"Queue up to {MaxEventsPerRequest} warehouse events; per-item results");
         return api;
     }
 
     public static async Task<Results<Accepted<EventBatchResponse>, ValidationProblem>> PostWarehouseEvents(
-        EventBatchRequest? request, IGrainFactory grains, IOptions<JsonOptions> json)
+        EventBatchRequest? request, InventoryEventQueue queue, IOptions<JsonOptions> json)
     {
         if (request?.Events is null)
         {
@@ -40,8 +42,8 @@ public static class WarehouseEventsApi
         }
 
         var rejected = new List<RejectedEvent>();
-        var bySkuLocation = new Dictionary<string, List<(int Index, WarehouseMovement Movement)>>(StringComparer.Ordinal);
-        var acceptedWithoutEffect = 0;
+        var bySkuLocation = new Dictionary<string, List<WarehouseMovement>>(StringComparer.Ordinal);
+        var accepted = 0;
 
         for (var index = 0; index < request.Events.Count; index++)
         {
@@ -56,12 +58,11 @@ public static class WarehouseEventsApi
             if (problem is not null)
             {
                 rejected.Add(new RejectedEvent(index, item.EventId, problem));
+                continue;
             }
-            else if (noEffect)
-            {
-                acceptedWithoutEffect++;
-            }
-            else
+
+            accepted++;
+            if (!noEffect)
             {
                 var key = Identifiers.SkuLocationKey(item.Sku!, item.Location!);
                 if (!bySkuLocation.TryGetValue(key, out var list))
@@ -69,30 +70,11 @@ public static class WarehouseEventsApi
                     bySkuLocation[key] = list = [];
                 }
 
-                list.Add((index, movement!));
+                list.Add(movement!);
             }
         }
 
-        var applied = await Task.WhenAll(bySkuLocation.Select(async group =>
-        {
-            var outcomes = await grains.GetGrain<IInventoryGrain>(group.Key).ApplyMovements([.. group.Value.Select(m => m.Movement)]);
-            return group.Value.Zip(outcomes, (m, o) => (m.Index, Outcome: o));
-        }));
-
-        var accepted = acceptedWithoutEffect;
-        foreach (var (index, outcome) in applied.SelectMany(a => a))
-        {
-            if (outcome.Code == MovementOutcomeCode.Rejected)
-            {
-                rejected.Add(new RejectedEvent(index, outcome.EventId, outcome.Detail ?? "Rejected."));
-            }
-            else
-            {
-                accepted++;
-            }
-        }
-
-        rejected.Sort((a, b) => a.Index.CompareTo(b.Index));
+        await queue.EnqueueAsync(bySkuLocation);
         return TypedResults.Accepted((string?)null, new EventBatchResponse(accepted, rejected));
     }
 

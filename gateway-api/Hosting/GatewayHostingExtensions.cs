@@ -1,4 +1,5 @@
 using Grid.Hosting;
+using Grid.Streams;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 
@@ -13,6 +14,7 @@ public static class GatewayHostingExtensions
     public static WebApplicationBuilder AddGridClient(this WebApplicationBuilder builder)
     {
         var grid = builder.AddGridOptions();
+        var streams = builder.AddGridStreamOptions();
         var connectionString = builder.Configuration.GetConnectionString(GridOptions.ConnectionStringName);
 
         // Orleans and its resilience pipelines are chatty at Information; configuration can still lower these.
@@ -25,6 +27,7 @@ public static class GatewayHostingExtensions
             if (grid.Mode == GridMode.Dev)
             {
                 client.UseLocalhostClustering(grid.GatewayPort);
+                client.AddMemoryStreams(GridStreams.ProviderName, provider => provider.ConfigurePartitioning(streams.QueueCount));
                 return;
             }
 
@@ -38,6 +41,9 @@ public static class GatewayHostingExtensions
                 o.Invariant = "Npgsql";
                 o.ConnectionString = connectionString;
             });
+            client.Services.AddPostgresStreamQueues(GridStreams.ProviderName, o => o.ConnectionString = connectionString!);
+            client.AddPersistentStreams(GridStreams.ProviderName, PostgresQueueAdapterFactory.Create, provider =>
+                provider.Configure<HashRingStreamQueueMapperOptions>(o => o.Configure(m => m.TotalQueueCount = streams.QueueCount)));
         });
 
         return builder;
@@ -55,6 +61,20 @@ public static class GatewayHostingExtensions
 
         builder.Services.AddSingleton(Options.Create(grid));
         return grid;
+    }
+
+    /// <summary>Binds <see cref="GridStreamOptions"/> and fails at once, naming each bad key, when they are not usable.</summary>
+    public static GridStreamOptions AddGridStreamOptions(this WebApplicationBuilder builder)
+    {
+        var streams = builder.Configuration.GetSection(GridStreamOptions.SectionName).Get<GridStreamOptions>() ?? new GridStreamOptions();
+        var problems = streams.Problems();
+        if (problems.Count > 0)
+        {
+            throw new GridStartupException(string.Join(Environment.NewLine, problems));
+        }
+
+        builder.Services.AddSingleton(Options.Create(streams));
+        return streams;
     }
 
     /// <summary>In Postgres mode, stops the start with a clear message unless the database holds the schema this build needs.</summary>

@@ -67,6 +67,9 @@ public sealed class SkuLocationInventory
     /// <summary>When the last warehouse movement for this SKU-location occurred.</summary>
     [JsonInclude] public DateTimeOffset? LastWarehouseEventAt { get; private set; }
 
+    /// <summary>The last durable-queue position applied; anything at or before it is a redelivery and changes nothing.</summary>
+    [JsonInclude] public DeliveryMark? LastDelivery { get; private set; }
+
     public long Sellable => AvailableToPromise.Sellable(OnHand, Damaged, Quarantine, SafetyStock);
 
     /// <summary>Sellable less reserved and allocated; negative when a physical loss left commitments uncovered.</summary>
@@ -82,6 +85,21 @@ public sealed class SkuLocationInventory
             Sku = sku;
             Location = location;
         }
+    }
+
+    /// <summary>Whether the event queued at <paramref name="mark"/> was applied already (a redelivery).</summary>
+    public bool WasDelivered(DeliveryMark mark) => LastDelivery is { } last && mark <= last;
+
+    /// <summary>Records that the event queued at <paramref name="mark"/> has been applied; false when it is not newer.</summary>
+    public bool MarkDelivered(DeliveryMark mark)
+    {
+        if (WasDelivered(mark))
+        {
+            return false;
+        }
+
+        LastDelivery = mark;
+        return true;
     }
 
     // ---------------------------------------------------------------- availability
@@ -823,6 +841,7 @@ public sealed class SkuLocationInventory
         Violations = [.. Violations],
         AsOf = AsOf,
         LastWarehouseEventAt = LastWarehouseEventAt,
+        LastDelivery = LastDelivery,
     };
 }
 

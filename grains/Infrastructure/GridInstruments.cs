@@ -18,4 +18,13 @@ public static class GridInstruments
     public static readonly Counter<long> ReservationsExpired = Meter.CreateCounter<long>("grid.reservations.expired", "{reservation}", "Reservations expired unused.");
 
     public static readonly Counter<long> InvariantViolations = Meter.CreateCounter<long>("grid.inventory.invariant_violations", "{violation}", "Inventory invariant breaches flagged for reconciliation.");
+
+    public static readonly Histogram<double> WarehouseEventLag = Meter.CreateHistogram<double>(
+        "grid.warehouse.event_lag", "s", "From a warehouse or supplier event's occurredAt to its durable application to its SKU-location.");
+
+    public static readonly Counter<long> EventsApplied = Meter.CreateCounter<long>("grid.warehouse.events_applied", "{event}", "Queued warehouse and supplier events applied to their SKU-location.");
+
+    public static readonly Counter<long> EventsRedelivered = Meter.CreateCounter<long>("grid.warehouse.events_redelivered", "{event}", "Queued events delivered again after they were applied (ignored).");
+
+    public static readonly Counter<long> EventsRejected = Meter.CreateCounter<long>("grid.warehouse.events_rejected", "{event}", "Queued events their SKU-location refused to apply.");
 }

@@ -1,9 +1,12 @@
 using System.Collections.Immutable;
 using Grid.Domain;
 using Grid.Infrastructure;
+using Grid.Streams;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Orleans.Streams;
+using Orleans.Streams.Core;
 
 namespace Grid.Inventory;
 
@@ -17,7 +20,8 @@ namespace Grid.Inventory;
 /// step on the activation's single thread, so two reservations can never both see the same last unit.
 /// </remarks>
 [Reentrant]
-public sealed partial class InventoryGrain : Grain, IInventoryGrain
+[ImplicitStreamSubscription(GridStreams.Inventory)]
+public sealed partial class InventoryGrain : Grain, IInventoryGrain, IStreamSubscriptionObserver, IAsyncBatchObserver<WarehouseMovement>
 {
     private readonly IPersistentState<SkuLocationInventory> _store;
     private readonly TimeProvider _clock;
@@ -147,19 +151,79 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
         var changed = false;
         foreach (var movement in movements)
         {
-            var decision = _inventory.Apply(movement.ToDomain(), now, _rules);
-            changed |= decision.Result is MovementResult.Applied or MovementResult.Superseded;
-            if (decision.Flagged)
-            {
-                GridInstruments.InvariantViolations.Add(1);
-                LogMovementFlagged(_key, movement.EventId, movement.Type, decision.Detail);
-            }
-
-            outcomes.Add(decision.ToContract());
+            var (outcome, applied) = Decide(movement, now);
+            changed |= applied;
+            outcomes.Add(outcome);
         }
 
         await DurableAsync(changed);
         return outcomes.MoveToImmutable();
+    }
+
+    // ---------------------------------------------------------------- queued events
+    // Warehouse and supplier events arrive on this SKU-location's stream. A message is acknowledged (and deleted from
+    // its queue) only once this returns, after the write that holds its effect; a redelivery after a crash carries a
+    // queue position at or before the last one applied and changes nothing.
+
+    public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory)
+        => handleFactory.Create<WarehouseMovement>().ResumeAsync(this);
+
+    public async Task OnNextAsync(IList<SequentialItem<WarehouseMovement>> items)
+    {
+        var now = Now;
+        var changed = false;
+        var applied = new List<DateTimeOffset>(items.Count);
+        foreach (var item in items)
+        {
+            if (item.Token is QueuePosition position)
+            {
+                var mark = new DeliveryMark(position.TransactionId, position.MessageId, position.EventIndex);
+                if (_inventory.WasDelivered(mark))
+                {
+                    GridInstruments.EventsRedelivered.Add(1);
+                    continue;
+                }
+
+                changed |= _inventory.MarkDelivered(mark);
+            }
+
+            var (outcome, effect) = Decide(item.Item, now);
+            changed |= effect;
+            if (outcome.Code == MovementOutcomeCode.Rejected)
+            {
+                GridInstruments.EventsRejected.Add(1);
+                LogQueuedEventRejected(_key, outcome.EventId, outcome.Detail);
+            }
+            else
+            {
+                applied.Add(item.Item.OccurredAt);
+            }
+        }
+
+        await DurableAsync(changed);
+
+        var appliedAt = Now;
+        GridInstruments.EventsApplied.Add(applied.Count);
+        foreach (var occurredAt in applied)
+        {
+            GridInstruments.WarehouseEventLag.Record(Math.Max(0, (appliedAt - occurredAt).TotalSeconds));
+        }
+    }
+
+    public Task OnCompletedAsync() => Task.CompletedTask;
+
+    public Task OnErrorAsync(Exception ex) => Task.CompletedTask;
+
+    private (MovementOutcome Outcome, bool Changed) Decide(WarehouseMovement movement, DateTimeOffset now)
+    {
+        var decision = _inventory.Apply(movement.ToDomain(), now, _rules);
+        if (decision.Flagged)
+        {
+            GridInstruments.InvariantViolations.Add(1);
+            LogMovementFlagged(_key, movement.EventId, movement.Type, decision.Detail);
+        }
+
+        return (decision.ToContract(), decision.Result is MovementResult.Applied or MovementResult.Superseded);
     }
 
     // ---------------------------------------------------------------- expiry
@@ -283,6 +347,10 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
     [LoggerMessage(EventId = 1105, EventName = "SkuNotificationFailed", Level = LogLevel.Warning,
         Message = "{Key}: the SKU grain could not be told of a change; network ATP catches up with the next change or when it reactivates")]
     private partial void LogSkuNotified(Exception exception, string key);
+
+    [LoggerMessage(EventId = 1106, EventName = "QueuedEventRejected", Level = LogLevel.Warning,
+        Message = "{Key}: queued event {EventId} could not be applied: {Detail}")]
+    private partial void LogQueuedEventRejected(string key, string eventId, string? detail);
 
     [LoggerMessage(EventId = 1104, EventName = "InventoryWriteFailed", Level = LogLevel.Error,
         Message = "{Key}: inventory write failed; the activation will reload from storage")]

@@ -25,6 +25,7 @@ public static class SiloHostingExtensions
     public static WebApplicationBuilder AddGridSilo(this WebApplicationBuilder builder)
     {
         var grid = builder.AddGridOptions();
+        var streams = builder.AddGridStreamOptions();
         var connectionString = builder.Configuration.GetConnectionString(GridOptions.ConnectionStringName);
         builder.Services.AddGridGrains(builder.Configuration);
 
@@ -43,7 +44,7 @@ public static class SiloHostingExtensions
             if (grid.Mode == GridMode.Dev)
             {
                 silo.UseLocalhostClustering(grid.SiloPort, grid.GatewayPort, serviceId: grid.ServiceId, clusterId: grid.ClusterId);
-                silo.UseGridInMemoryProviders();
+                silo.UseGridInMemoryProviders(streams: streams);
                 return;
             }
 
@@ -53,7 +54,7 @@ public static class SiloHostingExtensions
                 o.Invariant = Npgsql;
                 o.ConnectionString = connectionString;
             });
-            silo.UseGridPostgresProviders(connectionString!);
+            silo.UseGridPostgresProviders(connectionString!, streams);
         });
 
         if (grid.Mode == GridMode.Dev || grid.HostGateway)
@@ -65,9 +66,10 @@ public static class SiloHostingExtensions
         return builder;
     }
 
-    /// <summary>Dev-mode grain state and reminders: in memory, lost when the process stops.</summary>
-    public static ISiloBuilder UseGridInMemoryProviders(this ISiloBuilder silo, InMemoryInventoryStore? sharedStore = null)
+    /// <summary>Dev-mode grain state, reminders and event streams: in memory, lost when the process stops.</summary>
+    public static ISiloBuilder UseGridInMemoryProviders(this ISiloBuilder silo, InMemoryInventoryStore? sharedStore = null, GridStreamOptions? streams = null)
     {
+        silo.AddGridMemoryStreams(streams ?? new GridStreamOptions());
         silo.UseSystemTextJsonGrainStorageSerializer();
         silo.AddMemoryGrainStorage(StorageNames.Grid);
         silo.Services.AddSingleton(sharedStore ?? new InMemoryInventoryStore());
@@ -77,9 +79,13 @@ public static class SiloHostingExtensions
         return silo;
     }
 
-    /// <summary>Grain state and reminders in PostgreSQL through the ADO.NET providers (clustering is configured apart).</summary>
-    public static ISiloBuilder UseGridPostgresProviders(this ISiloBuilder silo, string connectionString)
+    /// <summary>
+    /// Grain state and reminders in PostgreSQL through the ADO.NET providers, event streams in Grid's PostgreSQL queues
+    /// (clustering is configured apart).
+    /// </summary>
+    public static ISiloBuilder UseGridPostgresProviders(this ISiloBuilder silo, string connectionString, GridStreamOptions? streams = null)
     {
+        silo.AddGridPostgresStreams(streams ?? new GridStreamOptions(), connectionString);
         silo.UseSystemTextJsonGrainStorageSerializer();
         silo.AddAdoNetGrainStorage(StorageNames.Grid, o =>
         {

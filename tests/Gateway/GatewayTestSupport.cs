@@ -53,12 +53,45 @@ internal static class GridHttp
     public static Task<HttpResponseMessage> PostEventsAsync(this HttpClient client, params object[] events)
         => client.PostAsJsonAsync("/api/v1/warehouse/events", new { events });
 
-    /// <summary>Posts the events and returns the 202 body <c>{ accepted, rejected }</c>.</summary>
+    /// <summary>
+    /// Posts the events and returns the 202 body <c>{ accepted, rejected }</c> once every accepted event has been
+    /// applied: a 202 means queued, and the SKU-locations apply what is queued a moment later.
+    /// </summary>
     public static async Task<JsonElement> SendEventsAsync(this HttpClient client, params object[] events)
     {
         using var response = await client.PostEventsAsync(events);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        return await response.ReadJsonAsync();
+        var result = await response.ReadJsonAsync();
+        await client.WaitUntilAppliedAsync(events, result);
+        return result;
+    }
+
+    /// <summary>
+    /// Waits until the last accepted event of each SKU-location shows among its recent movements. A SKU-location's
+    /// events are applied in the order they were queued, so the earlier ones have been applied (or ignored) by then.
+    /// </summary>
+    public static async Task WaitUntilAppliedAsync(this HttpClient client, object[] events, JsonElement result)
+    {
+        var rejected = result.GetProperty("rejected").EnumerateArray().Select(r => r.GetProperty("index").GetInt32()).ToHashSet();
+        var lastBySkuLocation = events
+            .Select((e, index) => (Event: JsonSerializer.SerializeToElement(e), Index: index))
+            .Where(e => !rejected.Contains(e.Index) && Text(e.Event, "sku") is not null && Text(e.Event, "disposition") != "scrap")
+            .GroupBy(e => $"{Text(e.Event, "sku")}@{Text(e.Event, "location")}", e => Text(e.Event, "eventId")!)
+            .Select(g => (SkuLocation: g.Key, EventId: g.Last()));
+
+        foreach (var (skuLocation, eventId) in lastBySkuLocation)
+        {
+            await Eventually.ThatAsync(async () =>
+            {
+                using var detail = await client.GetAsync(new Uri($"/api/v1/inventory/{skuLocation}", UriKind.Relative));
+                return detail.StatusCode == HttpStatusCode.OK
+                    && (await detail.ReadJsonAsync()).GetProperty("recentMovements").EnumerateArray()
+                        .Any(m => m.GetProperty("eventId").GetString() == eventId);
+            }, $"event {eventId} applied to {skuLocation}");
+        }
+
+        static string? Text(JsonElement e, string name)
+            => e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
     }
 
     /// <summary>Puts stock in with one receipt, and checks that it was accepted.</summary>

@@ -174,7 +174,7 @@ public sealed class WarehouseEventsApiTests(GridApiFactory factory)
         var rejected = Assert.Single(result.GetProperty("rejected").EnumerateArray());
         Assert.Equal(0, rejected.GetProperty("index").GetInt32());
         Assert.Equal(JsonValueKind.Null, rejected.GetProperty("eventId").ValueKind);
-        Assert.Equal(3, await _client.AvailableAsync(good));
+        await Eventually.ThatAsync(async () => await _client.AvailableAsync(good) == 3, "the valid receipt applied");
     }
 
     [Fact]
@@ -185,12 +185,13 @@ public sealed class WarehouseEventsApiTests(GridApiFactory factory)
 
         var first = await _client.SendEventsAsync(receipt);
         var second = await _client.SendEventsAsync(receipt);
+        await _client.ReceiveAsync(sku, 1); // applied after the repeat, which has been dealt with by then
 
         Assert.Equal(1, first.GetProperty("accepted").GetInt32());
         Assert.Equal(1, second.GetProperty("accepted").GetInt32());
         Assert.Empty(second.GetProperty("rejected").EnumerateArray());
-        Assert.Equal(10, (await _client.GetInventoryAsync(sku)).GetProperty("onHand").GetInt64());
-        Assert.Equal(10, await _client.AvailableAsync(sku));
+        Assert.Equal(11, (await _client.GetInventoryAsync(sku)).GetProperty("onHand").GetInt64());
+        Assert.Equal(11, await _client.AvailableAsync(sku));
     }
 
     [Fact]
@@ -244,11 +245,13 @@ public sealed class WarehouseEventsApiTests(GridApiFactory factory)
         await _client.SendEventsAsync(
             GridHttp.Event("cycleCount", sku, GridHttp.Dc1, null, now.AddMinutes(-1), ("countedQuantity", 40)));
 
-        var result = await _client.SendEventsAsync(GridHttp.Receipt(sku, 5, occurredAt: now.AddMinutes(-30)));
+        using var stale = await _client.PostEventsAsync(GridHttp.Receipt(sku, 5, occurredAt: now.AddMinutes(-30)));
+        var result = await stale.ReadJsonAsync();
+        await _client.ReceiveAsync(sku, 1);
 
         Assert.Equal(1, result.GetProperty("accepted").GetInt32());
         Assert.Empty(result.GetProperty("rejected").EnumerateArray());
-        Assert.Equal(40, (await _client.GetInventoryAsync(sku)).GetProperty("onHand").GetInt64());
+        Assert.Equal(41, (await _client.GetInventoryAsync(sku)).GetProperty("onHand").GetInt64());
     }
 
     [Fact]

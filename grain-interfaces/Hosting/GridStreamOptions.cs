@@ -1,0 +1,49 @@
+namespace Grid.Hosting;
+
+/// <summary>
+/// The event streams (<c>Grid:Streams</c>). Silos and separate gateways must agree on <see cref="QueueCount"/>: it
+/// decides which queue a stream's events go to.
+/// </summary>
+public sealed class GridStreamOptions
+{
+    public const string SectionName = "Grid:Streams";
+
+    /// <summary>Queues the streams are spread over; the silos share them out. Default: 8.</summary>
+    public int QueueCount { get; set; } = 8;
+
+    /// <summary>How often a silo looks for new messages in each queue it holds. Default: 100 ms.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How long a consumer that keeps failing is retried before its message goes to the dead letters. Default: 1 minute.</summary>
+    public TimeSpan MaxDeliveryTime { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Delivery sessions (silo crashes or queue hand-overs with the message in flight) before a message goes to the dead letters. Default: 5.</summary>
+    public int MaxDeliveryAttempts { get; set; } = 5;
+
+    /// <summary>Every problem with these settings, each naming its key; empty when they are usable.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (QueueCount is < 1 or > 1024)
+        {
+            problems.Add($"{SectionName}:QueueCount must be between 1 and 1024 (it is {QueueCount}).");
+        }
+
+        if (PollInterval < TimeSpan.FromMilliseconds(10) || PollInterval > TimeSpan.FromMinutes(1))
+        {
+            problems.Add($"{SectionName}:PollInterval must be between 00:00:00.010 and 00:01:00 (it is {PollInterval}).");
+        }
+
+        if (MaxDeliveryTime < TimeSpan.FromSeconds(1))
+        {
+            problems.Add($"{SectionName}:MaxDeliveryTime must be at least 00:00:01 (it is {MaxDeliveryTime}).");
+        }
+
+        if (MaxDeliveryAttempts is < 1 or > 1000)
+        {
+            problems.Add($"{SectionName}:MaxDeliveryAttempts must be between 1 and 1000 (it is {MaxDeliveryAttempts}).");
+        }
+
+        return problems;
+    }
+}

@@ -1,0 +1,119 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Serialization;
+using Orleans.Streams;
+
+namespace Grid.Streams;
+
+/// <summary>
+/// Reads one queue for the silo that holds it. A new receiver (after a crash, or when the queue moves to another silo)
+/// starts from the oldest message still stored, so everything not yet acknowledged is delivered again; consumers make
+/// that harmless by remembering the last <see cref="QueuePosition"/> they applied.
+/// </summary>
+internal sealed partial class PostgresQueueReceiver(
+    QueueId queue,
+    PostgresStreamQueues queues,
+    Serializer<StreamMessage> serializer,
+    ILogger<PostgresQueueReceiver> logger) : IQueueAdapterReceiver
+{
+    private const int MaxReadCount = 1000;
+
+    private readonly int _queue = PostgresQueueAdapter.QueueNumber(queue);
+    private long _afterTransaction;
+    private long _afterMessage;
+
+    public Task Initialize(TimeSpan timeout)
+    {
+        _afterTransaction = 0;
+        _afterMessage = 0;
+        return Task.CompletedTask;
+    }
+
+    [Obsolete("Orleans calls the overload with a CancellationToken.")]
+    public Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount) => GetQueueMessagesAsync(maxCount, CancellationToken.None);
+
+    public async Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount, CancellationToken cancellationToken)
+    {
+        var max = maxCount is <= 0 or > MaxReadCount ? MaxReadCount : maxCount;
+        var stored = await queues.Store.ReadAsync(_queue, _afterTransaction, _afterMessage, max, cancellationToken);
+        if (stored.Count == 0)
+        {
+            return [];
+        }
+
+        _afterTransaction = stored[^1].TransactionId;
+        _afterMessage = stored[^1].MessageId;
+
+        var batches = new List<IBatchContainer>(stored.Count);
+        List<QueuePosition>? tooManyAttempts = null;
+        foreach (var message in stored)
+        {
+            var position = new QueuePosition(message.TransactionId, message.MessageId);
+            if (message.DeliveryAttempts > queues.Options.MaxDeliveryAttempts)
+            {
+                (tooManyAttempts ??= []).Add(position);
+                continue;
+            }
+
+            StreamMessage? body;
+            try
+            {
+                body = serializer.Deserialize(message.Payload);
+            }
+            catch (Exception ex)
+            {
+                LogUnreadable(ex, message.StreamNamespace, message.StreamKey, position);
+                body = null;
+            }
+
+            if (body is null)
+            {
+                await DeadLetterAsync([position], "The message cannot be deserialized.", cancellationToken);
+                continue;
+            }
+
+            batches.Add(new PostgresBatchContainer(body, position));
+        }
+
+        if (tooManyAttempts is not null)
+        {
+            await DeadLetterAsync(
+                tooManyAttempts,
+                $"Handed out {queues.Options.MaxDeliveryAttempts} times without being acknowledged (consumer or silo kept failing).",
+                cancellationToken);
+        }
+
+        return batches;
+    }
+
+    [Obsolete("Orleans calls the overload with a CancellationToken.")]
+    public Task MessagesDeliveredAsync(IList<IBatchContainer> messages) => MessagesDeliveredAsync(messages, CancellationToken.None);
+
+    public async Task MessagesDeliveredAsync(IList<IBatchContainer> messages, CancellationToken cancellationToken)
+    {
+        var positions = messages.OfType<PostgresBatchContainer>().Select(m => m.Position).ToList();
+        if (positions.Count == 0)
+        {
+            return;
+        }
+
+        await queues.Store.DeleteAsync(_queue, positions, cancellationToken);
+        StreamInstruments.Delivered.Add(positions.Count, new KeyValuePair<string, object?>("provider", queues.Store.Provider));
+    }
+
+    public Task Shutdown(TimeSpan timeout) => Task.CompletedTask;
+
+    private async Task DeadLetterAsync(IReadOnlyCollection<QueuePosition> positions, string reason, CancellationToken cancellationToken)
+    {
+        var moved = await queues.Store.DeadLetterAsync(_queue, positions, reason, cancellationToken);
+        StreamInstruments.DeadLetters.Add(moved, new KeyValuePair<string, object?>("provider", queues.Store.Provider));
+        LogDeadLettered(moved, _queue, reason);
+    }
+
+    [LoggerMessage(EventId = 3111, EventName = "StreamMessageUnreadable", Level = LogLevel.Error,
+        Message = "A message on {Namespace}/{Key} at {Position} cannot be deserialized")]
+    private partial void LogUnreadable(Exception exception, string @namespace, string key, QueuePosition position);
+
+    [LoggerMessage(EventId = 3112, EventName = "StreamMessagesDeadLettered", Level = LogLevel.Warning,
+        Message = "{Count} message(s) of queue {Queue} moved to the dead letters: {Reason}")]
+    private partial void LogDeadLettered(int count, int queue, string reason);
+}

@@ -1,0 +1,214 @@
+using Npgsql;
+
+namespace Grid.Streams;
+
+/// <summary>A message as read back from its queue.</summary>
+internal sealed record StoredMessage(
+    long TransactionId,
+    long MessageId,
+    string StreamNamespace,
+    string StreamKey,
+    byte[] Payload,
+    int DeliveryAttempts,
+    DateTimeOffset EnqueuedAt);
+
+/// <summary>A message going into its queue.</summary>
+internal sealed record OutgoingMessage(int QueueId, string StreamNamespace, string StreamKey, byte[] Payload);
+
+/// <summary>
+/// The SQL of the PostgreSQL stream queues (tables of schema 7). Every statement is scoped to one service and one
+/// provider name, so several clusters and providers can share a database.
+/// </summary>
+/// <remarks>
+/// Commit order and id order differ between concurrent transactions, so a reader that simply remembered the highest
+/// message id it had seen would skip a row whose transaction committed after a later one. A receiver therefore reads
+/// only rows whose transaction is older than the oldest one still running (<c>pg_snapshot_xmin</c>): those rows are
+/// final, no new row can ever sort before them, and reading in (transaction, message) order with a cursor loses nothing.
+/// The price: one long-running transaction anywhere on the server holds delivery back until it ends.
+/// </remarks>
+internal sealed class StreamMessageStore(NpgsqlDataSource db, string serviceId, string provider)
+{
+    private const string Scope = "service_id = @service AND provider = @provider";
+
+    public string Provider => provider;
+
+    public async Task EnqueueAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand(
+            """
+            INSERT INTO grid_stream_message (service_id, provider, queue_id, stream_namespace, stream_key, payload)
+            SELECT @service, @provider, m.queue_id, m.stream_namespace, m.stream_key, m.payload
+            FROM unnest(@queues, @namespaces, @keys, @payloads) WITH ORDINALITY AS m(queue_id, stream_namespace, stream_key, payload, ordinal)
+            ORDER BY m.ordinal
+            """);
+        AddScope(command);
+        command.Parameters.Add(new NpgsqlParameter<int[]>("queues", [.. messages.Select(m => m.QueueId)]));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("namespaces", [.. messages.Select(m => m.StreamNamespace)]));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("keys", [.. messages.Select(m => m.StreamKey)]));
+        command.Parameters.Add(new NpgsqlParameter<byte[][]>("payloads", [.. messages.Select(m => m.Payload)]));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The next messages of a queue after <paramref name="afterTransaction"/>/<paramref name="afterMessage"/>, oldest
+    /// first, each counted as one more delivery attempt.
+    /// </summary>
+    public async Task<List<StoredMessage>> ReadAsync(int queueId, long afterTransaction, long afterMessage, int max, CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand(
+            $"""
+            WITH next AS (
+                SELECT transaction_id, message_id
+                FROM grid_stream_message
+                WHERE {Scope} AND queue_id = @queue
+                  AND (transaction_id, message_id) > (@after_transaction, @after_message)
+                  AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+                ORDER BY transaction_id, message_id
+                LIMIT @max)
+            UPDATE grid_stream_message AS m
+            SET delivery_attempts = m.delivery_attempts + 1
+            FROM next
+            WHERE m.service_id = @service AND m.provider = @provider AND m.queue_id = @queue AND m.transaction_id = next.transaction_id AND m.message_id = next.message_id
+            RETURNING m.transaction_id, m.message_id, m.stream_namespace, m.stream_key, m.payload, m.delivery_attempts, m.enqueued_at
+            """);
+        AddScope(command);
+        command.Parameters.Add(new NpgsqlParameter<int>("queue", queueId));
+        command.Parameters.Add(new NpgsqlParameter<long>("after_transaction", afterTransaction));
+        command.Parameters.Add(new NpgsqlParameter<long>("after_message", afterMessage));
+        command.Parameters.Add(new NpgsqlParameter<int>("max", max));
+
+        var messages = new List<StoredMessage>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            messages.Add(new StoredMessage(
+                reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3),
+                reader.GetFieldValue<byte[]>(4), reader.GetInt32(5), reader.GetFieldValue<DateTimeOffset>(6)));
+        }
+
+        // RETURNING does not keep the order of the rows it was given.
+        messages.Sort(static (a, b) => a.TransactionId != b.TransactionId
+            ? a.TransactionId.CompareTo(b.TransactionId)
+            : a.MessageId.CompareTo(b.MessageId));
+        return messages;
+    }
+
+    /// <summary>Deletes delivered messages: they have been processed by every consumer.</summary>
+    public async Task DeleteAsync(int queueId, IReadOnlyCollection<QueuePosition> positions, CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand(
+            $"""
+            DELETE FROM grid_stream_message
+            WHERE {Scope} AND queue_id = @queue
+              AND (transaction_id, message_id) IN (SELECT * FROM unnest(@transactions, @messages))
+            """);
+        AddPositions(command, queueId, positions);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Moves messages from their queue to the dead letters, in one statement.</summary>
+    public async Task<int> DeadLetterAsync(int queueId, IReadOnlyCollection<QueuePosition> positions, string reason, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand(
+            $"""
+            WITH moved AS (
+                DELETE FROM grid_stream_message
+                WHERE {Scope} AND queue_id = @queue
+                  AND (transaction_id, message_id) IN (SELECT * FROM unnest(@transactions, @messages))
+                RETURNING *)
+            INSERT INTO grid_stream_dead_letter
+                (service_id, provider, message_id, queue_id, transaction_id, stream_namespace, stream_key, payload, enqueued_at, delivery_attempts, reason)
+            SELECT service_id, provider, message_id, queue_id, transaction_id, stream_namespace, stream_key, payload, enqueued_at, delivery_attempts, @reason
+            FROM moved
+            ON CONFLICT DO NOTHING
+            """);
+        AddPositions(command, queueId, positions);
+        command.Parameters.Add(new NpgsqlParameter<string>("reason", reason));
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Puts dead letters back on their queues as new messages (all of them, or those named).</summary>
+    public async Task<int> ReplayDeadLettersAsync(IReadOnlyCollection<long>? messageIds, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand(
+            $"""
+            WITH replayed AS (
+                DELETE FROM grid_stream_dead_letter
+                WHERE {Scope} AND (@all OR message_id = ANY(@ids))
+                RETURNING queue_id, stream_namespace, stream_key, payload, message_id)
+            INSERT INTO grid_stream_message (service_id, provider, queue_id, stream_namespace, stream_key, payload)
+            SELECT @service, @provider, queue_id, stream_namespace, stream_key, payload
+            FROM replayed
+            ORDER BY message_id
+            """);
+        AddScope(command);
+        command.Parameters.Add(new NpgsqlParameter<bool>("all", messageIds is null));
+        command.Parameters.Add(new NpgsqlParameter<long[]>("ids", [.. messageIds ?? []]));
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<StreamQueueStatistics> GetStatisticsAsync(int deadLetterSample, CancellationToken cancellationToken = default)
+    {
+        await using var batch = db.CreateBatch();
+        batch.BatchCommands.Add(Scoped(
+            $"SELECT queue_id, count(*), min(enqueued_at) FROM grid_stream_message WHERE {Scope} GROUP BY queue_id ORDER BY queue_id"));
+        batch.BatchCommands.Add(Scoped(
+            $"SELECT count(*) FROM grid_stream_dead_letter WHERE {Scope}"));
+        var sample = Scoped(
+            $"""
+            SELECT message_id, queue_id, stream_namespace, stream_key, enqueued_at, dead_lettered_at, delivery_attempts, reason
+            FROM grid_stream_dead_letter WHERE {Scope}
+            ORDER BY dead_lettered_at DESC, message_id DESC
+            LIMIT @limit
+            """);
+        sample.Parameters.Add(new NpgsqlParameter<int>("limit", deadLetterSample));
+        batch.BatchCommands.Add(sample);
+
+        var queues = new List<QueueDepth>();
+        var deadLetters = new List<DeadLetterSummary>();
+        long deadLetterCount;
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                queues.Add(new QueueDepth(reader.GetInt32(0), reader.GetInt64(1), reader.GetFieldValue<DateTimeOffset>(2)));
+            }
+
+            await reader.NextResultAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            deadLetterCount = reader.GetInt64(0);
+
+            await reader.NextResultAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                deadLetters.Add(new DeadLetterSummary(
+                    reader.GetInt64(0), reader.GetInt32(1), reader.GetString(2), reader.GetString(3),
+                    reader.GetFieldValue<DateTimeOffset>(4), reader.GetFieldValue<DateTimeOffset>(5), reader.GetInt32(6), reader.GetString(7)));
+            }
+        }
+
+        return new StreamQueueStatistics(provider, queues, deadLetterCount, deadLetters);
+    }
+
+    private NpgsqlBatchCommand Scoped(string sql)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter<string>("service", serviceId));
+        command.Parameters.Add(new NpgsqlParameter<string>("provider", provider));
+        return command;
+    }
+
+    private void AddScope(NpgsqlCommand command)
+    {
+        command.Parameters.Add(new NpgsqlParameter<string>("service", serviceId));
+        command.Parameters.Add(new NpgsqlParameter<string>("provider", provider));
+    }
+
+    private void AddPositions(NpgsqlCommand command, int queueId, IReadOnlyCollection<QueuePosition> positions)
+    {
+        AddScope(command);
+        command.Parameters.Add(new NpgsqlParameter<int>("queue", queueId));
+        command.Parameters.Add(new NpgsqlParameter<long[]>("transactions", [.. positions.Select(p => p.TransactionId)]));
+        command.Parameters.Add(new NpgsqlParameter<long[]>("messages", [.. positions.Select(p => p.MessageId)]));
+    }
+}

@@ -1,0 +1,29 @@
+using System.Diagnostics;
+
+namespace Grid.Tests;
+
+/// <summary>
+/// For effects that happen after an acknowledgement (queued events being applied): checks a condition until it holds or
+/// a generous deadline passes, then fails naming what it waited for. The deadline is a bound, not an expectation.
+/// </summary>
+internal static class Eventually
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+
+    public static async Task ThatAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = Stopwatch.StartNew();
+        var limit = timeout ?? DefaultTimeout;
+        var pause = TimeSpan.FromMilliseconds(5);
+        while (!await condition())
+        {
+            if (deadline.Elapsed > limit)
+            {
+                Assert.Fail($"Waited {limit.TotalSeconds:0} s for {what}.");
+            }
+
+            await Task.Delay(pause);
+            pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 2, 200));
+        }
+    }
+}
