@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Grid.Gateway.Apis;
 using Grid.Gateway.Events;
 using Grid.Gateway.Problems;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Grid.Gateway;
 
@@ -25,6 +26,7 @@ public static class GatewayExtensions
         services.AddExceptionHandler<GridExceptionHandler>();
         services.AddOpenApi("v1");
         services.AddSingleton<InventoryEventQueue>();
+        services.TryAddSingleton(TimeProvider.System);
         return services;
     }
 
@@ -38,7 +40,9 @@ public static class GatewayExtensions
         api.MapAvailabilityApi()
             .MapReservationsApi()
             .MapInventoryApi()
-            .MapWarehouseEventsApi();
+            .MapWarehouseEventsApi()
+            .MapSupplierEventsApi()
+            .MapStreamOperationsApi();
 
         app.MapOpenApi();
         return app;

@@ -70,4 +70,7 @@ public static partial class Identifiers
     /// by Orleans as an integer key (two SKUs differing only in case or leading zeros would otherwise collide).
     /// </summary>
     public static string SkuGrainKey(string sku) => $"sku:{sku}";
+
+    /// <summary>The key of a purchase order's or ASN's <see cref="Inventory.ISupplyReferenceGrain"/>, prefixed for the same reason.</summary>
+    public static string SupplyReferenceKey(string kind, string id) => $"supply:{kind}:{id}";
 }

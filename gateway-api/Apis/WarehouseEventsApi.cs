@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Grid.Gateway.Events;
 using Grid.Gateway.Problems;
 using Grid.Gateway.Requests;
@@ -47,10 +46,10 @@ public static class WarehouseEventsApi
 
         for (var index = 0; index < request.Events.Count; index++)
         {
-            var (item, error) = Read(request.Events[index], json.Value.SerializerOptions);
+            var (item, error) = EventItems.Read<WarehouseEventItem>(request.Events[index], json.Value.SerializerOptions);
             if (item is null)
             {
-                rejected.Add(new RejectedEvent(index, EventIdOf(request.Events[index]), error!));
+                rejected.Add(new RejectedEvent(index, EventItems.EventIdOf(request.Events[index]), error!));
                 continue;
             }
 
@@ -77,29 +76,6 @@ public static class WarehouseEventsApi
         await queue.EnqueueAsync(bySkuLocation);
         return TypedResults.Accepted((string?)null, new EventBatchResponse(accepted, rejected));
     }
-
-    private static (WarehouseEventItem? Item, string? Error) Read(JsonElement element, JsonSerializerOptions options)
-    {
-        if (element.ValueKind != JsonValueKind.Object)
-        {
-            return (null, "Each event must be a JSON object.");
-        }
-
-        try
-        {
-            return (element.Deserialize<WarehouseEventItem>(options), null);
-        }
-        catch (JsonException ex)
-        {
-            var field = ex.Path is { Length: > 2 } path ? path[2..] : "event";
-            return (null, $"'{field}' has a value of the wrong type.");
-        }
-    }
-
-    private static string? EventIdOf(JsonElement element)
-        => element.ValueKind == JsonValueKind.Object
-            && element.TryGetProperty("eventId", out var id)
-            && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
 
     /// <summary>Validates one event and turns it into the movement its SKU-location applies.</summary>
     internal static (WarehouseMovement? Movement, string? Error, bool NoEffect) ToMovement(WarehouseEventItem e)

@@ -51,3 +51,17 @@ public sealed record WarehouseEventItem(
 public sealed record RejectedEvent(int Index, string? EventId, string Error);
 
 public sealed record EventBatchResponse(int Accepted, IReadOnlyList<RejectedEvent> Rejected);
+
+/// <summary>One supplier event: the union of the fields its types use (API.md, "Supplier events").</summary>
+public sealed record SupplierEventItem(
+    string? EventId,
+    string? Source,
+    DateTimeOffset? OccurredAt,
+    long? Sequence,
+    string? Type,
+    string? PoId,
+    string? AsnId,
+    DateTimeOffset? NewEta,
+    List<SupplyLineItem?>? Lines);
+
+public sealed record SupplyLineItem(string? Sku, string? Location, long? Quantity, DateTimeOffset? Eta);
