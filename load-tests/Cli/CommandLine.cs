@@ -3,10 +3,10 @@ using Grid.LoadTests.Baseline;
 
 namespace Grid.LoadTests.Cli;
 
-/// <summary>Verb dispatch (<c>run</c>, <c>compare</c>, <c>scale</c>, <c>baseline</c>) and the exit-code contract.</summary>
+/// <summary>Verb dispatch (<c>run</c>, <c>compare</c>, <c>scale</c>, <c>grain-calls</c>, <c>baseline</c>) and the exit-code contract.</summary>
 internal static class CommandLine
 {
-    public const string Verbs = "'run', 'compare', 'scale' or 'baseline'";
+    public const string Verbs = "'run', 'compare', 'scale', 'grain-calls' or 'baseline'";
 
     public static string Usage => $"""
         Grid load generator
@@ -16,6 +16,7 @@ internal static class CommandLine
           compare    start PostgreSQL, Grid and the baseline here and run a scenario against each, alternately
           scale      start PostgreSQL and one Grid silo here, make N SKU-locations resident, report memory per
                      SKU-location and ATP read latency while they are resident
+          grain-calls  host a dev-mode silo in this process and drive ATP grain calls (no HTTP), with a bare ping
           baseline   serve the PostgreSQL row-lock baseline (compare starts it by itself)
 
         {RunOptions.Usage}
@@ -23,6 +24,8 @@ internal static class CommandLine
         {CompareOptions.Usage}
 
         {ScaleOptions.Usage}
+
+        {GrainCallsOptions.Usage}
 
         {BaselineOptions.Usage}
         """;
@@ -45,6 +48,7 @@ internal static class CommandLine
             "run" => RunOptions.Usage,
             "compare" => CompareOptions.Usage,
             "scale" => ScaleOptions.Usage,
+            "grain-calls" => GrainCallsOptions.Usage,
             "baseline" => BaselineOptions.Usage,
             _ => Usage,
         };
@@ -72,6 +76,7 @@ internal static class CommandLine
                 "run" => await RunCommand.ExecuteAsync(RunOptions.Parse(args[1..]), interrupt.Token),
                 "compare" => await CompareCommand.ExecuteAsync(CompareOptions.Parse(args[1..]), interrupt.Token),
                 "scale" => await ScaleCommand.ExecuteAsync(ScaleOptions.Parse(args[1..]), interrupt.Token),
+                "grain-calls" => await GrainCallsCommand.ExecuteAsync(GrainCallsOptions.Parse(args[1..]), interrupt.Token),
                 "baseline" => await BaselineService.RunAsync(BaselineOptions.Parse(args[1..]), interrupt.Token),
                 _ => throw new UsageException(args[0], $"unknown verb; the verb is {Verbs}."),
             };
