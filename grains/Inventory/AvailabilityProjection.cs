@@ -4,15 +4,20 @@ using Grid.Domain;
 namespace Grid.Inventory;
 
 /// <summary>Turns a SKU-location's snapshot into the ATP answer for a query, the same way wherever it is asked.</summary>
+/// <remarks>On the path of every ATP read: in the common case nothing is allocated but the answer.</remarks>
 public static class AvailabilityProjection
 {
     public static LocationAvailability ToAvailability(this AvailabilitySnapshot s, AvailabilityQuery query, DateTimeOffset now, TimeSpan staleAfter)
     {
         var raw = AvailableToPromise.Sellable(s.OnHand, s.Damaged, s.Quarantine, s.SafetyStock) - s.Reserved - s.Allocated;
+
+        // The common read (no ring-fences, ATP now) allocates nothing here.
         var fencedForOthers = s.RingFences.IsDefaultOrEmpty
             ? 0
             : AvailableToPromise.FencedForOthers(s.RingFences.Select(f => (f.Channel, f.Remaining)), query.Channel);
-        var supplyDue = AvailableToPromise.SupplyDue(s.Inbound.Select(l => (l.Quantity, l.Eta)), query.SupplyDueBy);
+        var supplyDue = query.SupplyDueBy is null || s.Inbound.IsDefaultOrEmpty
+            ? 0
+            : AvailableToPromise.SupplyDue(s.Inbound.Select(l => (l.Quantity, l.Eta)), query.SupplyDueBy);
 
         return new LocationAvailability(
             s.Location,
@@ -33,6 +38,7 @@ public static class AvailabilityProjection
     public static bool IsStale(DateTimeOffset? lastWarehouseEventAt, DateTimeOffset now, TimeSpan staleAfter)
         => lastWarehouseEventAt is null || now - lastWarehouseEventAt.Value > staleAfter;
 
+    /// <summary>The durable figures of <paramref name="inventory"/>; empty ring-fences and inbound share one empty array.</summary>
     public static AvailabilitySnapshot ToSnapshot(this SkuLocationInventory inventory) => new(
         inventory.Sku,
         inventory.Location,
@@ -43,8 +49,12 @@ public static class AvailabilityProjection
         inventory.SafetyStock,
         inventory.Reserved,
         inventory.Allocated,
-        [.. inventory.RingFenceHolds().Select(h => new RingFenceHold(h.Channel, h.Fenced, h.Used, h.Remaining))],
-        [.. inventory.Inbound.Select(l => new InboundSupply(l.Reference, l.Quantity, l.Eta))],
+        inventory.RingFences.Count == 0
+            ? ImmutableArray<RingFenceHold>.Empty
+            : [.. inventory.RingFenceHolds().Select(h => new RingFenceHold(h.Channel, h.Fenced, h.Used, h.Remaining))],
+        inventory.Inbound.Count == 0
+            ? ImmutableArray<InboundSupply>.Empty
+            : [.. inventory.Inbound.Select(l => new InboundSupply(l.Reference, l.Quantity, l.Eta))],
         inventory.AsOf,
         inventory.LastWarehouseEventAt);
 

@@ -8,23 +8,31 @@ namespace Grid.Inventory;
 /// <summary>The locations a SKU is held at; the figures themselves are pushed (or pulled on activation) from them.</summary>
 public sealed class SkuLocations
 {
-    public List<string> Locations { get; set; } = [];
+    /// <summary>In ordinal order. Never changed once stored: a new location makes a new array.</summary>
+    public string[] Locations { get; set; } = [];
 }
 
 /// <summary>
 /// Network ATP of one SKU from memory. Its SKU-location grains push a snapshot after every durable change; the set
 /// of locations is persisted so that a restarted SKU grain pulls their current snapshots once on activation.
 /// </summary>
-/// <remarks>Reentrant: every method changes memory synchronously, and the one persisted change goes through group commit.</remarks>
+/// <remarks>
+/// Reentrant: every method changes memory synchronously, and the one persisted change goes through group commit.
+/// Compact, since one is active per SKU: the snapshots sit in one array in location order (the snapshots themselves
+/// are the SKU-location grains' own, immutable and passed by reference inside a silo), and the persisted set of
+/// locations is the stored array itself.
+/// </remarks>
 [Reentrant]
 public sealed class SkuGrain : Grain, ISkuGrain
 {
     private readonly IPersistentState<SkuLocations> _store;
     private readonly TimeProvider _clock;
-    private readonly InventoryOptions _options;
-    private readonly GroupCommit _commits;
-    private readonly SortedDictionary<string, AvailabilitySnapshot> _locations = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _known = new(StringComparer.Ordinal);
+    private readonly TimeSpan _staleAfter;
+    private GroupCommit? _commits;
+    private string? _sku;
+
+    /// <summary>The latest snapshot of each location heard from, in ordinal order of location.</summary>
+    private AvailabilitySnapshot[] _snapshots = [];
 
     public SkuGrain(
         [PersistentState("sku", StorageNames.Grid)] IPersistentState<SkuLocations> store,
@@ -33,17 +41,26 @@ public sealed class SkuGrain : Grain, ISkuGrain
     {
         _store = store;
         _clock = clock;
-        _options = options.Value;
-        _commits = new GroupCommit(WriteAsync);
+        _staleAfter = options.Value.StaleAfter;
     }
 
-    private string Sku => this.GetPrimaryKeyString()["sku:".Length..];
+    private string Sku => _sku ??= this.GetPrimaryKeyString()["sku:".Length..];
+
+    /// <summary>The locations stored (or being stored), in ordinal order.</summary>
+    private string[] Known => _store.State.Locations;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _known.UnionWith(_store.State.Locations);
-        var snapshots = await Task.WhenAll(_known.Select(location =>
-            GrainFactory.GetGrain<IInventoryGrain>(Identifiers.SkuLocationKey(Sku, location)).GetSnapshot()));
+        var sku = Sku;
+        var known = Known;
+        if (!IsOrdered(known))
+        {
+            // Written by an older build (or by hand): put it in the order the lookups below rely on.
+            _store.State.Locations = [.. known.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        }
+
+        var snapshots = await Task.WhenAll(Known.Select(location =>
+            GrainFactory.GetGrain<IInventoryGrain>(Identifiers.SkuLocationKey(sku, location)).GetSnapshot()));
         foreach (var snapshot in snapshots)
         {
             Keep(snapshot);
@@ -53,17 +70,48 @@ public sealed class SkuGrain : Grain, ISkuGrain
     public Task<SkuAvailability> GetAvailability(AvailabilityQuery query, ImmutableArray<string> locations)
     {
         var now = _clock.GetUtcNow();
-        var selected = locations.IsDefaultOrEmpty
-            ? _locations.Values
-            : locations.Distinct(StringComparer.Ordinal).Where(_locations.ContainsKey).Select(l => _locations[l]);
+        var snapshots = _snapshots;
+        ImmutableArray<LocationAvailability> answers;
+        if (locations.IsDefaultOrEmpty)
+        {
+            var builder = ImmutableArray.CreateBuilder<LocationAvailability>(snapshots.Length);
+            foreach (var snapshot in snapshots)
+            {
+                builder.Add(snapshot.ToAvailability(query, now, _staleAfter));
+            }
 
-        var answers = selected.Select(s => s.ToAvailability(query, now, _options.StaleAfter)).ToImmutableArray();
+            answers = builder.MoveToImmutable();
+        }
+        else
+        {
+            // In the order asked, each location once, those this SKU is not held at left out.
+            var builder = ImmutableArray.CreateBuilder<LocationAvailability>(Math.Min(locations.Length, snapshots.Length));
+            for (var i = 0; i < locations.Length; i++)
+            {
+                var location = locations[i];
+                var at = IndexOf(snapshots, location);
+                if (at >= 0 && !Repeats(locations, i))
+                {
+                    builder.Add(snapshots[at].ToAvailability(query, now, _staleAfter));
+                }
+            }
+
+            answers = builder.DrainToImmutable();
+        }
+
+        long available = 0;
+        DateTimeOffset? asOf = null;
+        foreach (var answer in answers)
+        {
+            available += answer.Available;
+            if (asOf is null || answer.AsOf > asOf)
+            {
+                asOf = answer.AsOf;
+            }
+        }
+
         GridInstruments.AtpQueries.Add(1);
-        return Task.FromResult(new SkuAvailability(
-            Sku,
-            answers.Sum(a => a.Available),
-            answers,
-            answers.Length == 0 ? null : answers.Max(a => a.AsOf)));
+        return Task.FromResult(new SkuAvailability(Sku, available, answers, answers.Length == 0 ? null : asOf));
     }
 
     public Task OnLocationChanged(AvailabilitySnapshot snapshot)
@@ -75,8 +123,13 @@ public sealed class SkuGrain : Grain, ISkuGrain
     public Task RegisterLocation(AvailabilitySnapshot snapshot)
     {
         Keep(snapshot);
-        if (_known.Add(snapshot.Location))
+        _commits ??= new GroupCommit(WriteAsync);
+        var known = Known;
+        var at = Array.BinarySearch(known, snapshot.Location, StringComparer.Ordinal);
+        if (at < 0)
         {
+            // A new array, so that a write in flight keeps serializing the one it was given.
+            _store.State = new SkuLocations { Locations = Insert(known, ~at, snapshot.Location) };
             _commits.MarkChanged();
         }
 
@@ -85,9 +138,14 @@ public sealed class SkuGrain : Grain, ISkuGrain
 
     private void Keep(AvailabilitySnapshot snapshot)
     {
-        if (!_locations.TryGetValue(snapshot.Location, out var held) || held.Version < snapshot.Version)
+        var at = IndexOf(_snapshots, snapshot.Location);
+        if (at < 0)
         {
-            _locations[snapshot.Location] = snapshot;
+            _snapshots = Insert(_snapshots, ~at, snapshot);
+        }
+        else if (_snapshots[at].Version < snapshot.Version)
+        {
+            _snapshots[at] = snapshot;
         }
     }
 
@@ -95,7 +153,6 @@ public sealed class SkuGrain : Grain, ISkuGrain
     {
         try
         {
-            _store.State = new SkuLocations { Locations = [.. _known.Order(StringComparer.Ordinal)] };
             await _store.WriteStateAsync();
         }
         catch
@@ -103,5 +160,66 @@ public sealed class SkuGrain : Grain, ISkuGrain
             DeactivateOnIdle();
             throw;
         }
+    }
+
+    /// <summary>The index of <paramref name="location"/>'s snapshot, or the complement of where it would go.</summary>
+    private static int IndexOf(AvailabilitySnapshot[] snapshots, string location)
+    {
+        int low = 0, high = snapshots.Length - 1;
+        while (low <= high)
+        {
+            var middle = low + ((high - low) >> 1);
+            var order = string.CompareOrdinal(snapshots[middle].Location, location);
+            if (order == 0)
+            {
+                return middle;
+            }
+
+            if (order < 0)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        return ~low;
+    }
+
+    private static bool Repeats(ImmutableArray<string> locations, int index)
+    {
+        for (var i = 0; i < index; i++)
+        {
+            if (string.Equals(locations[i], locations[index], StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsOrdered(string[] locations)
+    {
+        for (var i = 1; i < locations.Length; i++)
+        {
+            if (string.CompareOrdinal(locations[i - 1], locations[i]) >= 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static T[] Insert<T>(T[] items, int index, T item)
+    {
+        var grown = new T[items.Length + 1];
+        Array.Copy(items, grown, index);
+        grown[index] = item;
+        Array.Copy(items, index, grown, index + 1, items.Length - index);
+        return grown;
     }
 }
