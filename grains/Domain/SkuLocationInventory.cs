@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using System.Text.Json.Serialization;
 
 namespace Grid.Domain;
@@ -7,12 +8,32 @@ namespace Grid.Domain;
 /// supply and ring-fences, with the rules that change them. Plain C#: every command takes the time as data, decides
 /// synchronously and leaves the invariants checked. The grain that owns it persists it before acknowledging.
 /// </summary>
+/// <remarks>
+/// One is resident per active SKU-location, so it is kept small: every collection is allocated on first use (a
+/// SKU-location that only ever received stock holds two short lists), readers see a shared empty collection until
+/// then, and empty collections are left out of the stored JSON. Duplicate events are found by scanning the recent
+/// keys while they are few; a set beside them is built only once there are more than
+/// <see cref="SeenSetThreshold"/>.
+/// </remarks>
 public sealed class SkuLocationInventory
 {
-    private readonly HashSet<string> _seenEvents = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _changedReservations = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _removedReservations = new(StringComparer.Ordinal);
-    private readonly PriorityQueue<string, DateTimeOffset> _expiryQueue = new();
+    /// <summary>Up to this many recent event keys, a duplicate check scans them; beyond it, a set is kept beside them.</summary>
+    public const int SeenSetThreshold = 32;
+
+    private Dictionary<string, long>? _ringFences;
+    private Dictionary<string, long>? _usageByChannel;
+    private Dictionary<string, Reservation>? _reservations;
+    private Dictionary<string, Allocation>? _allocations;
+    private List<InboundLine>? _inbound;
+    private List<string>? _recentEventKeys;
+    private List<MovementRecord>? _recentMovements;
+    private List<Violation>? _violations;
+
+    /// <summary>The recent event keys as a set; null while they are few enough to scan, and until first needed.</summary>
+    private HashSet<string>? _seenEvents;
+    private HashSet<string>? _changedReservations;
+    private HashSet<string>? _removedReservations;
+    private PriorityQueue<string, DateTimeOffset>? _expiryQueue;
     private bool _indexesBuilt;
 
     public SkuLocationInventory()
@@ -42,24 +63,24 @@ public sealed class SkuLocationInventory
     /// <summary>Sum of the allocations by order.</summary>
     [JsonInclude] public long Allocated { get; private set; }
 
-    [JsonInclude] public Dictionary<string, long> RingFences { get; private set; } = new(StringComparer.Ordinal);
+    [JsonIgnore] public IReadOnlyDictionary<string, long> RingFences => (IReadOnlyDictionary<string, long>?)_ringFences ?? ReadOnlyDictionary<string, long>.Empty;
 
     /// <summary>Reserved plus allocated per channel, for the channels' ring-fences.</summary>
-    [JsonInclude] public Dictionary<string, long> UsageByChannel { get; private set; } = new(StringComparer.Ordinal);
+    [JsonIgnore] public IReadOnlyDictionary<string, long> UsageByChannel => (IReadOnlyDictionary<string, long>?)_usageByChannel ?? ReadOnlyDictionary<string, long>.Empty;
 
-    [JsonInclude] public Dictionary<string, Reservation> Reservations { get; private set; } = new(StringComparer.Ordinal);
-    [JsonInclude] public Dictionary<string, Allocation> Allocations { get; private set; } = new(StringComparer.Ordinal);
-    [JsonInclude] public List<InboundLine> Inbound { get; private set; } = [];
+    [JsonIgnore] public IReadOnlyDictionary<string, Reservation> Reservations => (IReadOnlyDictionary<string, Reservation>?)_reservations ?? ReadOnlyDictionary<string, Reservation>.Empty;
+    [JsonIgnore] public IReadOnlyDictionary<string, Allocation> Allocations => (IReadOnlyDictionary<string, Allocation>?)_allocations ?? ReadOnlyDictionary<string, Allocation>.Empty;
+    [JsonIgnore] public IReadOnlyList<InboundLine> Inbound => _inbound ?? (IReadOnlyList<InboundLine>)[];
 
     /// <summary>Recent (source, event id) keys, oldest first, bounded by <see cref="InventoryRules.DedupeWindow"/>.</summary>
-    [JsonInclude] public List<string> RecentEventKeys { get; private set; } = [];
+    [JsonIgnore] public IReadOnlyList<string> RecentEventKeys => _recentEventKeys ?? (IReadOnlyList<string>)[];
 
     [JsonInclude] public DateTimeOffset? LastCycleCountAt { get; private set; }
     [JsonInclude] public string? LastCycleCountSource { get; private set; }
     [JsonInclude] public long? LastCycleCountSequence { get; private set; }
 
-    [JsonInclude] public List<MovementRecord> RecentMovements { get; private set; } = [];
-    [JsonInclude] public List<Violation> Violations { get; private set; } = [];
+    [JsonIgnore] public IReadOnlyList<MovementRecord> RecentMovements => _recentMovements ?? (IReadOnlyList<MovementRecord>)[];
+    [JsonIgnore] public IReadOnlyList<Violation> Violations => _violations ?? (IReadOnlyList<Violation>)[];
 
     /// <summary>When the state last changed.</summary>
     [JsonInclude] public DateTimeOffset? AsOf { get; private set; }
@@ -69,6 +90,33 @@ public sealed class SkuLocationInventory
 
     /// <summary>The last durable-queue position applied; anything at or before it is a redelivery and changes nothing.</summary>
     [JsonInclude] public DeliveryMark? LastDelivery { get; private set; }
+
+    // The stored form of the collections: under their public names, left out while empty, and an empty one read back
+    // (as older builds wrote them) is kept as none.
+
+    [JsonInclude, JsonPropertyName(nameof(RingFences)), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    private Dictionary<string, long>? StoredRingFences { get => _ringFences; set => _ringFences = NoneIfEmpty(value); }
+
+    [JsonInclude, JsonPropertyName(nameof(UsageByChannel)), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    private Dictionary<string, long>? StoredUsageByChannel { get => _usageByChannel; set => _usageByChannel = NoneIfEmpty(value); }
+
+    [JsonInclude, JsonPropertyName(nameof(Reservations)), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    private Dictionary<string, Reservation>? StoredReservations { get => _reservations; set => _reservations = NoneIfEmpty(value); }
+
+    [JsonInclude, JsonPropertyName(nameof(Allocations)), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    private Dictionary<string, Allocation>? StoredAllocations { get => _allocations; set => _allocations = NoneIfEmpty(value); }
+
+    [JsonInclude, JsonPropertyName(nameof(Inbound)), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    private List<InboundLine>? StoredInbound { get => _inbound; set => _inbound = NoneIfEmpty(value); }
+
+    [JsonInclude, JsonPropertyName(nameof(RecentEventKeys)), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    private List<string>? StoredRecentEventKeys { get => _recentEventKeys; set => _recentEventKeys = NoneIfEmpty(value); }
+
+    [JsonInclude, JsonPropertyName(nameof(RecentMovements)), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    private List<MovementRecord>? StoredRecentMovements { get => _recentMovements; set => _recentMovements = NoneIfEmpty(value); }
+
+    [JsonInclude, JsonPropertyName(nameof(Violations)), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    private List<Violation>? StoredViolations { get => _violations; set => _violations = NoneIfEmpty(value); }
 
     public long Sellable => AvailableToPromise.Sellable(OnHand, Damaged, Quarantine, SafetyStock);
 
@@ -106,9 +154,14 @@ public sealed class SkuLocationInventory
 
     public IEnumerable<(string Channel, long Fenced, long Used, long Remaining)> RingFenceHolds()
     {
-        foreach (var (channel, fenced) in RingFences)
+        if (_ringFences is null)
         {
-            var used = UsageByChannel.GetValueOrDefault(channel);
+            yield break;
+        }
+
+        foreach (var (channel, fenced) in _ringFences)
+        {
+            var used = _usageByChannel?.GetValueOrDefault(channel) ?? 0;
             yield return (channel, fenced, used, Math.Max(0, fenced - used));
         }
     }
@@ -117,12 +170,12 @@ public sealed class SkuLocationInventory
     public long AvailableFor(string? channel, DateTimeOffset? supplyDueBy = null)
     {
         long fencedForOthers = 0;
-        if (RingFences.Count > 0)
+        if (_ringFences is { Count: > 0 })
         {
             fencedForOthers = AvailableToPromise.FencedForOthers(RingFenceHolds().Select(h => (h.Channel, h.Remaining)), channel);
         }
 
-        var supplyDue = supplyDueBy is null ? 0 : AvailableToPromise.SupplyDue(Inbound.Select(l => (l.Quantity, l.Eta)), supplyDueBy);
+        var supplyDue = supplyDueBy is null || _inbound is null ? 0 : AvailableToPromise.SupplyDue(_inbound.Select(l => (l.Quantity, l.Eta)), supplyDueBy);
         return AvailableToPromise.For(AvailableRaw, fencedForOthers, supplyDue);
     }
 
@@ -131,9 +184,9 @@ public sealed class SkuLocationInventory
         get
         {
             EnsureIndexes();
-            while (_expiryQueue.TryPeek(out var id, out var at))
+            while (_expiryQueue is not null && _expiryQueue.TryPeek(out var id, out var at))
             {
-                if (Reservations.TryGetValue(id, out var r) && r.IsActive && r.ExpiresAt == at)
+                if (_reservations!.TryGetValue(id, out var r) && r.IsActive && r.ExpiresAt == at)
                 {
                     return at;
                 }
@@ -151,7 +204,7 @@ public sealed class SkuLocationInventory
 
     public ReservationDecision Reserve(ReserveRequest request, DateTimeOffset now, InventoryRules rules)
     {
-        if (Reservations.TryGetValue(request.ReservationId, out var existing))
+        if (FindReservation(request.ReservationId) is { } existing)
         {
             return existing.IsSameRequestAs(request)
                 ? new ReservationDecision(DecisionCode.Ok, existing, AvailableFor(existing.Channel))
@@ -199,22 +252,21 @@ public sealed class SkuLocationInventory
         SetReservation(reservation);
         Reserved += granted;
         AddUsage(reservation.Channel, granted);
-        EnsureIndexes();
-        _expiryQueue.Enqueue(reservation.Id, reservation.ExpiresAt);
+        EnqueueExpiry(reservation.Id, reservation.ExpiresAt);
         Touch(now);
         CheckInvariants(now, null);
         return new ReservationDecision(DecisionCode.Created, reservation, AvailableFor(reservation.Channel)) { Changed = true };
     }
 
     public ReservationDecision GetReservation(string reservationId)
-        => Reservations.TryGetValue(reservationId, out var r)
+        => FindReservation(reservationId) is { } r
             ? new ReservationDecision(DecisionCode.Ok, r, AvailableFor(r.Channel))
             : NotFound(reservationId);
 
     /// <summary>Turns an active reservation into an allocation for its order. Committing twice answers the same.</summary>
     public ReservationDecision Commit(string reservationId, string? orderId, DateTimeOffset now)
     {
-        if (!Reservations.TryGetValue(reservationId, out var r))
+        if (FindReservation(reservationId) is not { } r)
         {
             return NotFound(reservationId);
         }
@@ -254,7 +306,7 @@ public sealed class SkuLocationInventory
     /// <summary>Gives an active reservation's stock back. Released or expired already: the same answer, no change.</summary>
     public ReservationDecision Release(string reservationId, DateTimeOffset now)
     {
-        if (!Reservations.TryGetValue(reservationId, out var r))
+        if (FindReservation(reservationId) is not { } r)
         {
             return NotFound(reservationId);
         }
@@ -275,7 +327,7 @@ public sealed class SkuLocationInventory
 
     public ReservationDecision Extend(string reservationId, int ttlSeconds, DateTimeOffset now, InventoryRules rules)
     {
-        if (!Reservations.TryGetValue(reservationId, out var r))
+        if (FindReservation(reservationId) is not { } r)
         {
             return NotFound(reservationId);
         }
@@ -298,8 +350,7 @@ public sealed class SkuLocationInventory
 
         var extended = r with { ExpiresAt = expiresAt };
         SetReservation(extended);
-        EnsureIndexes();
-        _expiryQueue.Enqueue(reservationId, expiresAt);
+        EnqueueExpiry(reservationId, expiresAt);
         Touch(now);
         return new ReservationDecision(DecisionCode.Ok, extended, AvailableFor(r.Channel)) { Changed = true };
     }
@@ -309,10 +360,10 @@ public sealed class SkuLocationInventory
     {
         EnsureIndexes();
         List<Reservation>? expired = null;
-        while (_expiryQueue.TryPeek(out var id, out var at) && at <= now)
+        while (_expiryQueue is not null && _expiryQueue.TryPeek(out var id, out var at) && at <= now)
         {
             _expiryQueue.Dequeue();
-            if (Reservations.TryGetValue(id, out var r) && r.IsActive && r.ExpiresAt == at)
+            if (_reservations!.TryGetValue(id, out var r) && r.IsActive && r.ExpiresAt == at)
             {
                 (expired ??= []).Add(Close(r, ReservationState.Expired, now));
             }
@@ -331,13 +382,23 @@ public sealed class SkuLocationInventory
     /// <summary>Forgets closed reservations older than the retention; returns how many it removed.</summary>
     public int PruneClosedReservations(DateTimeOffset now, InventoryRules rules)
     {
+        if (_reservations is null)
+        {
+            return 0;
+        }
+
         var cutoff = now - rules.ClosedReservationRetention;
-        var stale = Reservations.Values.Where(r => !r.IsActive && r.ClosedAt < cutoff).Select(r => r.Id).ToList();
+        var stale = _reservations.Values.Where(r => !r.IsActive && r.ClosedAt < cutoff).Select(r => r.Id).ToList();
         foreach (var id in stale)
         {
-            Reservations.Remove(id);
-            _changedReservations.Remove(id);
-            _removedReservations.Add(id);
+            _reservations.Remove(id);
+            _changedReservations?.Remove(id);
+            (_removedReservations ??= new(StringComparer.Ordinal)).Add(id);
+        }
+
+        if (_reservations.Count == 0)
+        {
+            _reservations = null;
         }
 
         if (stale.Count > 0)
@@ -367,7 +428,8 @@ public sealed class SkuLocationInventory
         }
 
         SafetyStock = safetyStock;
-        RingFences = ringFences.Where(f => f.Value > 0).ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal);
+        var fences = ringFences.Where(f => f.Value > 0).ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal);
+        _ringFences = fences.Count == 0 ? null : fences;
         Touch(now);
         CheckInvariants(now, null);
         return null;
@@ -383,8 +445,7 @@ public sealed class SkuLocationInventory
         }
 
         var key = EventKey(movement);
-        EnsureIndexes();
-        if (_seenEvents.Contains(key))
+        if (HasSeen(key))
         {
             return new MovementDecision(movement.EventId, MovementResult.Duplicate);
         }
@@ -542,7 +603,7 @@ public sealed class SkuLocationInventory
 
     private void ExpectInbound(string reference, string? purchaseOrderId, long quantity, DateTimeOffset eta)
     {
-        Inbound.RemoveAll(l => string.Equals(l.Reference, reference, StringComparison.Ordinal));
+        _inbound?.RemoveAll(l => string.Equals(l.Reference, reference, StringComparison.Ordinal));
         if (purchaseOrderId is not null && !string.Equals(purchaseOrderId, reference, StringComparison.Ordinal))
         {
             // An ASN ships part of a purchase order: that part moves from the PO line to the ASN line.
@@ -551,35 +612,43 @@ public sealed class SkuLocationInventory
 
         if (quantity > 0)
         {
-            Inbound.Add(new InboundLine(reference, quantity, eta, purchaseOrderId));
-            Inbound.Sort((a, b) => a.Eta.CompareTo(b.Eta));
+            var inbound = _inbound ??= new(1);
+            inbound.Add(new InboundLine(reference, quantity, eta, purchaseOrderId));
+            inbound.Sort((a, b) => a.Eta.CompareTo(b.Eta));
         }
+
+        _inbound = NoneIfEmpty(_inbound);
     }
 
     private void DelayInbound(string reference, DateTimeOffset eta)
     {
-        for (var i = 0; i < Inbound.Count; i++)
-        {
-            var line = Inbound[i];
-            if (string.Equals(line.Reference, reference, StringComparison.Ordinal) || string.Equals(line.PurchaseOrderId, reference, StringComparison.Ordinal))
-            {
-                Inbound[i] = line with { Eta = eta };
-            }
-        }
-
-        Inbound.Sort((a, b) => a.Eta.CompareTo(b.Eta));
-    }
-
-    private void ConsumeInbound(string? reference, long quantity)
-    {
-        if (reference is null)
+        if (_inbound is not { } inbound)
         {
             return;
         }
 
-        for (var i = 0; i < Inbound.Count && quantity > 0; i++)
+        for (var i = 0; i < inbound.Count; i++)
         {
-            var line = Inbound[i];
+            var line = inbound[i];
+            if (string.Equals(line.Reference, reference, StringComparison.Ordinal) || string.Equals(line.PurchaseOrderId, reference, StringComparison.Ordinal))
+            {
+                inbound[i] = line with { Eta = eta };
+            }
+        }
+
+        inbound.Sort((a, b) => a.Eta.CompareTo(b.Eta));
+    }
+
+    private void ConsumeInbound(string? reference, long quantity)
+    {
+        if (reference is null || _inbound is not { } inbound)
+        {
+            return;
+        }
+
+        for (var i = 0; i < inbound.Count && quantity > 0; i++)
+        {
+            var line = inbound[i];
             if (!string.Equals(line.Reference, reference, StringComparison.Ordinal) && !string.Equals(line.PurchaseOrderId, reference, StringComparison.Ordinal))
             {
                 continue;
@@ -587,10 +656,11 @@ public sealed class SkuLocationInventory
 
             var taken = Math.Min(quantity, line.Quantity);
             quantity -= taken;
-            Inbound[i] = line with { Quantity = line.Quantity - taken };
+            inbound[i] = line with { Quantity = line.Quantity - taken };
         }
 
-        Inbound.RemoveAll(l => l.Quantity <= 0);
+        inbound.RemoveAll(l => l.Quantity <= 0);
+        _inbound = NoneIfEmpty(inbound);
     }
 
     // ---------------------------------------------------------------- invariants
@@ -641,10 +711,11 @@ public sealed class SkuLocationInventory
 
     private bool RecordViolation(DateTimeOffset now, string rule, string detail, string? eventId)
     {
-        Violations.Add(new Violation(now, rule, detail, eventId));
-        if (Violations.Count > InventoryRules.Default.InvariantViolationCount)
+        var violations = _violations ??= new(1);
+        violations.Add(new Violation(now, rule, detail, eventId));
+        if (violations.Count > InventoryRules.Default.InvariantViolationCount)
         {
-            Violations.RemoveAt(0);
+            violations.RemoveAt(0);
         }
 
         return true;
@@ -663,7 +734,8 @@ public sealed class SkuLocationInventory
 
     private void Allocate(string orderId, long quantity, string? channel)
     {
-        Allocations[orderId] = Allocations.TryGetValue(orderId, out var existing)
+        var allocations = _allocations ??= new(StringComparer.Ordinal);
+        allocations[orderId] = allocations.TryGetValue(orderId, out var existing)
             ? existing with { Quantity = existing.Quantity + quantity }
             : new Allocation(orderId, quantity, channel);
         Allocated += quantity;
@@ -671,7 +743,7 @@ public sealed class SkuLocationInventory
 
     private void Deallocate(string orderId, long quantity)
     {
-        if (!Allocations.TryGetValue(orderId, out var allocation))
+        if (_allocations is not { } allocations || !allocations.TryGetValue(orderId, out var allocation))
         {
             return;
         }
@@ -685,24 +757,26 @@ public sealed class SkuLocationInventory
 
         if (taken == allocation.Quantity)
         {
-            Allocations.Remove(orderId);
+            allocations.Remove(orderId);
+            _allocations = NoneIfEmpty(allocations);
         }
         else
         {
-            Allocations[orderId] = allocation with { Quantity = allocation.Quantity - taken };
+            allocations[orderId] = allocation with { Quantity = allocation.Quantity - taken };
         }
     }
 
     private void AddUsage(string channel, long delta)
     {
-        var usage = UsageByChannel.GetValueOrDefault(channel) + delta;
+        var usage = (_usageByChannel?.GetValueOrDefault(channel) ?? 0) + delta;
         if (usage == 0)
         {
-            UsageByChannel.Remove(channel);
+            _usageByChannel?.Remove(channel);
+            _usageByChannel = NoneIfEmpty(_usageByChannel);
         }
         else
         {
-            UsageByChannel[channel] = usage;
+            (_usageByChannel ??= new(StringComparer.Ordinal))[channel] = usage;
         }
     }
 
@@ -714,28 +788,59 @@ public sealed class SkuLocationInventory
 
     private static string EventKey(Movement m) => string.Concat(m.Source, "\u001f", m.EventId);
 
-    private void Remember(string key, InventoryRules rules)
+    /// <summary>Whether (source, event id) <paramref name="key"/> is among the recent keys.</summary>
+    private bool HasSeen(string key)
     {
-        _seenEvents.Add(key);
-        RecentEventKeys.Add(key);
-        var excess = RecentEventKeys.Count - rules.DedupeWindow;
-        if (excess > 0)
+        if (_recentEventKeys is not { } keys)
         {
-            foreach (var old in RecentEventKeys.Take(excess))
+            return false;
+        }
+
+        if (_seenEvents is null && keys.Count <= SeenSetThreshold)
+        {
+            // Newest first: a redelivery is most often of something just applied.
+            for (var i = keys.Count - 1; i >= 0; i--)
             {
-                _seenEvents.Remove(old);
+                if (string.Equals(keys[i], key, StringComparison.Ordinal))
+                {
+                    return true;
+                }
             }
 
-            RecentEventKeys.RemoveRange(0, excess);
+            return false;
+        }
+
+        _seenEvents ??= new HashSet<string>(keys, StringComparer.Ordinal);
+        return _seenEvents.Contains(key);
+    }
+
+    private void Remember(string key, InventoryRules rules)
+    {
+        var keys = _recentEventKeys ??= new(1);
+        keys.Add(key);
+        _seenEvents?.Add(key);
+        var excess = keys.Count - rules.DedupeWindow;
+        if (excess > 0)
+        {
+            if (_seenEvents is not null)
+            {
+                for (var i = 0; i < excess; i++)
+                {
+                    _seenEvents.Remove(keys[i]);
+                }
+            }
+
+            keys.RemoveRange(0, excess);
         }
     }
 
     private void Record(MovementRecord record, InventoryRules rules)
     {
-        RecentMovements.Add(record);
-        if (RecentMovements.Count > rules.RecentMovementCount)
+        var movements = _recentMovements ??= new(1);
+        movements.Add(record);
+        if (movements.Count > rules.RecentMovementCount)
         {
-            RecentMovements.RemoveRange(0, RecentMovements.Count - rules.RecentMovementCount);
+            movements.RemoveRange(0, movements.Count - rules.RecentMovementCount);
         }
     }
 
@@ -745,6 +850,7 @@ public sealed class SkuLocationInventory
         AsOf = now;
     }
 
+    /// <summary>Builds the expiry queue from the reservations the first time it is needed after a load.</summary>
     private void EnsureIndexes()
     {
         if (_indexesBuilt)
@@ -753,19 +859,34 @@ public sealed class SkuLocationInventory
         }
 
         _indexesBuilt = true;
-        foreach (var key in RecentEventKeys)
+        if (_reservations is null)
         {
-            _seenEvents.Add(key);
+            return;
         }
 
-        foreach (var r in Reservations.Values)
+        foreach (var r in _reservations.Values)
         {
             if (r.IsActive)
             {
-                _expiryQueue.Enqueue(r.Id, r.ExpiresAt);
+                (_expiryQueue ??= new()).Enqueue(r.Id, r.ExpiresAt);
             }
         }
     }
+
+    private void EnqueueExpiry(string reservationId, DateTimeOffset expiresAt)
+    {
+        EnsureIndexes();
+        (_expiryQueue ??= new()).Enqueue(reservationId, expiresAt);
+    }
+
+    private Reservation? FindReservation(string reservationId)
+        => _reservations is not null && _reservations.TryGetValue(reservationId, out var r) ? r : null;
+
+    private static Dictionary<string, T>? NoneIfEmpty<T>(Dictionary<string, T>? items)
+        => items is { Count: > 0 } ? items : null;
+
+    private static List<T>? NoneIfEmpty<T>(List<T>? items)
+        => items is { Count: > 0 } ? items : null;
 
     private ReservationDecision NotFound(string reservationId)
         => new(DecisionCode.NotFound, null, AvailableFor(null), $"No reservation '{reservationId}' at {Sku}@{Location}.", "reservationId");
@@ -778,9 +899,9 @@ public sealed class SkuLocationInventory
 
     private void SetReservation(Reservation reservation)
     {
-        Reservations[reservation.Id] = reservation;
-        _changedReservations.Add(reservation.Id);
-        _removedReservations.Remove(reservation.Id);
+        (_reservations ??= new(StringComparer.Ordinal))[reservation.Id] = reservation;
+        (_changedReservations ??= new(StringComparer.Ordinal)).Add(reservation.Id);
+        _removedReservations?.Remove(reservation.Id);
     }
 
     /// <summary>
@@ -791,10 +912,10 @@ public sealed class SkuLocationInventory
     /// </summary>
     public InventoryChanges TakeChanges()
     {
-        var changed = _changedReservations.Select(id => Reservations[id]).ToList();
-        var removed = _removedReservations.ToList();
-        _changedReservations.Clear();
-        _removedReservations.Clear();
+        IReadOnlyList<Reservation> changed = _changedReservations is null ? [] : [.. _changedReservations.Select(id => _reservations![id])];
+        IReadOnlyList<string> removed = _removedReservations is null ? [] : [.. _removedReservations];
+        _changedReservations = null;
+        _removedReservations = null;
         return new InventoryChanges(CopyWithoutReservations(), changed, removed, NextExpiry);
     }
 
@@ -803,18 +924,18 @@ public sealed class SkuLocationInventory
     {
         foreach (var reservation in reservations)
         {
-            Reservations[reservation.Id] = reservation;
+            (_reservations ??= new(StringComparer.Ordinal))[reservation.Id] = reservation;
         }
 
         _indexesBuilt = false;
-        _expiryQueue.Clear();
+        _expiryQueue = null;
     }
 
     /// <summary>A full copy that later commands cannot change. The reservations, allocations and lines are immutable values.</summary>
     public SkuLocationInventory Copy()
     {
         var copy = CopyWithoutReservations();
-        copy.Reservations = new(Reservations, StringComparer.Ordinal);
+        copy._reservations = _reservations is null ? null : new(_reservations, StringComparer.Ordinal);
         return copy;
     }
 
@@ -829,16 +950,16 @@ public sealed class SkuLocationInventory
         SafetyStock = SafetyStock,
         Reserved = Reserved,
         Allocated = Allocated,
-        RingFences = new(RingFences, StringComparer.Ordinal),
-        UsageByChannel = new(UsageByChannel, StringComparer.Ordinal),
-        Allocations = new(Allocations, StringComparer.Ordinal),
-        Inbound = [.. Inbound],
-        RecentEventKeys = [.. RecentEventKeys],
+        _ringFences = _ringFences is null ? null : new(_ringFences, StringComparer.Ordinal),
+        _usageByChannel = _usageByChannel is null ? null : new(_usageByChannel, StringComparer.Ordinal),
+        _allocations = _allocations is null ? null : new(_allocations, StringComparer.Ordinal),
+        _inbound = _inbound is null ? null : [.. _inbound],
+        _recentEventKeys = _recentEventKeys is null ? null : [.. _recentEventKeys],
         LastCycleCountAt = LastCycleCountAt,
         LastCycleCountSource = LastCycleCountSource,
         LastCycleCountSequence = LastCycleCountSequence,
-        RecentMovements = [.. RecentMovements],
-        Violations = [.. Violations],
+        _recentMovements = _recentMovements is null ? null : [.. _recentMovements],
+        _violations = _violations is null ? null : [.. _violations],
         AsOf = AsOf,
         LastWarehouseEventAt = LastWarehouseEventAt,
         LastDelivery = LastDelivery,
