@@ -35,6 +35,7 @@ public sealed class SkuLocationInventory
     private HashSet<string>? _removedReservations;
     private PriorityQueue<string, DateTimeOffset>? _expiryQueue;
     private bool _indexesBuilt;
+    private string _location = "";
 
     public SkuLocationInventory()
     {
@@ -47,7 +48,8 @@ public sealed class SkuLocationInventory
     }
 
     [JsonInclude] public string Sku { get; private set; } = "";
-    [JsonInclude] public string Location { get; private set; } = "";
+    /// <summary>Interned: a silo holds a handful of locations and up to millions of SKU-locations.</summary>
+    [JsonInclude] public string Location { get => _location; private set => _location = string.Intern(value); }
 
     /// <summary>Rises by one with every change; an observer keeps the highest it has seen.</summary>
     [JsonInclude] public long Version { get; private set; }

@@ -36,11 +36,29 @@ public sealed class InventoryOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan ExpiryReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
-    public InventoryRules ToRules() => new()
+    private InventoryRules? _rules;
+
+    /// <summary>
+    /// The rules these settings give. One instance is shared by every SKU-location grain (each asks on activation) for
+    /// as long as the settings do not change.
+    /// </summary>
+    public InventoryRules ToRules()
     {
-        DefaultReservationTtl = DefaultReservationTtl,
-        MaxReservationTtl = MaxReservationTtl,
-        ClosedReservationRetention = ClosedReservationRetention,
-        DedupeWindow = DedupeWindow,
-    };
+        if (_rules is { } rules
+            && rules.DefaultReservationTtl == DefaultReservationTtl
+            && rules.MaxReservationTtl == MaxReservationTtl
+            && rules.ClosedReservationRetention == ClosedReservationRetention
+            && rules.DedupeWindow == DedupeWindow)
+        {
+            return rules;
+        }
+
+        return _rules = new InventoryRules
+        {
+            DefaultReservationTtl = DefaultReservationTtl,
+            MaxReservationTtl = MaxReservationTtl,
+            ClosedReservationRetention = ClosedReservationRetention,
+            DedupeWindow = DedupeWindow,
+        };
+    }
 }

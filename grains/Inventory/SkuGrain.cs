@@ -143,8 +143,10 @@ public sealed class SkuGrain : Grain, ISkuGrain
         {
             _snapshots = Insert(_snapshots, ~at, snapshot);
         }
-        else if (_snapshots[at].Version < snapshot.Version)
+        else if (_snapshots[at].Version <= snapshot.Version)
         {
+            // An equal version is the same figures: keeping the latest instance lets the SKU-location's own durable
+            // snapshot be the only one held (the one it registered with is a copy made before its first write).
             _snapshots[at] = snapshot;
         }
     }
