@@ -7,7 +7,7 @@ namespace Grid.Streams;
 /// Orleans retries a failing consumer until its maximum delivery time, then calls this once and moves on without
 /// acknowledging the message. Moving it to the dead letters keeps it visible and replayable instead of stuck.
 /// </summary>
-internal sealed partial class DeadLetterOnDeliveryFailure(QueueId queue, StreamMessageStore store, ILogger<DeadLetterOnDeliveryFailure> logger) : IStreamFailureHandler
+internal sealed partial class DeadLetterOnDeliveryFailure(Func<PostgresQueueReceiver?> receiver, ILogger<DeadLetterOnDeliveryFailure> logger) : IStreamFailureHandler
 {
     public bool ShouldFaultSubsriptionOnError => false;
 
@@ -19,13 +19,9 @@ internal sealed partial class DeadLetterOnDeliveryFailure(QueueId queue, StreamM
             return;
         }
 
-        var moved = await store.DeadLetterAsync(
-            PostgresQueueAdapter.QueueNumber(queue),
-            [position],
-            $"The consumer of {streamIdentity} kept failing for the whole delivery time.");
-        if (moved > 0)
+        if (receiver() is { } current
+            && await current.DeadLetterIfPoisonAsync(position, $"The consumer of {streamIdentity} kept failing for the whole delivery time."))
         {
-            StreamInstruments.DeadLetters.Add(moved, new KeyValuePair<string, object?>("provider", streamProviderName));
             LogDeadLettered(streamIdentity, position);
         }
     }

@@ -10,7 +10,9 @@ internal sealed class PostgresQueueAdapter(
     PostgresStreamQueues queues,
     IStreamQueueMapper mapper,
     Serializer<StreamMessage> serializer,
-    ILoggerFactory loggers) : IQueueAdapter
+    TimeProvider clock,
+    ILoggerFactory loggers,
+    Action<QueueId, PostgresQueueReceiver> receiverCreated) : IQueueAdapter
 {
     public string Name => name;
 
@@ -37,7 +39,11 @@ internal sealed class PostgresQueueAdapter(
     }
 
     public IQueueAdapterReceiver CreateReceiver(QueueId queueId)
-        => new PostgresQueueReceiver(queueId, queues, serializer, loggers.CreateLogger<PostgresQueueReceiver>());
+    {
+        var receiver = new PostgresQueueReceiver(queueId, queues, serializer, clock, loggers.CreateLogger<PostgresQueueReceiver>());
+        receiverCreated(queueId, receiver);
+        return receiver;
+    }
 
     internal static int QueueNumber(QueueId queue) => checked((int)queue.GetNumericId());
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -20,6 +21,8 @@ public sealed class PostgresQueueAdapterFactory : IQueueAdapterFactory
     private readonly ILoggerFactory _loggers;
     private readonly HashRingBasedStreamQueueMapper _mapper;
     private readonly SimpleQueueAdapterCache _cache;
+    private readonly TimeProvider _clock;
+    private readonly ConcurrentDictionary<QueueId, PostgresQueueReceiver> _receivers = new();
 
     public PostgresQueueAdapterFactory(
         string name,
@@ -27,8 +30,10 @@ public sealed class PostgresQueueAdapterFactory : IQueueAdapterFactory
         HashRingStreamQueueMapperOptions mapperOptions,
         SimpleQueueCacheOptions cacheOptions,
         Serializer<StreamMessage> serializer,
+        TimeProvider clock,
         ILoggerFactory loggers)
     {
+        _clock = clock;
         _name = name;
         _queues = queues;
         _serializer = serializer;
@@ -45,18 +50,20 @@ public sealed class PostgresQueueAdapterFactory : IQueueAdapterFactory
             services.GetRequiredService<IOptionsMonitor<HashRingStreamQueueMapperOptions>>().Get(name),
             services.GetRequiredService<IOptionsMonitor<SimpleQueueCacheOptions>>().Get(name),
             services.GetRequiredService<Serializer<StreamMessage>>(),
+            services.GetService<TimeProvider>() ?? TimeProvider.System,
             services.GetRequiredService<ILoggerFactory>());
 
     [Obsolete("Orleans calls the overload with a CancellationToken.")]
     public Task<IQueueAdapter> CreateAdapter() => CreateAdapter(CancellationToken.None);
 
     public Task<IQueueAdapter> CreateAdapter(CancellationToken cancellationToken)
-        => Task.FromResult<IQueueAdapter>(new PostgresQueueAdapter(_name, _queues, _mapper, _serializer, _loggers));
+        => Task.FromResult<IQueueAdapter>(new PostgresQueueAdapter(_name, _queues, _mapper, _serializer, _clock, _loggers, (queue, receiver) => _receivers[queue] = receiver));
 
     public IQueueAdapterCache GetQueueAdapterCache() => _cache;
 
     public IStreamQueueMapper GetStreamQueueMapper() => _mapper;
 
     public Task<IStreamFailureHandler> GetDeliveryFailureHandler(QueueId queueId)
-        => Task.FromResult<IStreamFailureHandler>(new DeadLetterOnDeliveryFailure(queueId, _queues.Store, _loggers.CreateLogger<DeadLetterOnDeliveryFailure>()));
+        => Task.FromResult<IStreamFailureHandler>(new DeadLetterOnDeliveryFailure(
+            () => _receivers.GetValueOrDefault(queueId), _loggers.CreateLogger<DeadLetterOnDeliveryFailure>()));
 }

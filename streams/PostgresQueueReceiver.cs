@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Orleans.Serialization;
 using Orleans.Streams;
@@ -13,9 +14,12 @@ internal sealed partial class PostgresQueueReceiver(
     QueueId queue,
     PostgresStreamQueues queues,
     Serializer<StreamMessage> serializer,
+    TimeProvider clock,
     ILogger<PostgresQueueReceiver> logger) : IQueueAdapterReceiver
 {
     private const int MaxReadCount = 1000;
+
+    private readonly ConcurrentDictionary<(long Transaction, long Message), long> _readAt = new();
 
     private readonly int _queue = PostgresQueueAdapter.QueueNumber(queue);
     private long _afterTransaction;
@@ -71,6 +75,7 @@ internal sealed partial class PostgresQueueReceiver(
                 continue;
             }
 
+            _readAt[(position.TransactionId, position.MessageId)] = clock.GetTimestamp();
             batches.Add(new PostgresBatchContainer(body, position));
         }
 
@@ -97,10 +102,30 @@ internal sealed partial class PostgresQueueReceiver(
         }
 
         await queues.Store.DeleteAsync(_queue, positions, cancellationToken);
+        positions.ForEach(p => _readAt.TryRemove((p.TransactionId, p.MessageId), out _));
         StreamInstruments.Delivered.Add(positions.Count, new KeyValuePair<string, object?>("provider", queues.Store.Provider));
     }
 
     public Task Shutdown(TimeSpan timeout) => Task.CompletedTask;
+
+    /// <summary>
+    /// Called when Orleans gives up delivering the message at <paramref name="position"/>. It gives up when the consumer
+    /// kept failing for the whole delivery time, and also when its agent stops in the middle of retrying (the queue
+    /// moves to another silo): only the first is a poison message; the second stays queued for the queue's next owner.
+    /// </summary>
+    public async Task<bool> DeadLetterIfPoisonAsync(QueuePosition position, string reason)
+    {
+        if (!_readAt.TryGetValue((position.TransactionId, position.MessageId), out var readAt)
+            || clock.GetElapsedTime(readAt) < queues.Options.MaxDeliveryTime)
+        {
+            LogDeliveryInterrupted(_queue, position);
+            return false;
+        }
+
+        await DeadLetterAsync([position], reason, CancellationToken.None);
+        _readAt.TryRemove((position.TransactionId, position.MessageId), out _);
+        return true;
+    }
 
     private async Task DeadLetterAsync(IReadOnlyCollection<QueuePosition> positions, string reason, CancellationToken cancellationToken)
     {
@@ -108,6 +133,10 @@ internal sealed partial class PostgresQueueReceiver(
         StreamInstruments.DeadLetters.Add(moved, new KeyValuePair<string, object?>("provider", queues.Store.Provider));
         LogDeadLettered(moved, _queue, reason);
     }
+
+    [LoggerMessage(EventId = 3113, EventName = "StreamDeliveryInterrupted", Level = LogLevel.Information,
+        Message = "Delivery of the message at {Position} of queue {Queue} stopped before its delivery time ran out; it stays queued and is delivered again")]
+    private partial void LogDeliveryInterrupted(int queue, QueuePosition position);
 
     [LoggerMessage(EventId = 3111, EventName = "StreamMessageUnreadable", Level = LogLevel.Error,
         Message = "A message on {Namespace}/{Key} at {Position} cannot be deserialized")]

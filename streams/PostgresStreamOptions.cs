@@ -14,7 +14,13 @@ public sealed class PostgresStreamOptions
     /// hand-over while it was in flight starts a new one) is moved to the dead letters instead of being delivered again.
     /// </summary>
     [Range(1, 1000)]
-    public int MaxDeliveryAttempts { get; set; } = 5;
+    public int MaxDeliveryAttempts { get; set; } = 10;
+
+    /// <summary>
+    /// The pulling agent's maximum delivery time. Orleans reports a failed delivery both when a consumer kept failing
+    /// for this long and when the agent stops mid-retry (its queue moving to another silo); only the first is dead-lettered.
+    /// </summary>
+    public TimeSpan MaxDeliveryTime { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Concurrent INSERT statements that carry the messages queued at the same moment.</summary>
     [Range(1, 64)]

@@ -27,7 +27,7 @@ public static class GatewayHostingExtensions
             if (grid.Mode == GridMode.Dev)
             {
                 client.UseLocalhostClustering(grid.GatewayPort);
-                client.AddMemoryStreams(GridStreams.ProviderName, provider => provider.ConfigurePartitioning(streams.QueueCount));
+                client.AddGridMemoryStreams(streams);
                 return;
             }
 
@@ -41,9 +41,7 @@ public static class GatewayHostingExtensions
                 o.Invariant = "Npgsql";
                 o.ConnectionString = connectionString;
             });
-            client.Services.AddPostgresStreamQueues(GridStreams.ProviderName, o => o.ConnectionString = connectionString!);
-            client.AddPersistentStreams(GridStreams.ProviderName, PostgresQueueAdapterFactory.Create, provider =>
-                provider.Configure<HashRingStreamQueueMapperOptions>(o => o.Configure(m => m.TotalQueueCount = streams.QueueCount)));
+            client.AddGridPostgresStreams(streams, connectionString!);
         });
 
         return builder;
@@ -61,6 +59,18 @@ public static class GatewayHostingExtensions
 
         builder.Services.AddSingleton(Options.Create(grid));
         return grid;
+    }
+
+    /// <summary>The event streams a gateway queues warehouse and supplier events on: in memory in dev mode.</summary>
+    public static IClientBuilder AddGridMemoryStreams(this IClientBuilder client, GridStreamOptions streams)
+        => client.AddMemoryStreams(GridStreams.ProviderName, provider => provider.ConfigurePartitioning(streams.QueueCount));
+
+    /// <summary>The event streams a gateway queues warehouse and supplier events on: Grid's PostgreSQL queues.</summary>
+    public static IClientBuilder AddGridPostgresStreams(this IClientBuilder client, GridStreamOptions streams, string connectionString)
+    {
+        client.Services.AddPostgresStreamQueues(GridStreams.ProviderName, o => o.ConnectionString = connectionString);
+        return client.AddPersistentStreams(GridStreams.ProviderName, PostgresQueueAdapterFactory.Create, provider =>
+            provider.Configure<HashRingStreamQueueMapperOptions>(o => o.Configure(m => m.TotalQueueCount = streams.QueueCount)));
     }
 
     /// <summary>Binds <see cref="GridStreamOptions"/> and fails at once, naming each bad key, when they are not usable.</summary>

@@ -17,8 +17,8 @@ public sealed class GridStreamOptions
     /// <summary>How long a consumer that keeps failing is retried before its message goes to the dead letters. Default: 1 minute.</summary>
     public TimeSpan MaxDeliveryTime { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Delivery sessions (silo crashes or queue hand-overs with the message in flight) before a message goes to the dead letters. Default: 5.</summary>
-    public int MaxDeliveryAttempts { get; set; } = 5;
+    /// <summary>Delivery sessions (silo crashes or queue hand-overs with the message in flight) before a message goes to the dead letters. Default: 10.</summary>
+    public int MaxDeliveryAttempts { get; set; } = 10;
 
     /// <summary>Every problem with these settings, each naming its key; empty when they are usable.</summary>
     public IReadOnlyList<string> Problems()

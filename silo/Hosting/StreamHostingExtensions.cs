@@ -25,6 +25,7 @@ public static class StreamHostingExtensions
         {
             o.ConnectionString = connectionString;
             o.MaxDeliveryAttempts = streams.MaxDeliveryAttempts;
+            o.MaxDeliveryTime = streams.MaxDeliveryTime;
         });
         silo.AddPersistentStreams(GridStreams.ProviderName, PostgresQueueAdapterFactory.Create, provider =>
         {

@@ -1,3 +1,4 @@
+using Grid.Gateway.Hosting;
 using Grid.Hosting;
 using Grid.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -11,6 +12,7 @@ namespace Grid.Tests.Postgres;
 public sealed class PostgresSiloConfigurator : ISiloConfigurator
 {
     public const string ConnectionStringKey = "GridTestConnectionString";
+    public const string MaxDeliveryTimeKey = "GridTestMaxDeliveryTime";
 
     public void Configure(ISiloBuilder siloBuilder)
     {
@@ -20,7 +22,13 @@ public sealed class PostgresSiloConfigurator : ISiloConfigurator
             o.Invariant = "Npgsql";
             o.ConnectionString = connectionString;
         });
-        siloBuilder.UseGridPostgresProviders(connectionString);
+        var streams = new GridStreamOptions();
+        if (siloBuilder.Configuration[MaxDeliveryTimeKey] is { } maxDeliveryTime)
+        {
+            streams.MaxDeliveryTime = TimeSpan.Parse(maxDeliveryTime, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        siloBuilder.UseGridPostgresProviders(connectionString, streams);
         siloBuilder.Services.AddGridGrains(new ConfigurationBuilder().Build());
 
         // Notice a dead silo in seconds rather than the production default, so that the test stays short.
@@ -43,15 +51,21 @@ public sealed class PostgresClientConfigurator : IClientBuilderConfigurator
             o.ConnectionString = configuration[PostgresSiloConfigurator.ConnectionStringKey];
         });
         clientBuilder.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
+        clientBuilder.AddGridPostgresStreams(new GridStreamOptions(), configuration[PostgresSiloConfigurator.ConnectionStringKey]!);
     }
 }
 
 internal static class PostgresCluster
 {
     /// <summary>A cluster of <paramref name="silos"/> silos on <paramref name="database"/>; the same service id each time, so a new cluster sees what an old one stored.</summary>
-    public static async Task<TestCluster> StartAsync(PostgresDatabase database, short silos)
+    public static async Task<TestCluster> StartAsync(PostgresDatabase database, short silos, TimeSpan? maxDeliveryTime = null)
     {
         var builder = new TestClusterBuilder(silos);
+        if (maxDeliveryTime is { } max)
+        {
+            builder.Properties[PostgresSiloConfigurator.MaxDeliveryTimeKey] = max.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         builder.Options.UseTestClusterMembership = false;
         builder.Options.ServiceId = "grid-tests";
         builder.Properties[PostgresSiloConfigurator.ConnectionStringKey] = database.ConnectionString;
