@@ -20,26 +20,39 @@ public sealed class SkuLocationInventory
     /// <summary>Up to this many recent event keys, a duplicate check scans them; beyond it, a set is kept beside them.</summary>
     public const int SeenSetThreshold = 32;
 
-    private Dictionary<string, long>? _ringFences;
-    private Dictionary<string, long>? _usageByChannel;
+    // What every SKU-location that holds stock uses, in the object itself.
     private Dictionary<string, Reservation>? _reservations;
-    private Dictionary<string, Allocation>? _allocations;
-    private List<InboundLine>? _inbound;
     private List<string>? _recentEventKeys;
     private List<MovementRecord>? _recentMovements;
-    private List<Violation>? _violations;
 
-    /// <summary>The recent event keys as a set; null while they are few enough to scan, and until first needed.</summary>
-    private HashSet<string>? _seenEvents;
-    private HashSet<string>? _changedReservations;
-    private HashSet<string>? _removedReservations;
-    private PriorityQueue<string, DateTimeOffset>? _expiryQueue;
+    // What only some use (ring-fences, allocations, inbound supply, cycle counts, violations, reservation bookkeeping),
+    // in a second object made on first use: a SKU-location that only received stock does not pay for its fields.
+    private Rare? _rare;
     private bool _indexesBuilt;
     private string _location = "";
 
     public SkuLocationInventory()
     {
     }
+
+    private Dictionary<string, long>? RingFenceMap { get => _rare?.RingFences; set => SetRare(value, static (r, v) => r.RingFences = v); }
+
+    private Dictionary<string, long>? UsageMap { get => _rare?.UsageByChannel; set => SetRare(value, static (r, v) => r.UsageByChannel = v); }
+
+    private Dictionary<string, Allocation>? AllocationMap { get => _rare?.Allocations; set => SetRare(value, static (r, v) => r.Allocations = v); }
+
+    private List<InboundLine>? InboundLines { get => _rare?.Inbound; set => SetRare(value, static (r, v) => r.Inbound = v); }
+
+    private List<Violation>? ViolationList { get => _rare?.Violations; set => SetRare(value, static (r, v) => r.Violations = v); }
+
+    /// <summary>The recent event keys as a set; null while they are few enough to scan, and until first needed.</summary>
+    private HashSet<string>? SeenEvents { get => _rare?.SeenEvents; set => SetRare(value, static (r, v) => r.SeenEvents = v); }
+
+    private HashSet<string>? ChangedIds { get => _rare?.ChangedReservations; set => SetRare(value, static (r, v) => r.ChangedReservations = v); }
+
+    private HashSet<string>? RemovedIds { get => _rare?.RemovedReservations; set => SetRare(value, static (r, v) => r.RemovedReservations = v); }
+
+    private PriorityQueue<string, DateTimeOffset>? ExpiryQueue { get => _rare?.ExpiryQueue; set => SetRare(value, static (r, v) => r.ExpiryQueue = v); }
 
     public SkuLocationInventory(string sku, string location)
     {
@@ -65,24 +78,24 @@ public sealed class SkuLocationInventory
     /// <summary>Sum of the allocations by order.</summary>
     [JsonInclude] public long Allocated { get; private set; }
 
-    [JsonIgnore] public IReadOnlyDictionary<string, long> RingFences => (IReadOnlyDictionary<string, long>?)_ringFences ?? ReadOnlyDictionary<string, long>.Empty;
+    [JsonIgnore] public IReadOnlyDictionary<string, long> RingFences => (IReadOnlyDictionary<string, long>?)RingFenceMap ?? ReadOnlyDictionary<string, long>.Empty;
 
     /// <summary>Reserved plus allocated per channel, for the channels' ring-fences.</summary>
-    [JsonIgnore] public IReadOnlyDictionary<string, long> UsageByChannel => (IReadOnlyDictionary<string, long>?)_usageByChannel ?? ReadOnlyDictionary<string, long>.Empty;
+    [JsonIgnore] public IReadOnlyDictionary<string, long> UsageByChannel => (IReadOnlyDictionary<string, long>?)UsageMap ?? ReadOnlyDictionary<string, long>.Empty;
 
     [JsonIgnore] public IReadOnlyDictionary<string, Reservation> Reservations => (IReadOnlyDictionary<string, Reservation>?)_reservations ?? ReadOnlyDictionary<string, Reservation>.Empty;
-    [JsonIgnore] public IReadOnlyDictionary<string, Allocation> Allocations => (IReadOnlyDictionary<string, Allocation>?)_allocations ?? ReadOnlyDictionary<string, Allocation>.Empty;
-    [JsonIgnore] public IReadOnlyList<InboundLine> Inbound => _inbound ?? (IReadOnlyList<InboundLine>)[];
+    [JsonIgnore] public IReadOnlyDictionary<string, Allocation> Allocations => (IReadOnlyDictionary<string, Allocation>?)AllocationMap ?? ReadOnlyDictionary<string, Allocation>.Empty;
+    [JsonIgnore] public IReadOnlyList<InboundLine> Inbound => InboundLines ?? (IReadOnlyList<InboundLine>)[];
 
     /// <summary>Recent (source, event id) keys, oldest first, bounded by <see cref="InventoryRules.DedupeWindow"/>.</summary>
     [JsonIgnore] public IReadOnlyList<string> RecentEventKeys => _recentEventKeys ?? (IReadOnlyList<string>)[];
 
-    [JsonInclude] public DateTimeOffset? LastCycleCountAt { get; private set; }
-    [JsonInclude] public string? LastCycleCountSource { get; private set; }
-    [JsonInclude] public long? LastCycleCountSequence { get; private set; }
+    [JsonInclude] public DateTimeOffset? LastCycleCountAt { get => _rare?.LastCycleCountAt; private set => SetRare(value, static (r, v) => r.LastCycleCountAt = v); }
+    [JsonInclude] public string? LastCycleCountSource { get => _rare?.LastCycleCountSource; private set => SetRare(value, static (r, v) => r.LastCycleCountSource = v); }
+    [JsonInclude] public long? LastCycleCountSequence { get => _rare?.LastCycleCountSequence; private set => SetRare(value, static (r, v) => r.LastCycleCountSequence = v); }
 
     [JsonIgnore] public IReadOnlyList<MovementRecord> RecentMovements => _recentMovements ?? (IReadOnlyList<MovementRecord>)[];
-    [JsonIgnore] public IReadOnlyList<Violation> Violations => _violations ?? (IReadOnlyList<Violation>)[];
+    [JsonIgnore] public IReadOnlyList<Violation> Violations => ViolationList ?? (IReadOnlyList<Violation>)[];
 
     /// <summary>When the state last changed.</summary>
     [JsonInclude] public DateTimeOffset? AsOf { get; private set; }
@@ -97,19 +110,19 @@ public sealed class SkuLocationInventory
     // (as older builds wrote them) is kept as none.
 
     [JsonInclude, JsonPropertyName(nameof(RingFences)), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    private Dictionary<string, long>? StoredRingFences { get => _ringFences; set => _ringFences = NoneIfEmpty(value); }
+    private Dictionary<string, long>? StoredRingFences { get => RingFenceMap; set => RingFenceMap = NoneIfEmpty(value); }
 
     [JsonInclude, JsonPropertyName(nameof(UsageByChannel)), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    private Dictionary<string, long>? StoredUsageByChannel { get => _usageByChannel; set => _usageByChannel = NoneIfEmpty(value); }
+    private Dictionary<string, long>? StoredUsageByChannel { get => UsageMap; set => UsageMap = NoneIfEmpty(value); }
 
     [JsonInclude, JsonPropertyName(nameof(Reservations)), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     private Dictionary<string, Reservation>? StoredReservations { get => _reservations; set => _reservations = NoneIfEmpty(value); }
 
     [JsonInclude, JsonPropertyName(nameof(Allocations)), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    private Dictionary<string, Allocation>? StoredAllocations { get => _allocations; set => _allocations = NoneIfEmpty(value); }
+    private Dictionary<string, Allocation>? StoredAllocations { get => AllocationMap; set => AllocationMap = NoneIfEmpty(value); }
 
     [JsonInclude, JsonPropertyName(nameof(Inbound)), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    private List<InboundLine>? StoredInbound { get => _inbound; set => _inbound = NoneIfEmpty(value); }
+    private List<InboundLine>? StoredInbound { get => InboundLines; set => InboundLines = NoneIfEmpty(value); }
 
     [JsonInclude, JsonPropertyName(nameof(RecentEventKeys)), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     private List<string>? StoredRecentEventKeys { get => _recentEventKeys; set => _recentEventKeys = NoneIfEmpty(value); }
@@ -118,7 +131,7 @@ public sealed class SkuLocationInventory
     private List<MovementRecord>? StoredRecentMovements { get => _recentMovements; set => _recentMovements = NoneIfEmpty(value); }
 
     [JsonInclude, JsonPropertyName(nameof(Violations)), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    private List<Violation>? StoredViolations { get => _violations; set => _violations = NoneIfEmpty(value); }
+    private List<Violation>? StoredViolations { get => ViolationList; set => ViolationList = NoneIfEmpty(value); }
 
     public long Sellable => AvailableToPromise.Sellable(OnHand, Damaged, Quarantine, SafetyStock);
 
@@ -156,14 +169,14 @@ public sealed class SkuLocationInventory
 
     public IEnumerable<(string Channel, long Fenced, long Used, long Remaining)> RingFenceHolds()
     {
-        if (_ringFences is null)
+        if (RingFenceMap is null)
         {
             yield break;
         }
 
-        foreach (var (channel, fenced) in _ringFences)
+        foreach (var (channel, fenced) in RingFenceMap)
         {
-            var used = _usageByChannel?.GetValueOrDefault(channel) ?? 0;
+            var used = UsageMap?.GetValueOrDefault(channel) ?? 0;
             yield return (channel, fenced, used, Math.Max(0, fenced - used));
         }
     }
@@ -172,12 +185,12 @@ public sealed class SkuLocationInventory
     public long AvailableFor(string? channel, DateTimeOffset? supplyDueBy = null)
     {
         long fencedForOthers = 0;
-        if (_ringFences is { Count: > 0 })
+        if (RingFenceMap is { Count: > 0 })
         {
             fencedForOthers = AvailableToPromise.FencedForOthers(RingFenceHolds().Select(h => (h.Channel, h.Remaining)), channel);
         }
 
-        var supplyDue = supplyDueBy is null || _inbound is null ? 0 : AvailableToPromise.SupplyDue(_inbound.Select(l => (l.Quantity, l.Eta)), supplyDueBy);
+        var supplyDue = supplyDueBy is null || InboundLines is null ? 0 : AvailableToPromise.SupplyDue(InboundLines.Select(l => (l.Quantity, l.Eta)), supplyDueBy);
         return AvailableToPromise.For(AvailableRaw, fencedForOthers, supplyDue);
     }
 
@@ -186,14 +199,14 @@ public sealed class SkuLocationInventory
         get
         {
             EnsureIndexes();
-            while (_expiryQueue is not null && _expiryQueue.TryPeek(out var id, out var at))
+            while (ExpiryQueue is not null && ExpiryQueue.TryPeek(out var id, out var at))
             {
                 if (_reservations!.TryGetValue(id, out var r) && r.IsActive && r.ExpiresAt == at)
                 {
                     return at;
                 }
 
-                _expiryQueue.Dequeue();
+                ExpiryQueue.Dequeue();
             }
 
             return null;
@@ -362,9 +375,9 @@ public sealed class SkuLocationInventory
     {
         EnsureIndexes();
         List<Reservation>? expired = null;
-        while (_expiryQueue is not null && _expiryQueue.TryPeek(out var id, out var at) && at <= now)
+        while (ExpiryQueue is not null && ExpiryQueue.TryPeek(out var id, out var at) && at <= now)
         {
-            _expiryQueue.Dequeue();
+            ExpiryQueue.Dequeue();
             if (_reservations!.TryGetValue(id, out var r) && r.IsActive && r.ExpiresAt == at)
             {
                 (expired ??= []).Add(Close(r, ReservationState.Expired, now));
@@ -394,8 +407,8 @@ public sealed class SkuLocationInventory
         foreach (var id in stale)
         {
             _reservations.Remove(id);
-            _changedReservations?.Remove(id);
-            (_removedReservations ??= new(StringComparer.Ordinal)).Add(id);
+            ChangedIds?.Remove(id);
+            (RemovedIds ??= new(StringComparer.Ordinal)).Add(id);
         }
 
         if (_reservations.Count == 0)
@@ -431,7 +444,7 @@ public sealed class SkuLocationInventory
 
         SafetyStock = safetyStock;
         var fences = ringFences.Where(f => f.Value > 0).ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal);
-        _ringFences = fences.Count == 0 ? null : fences;
+        RingFenceMap = fences.Count == 0 ? null : fences;
         Touch(now);
         CheckInvariants(now, null);
         return null;
@@ -605,7 +618,7 @@ public sealed class SkuLocationInventory
 
     private void ExpectInbound(string reference, string? purchaseOrderId, long quantity, DateTimeOffset eta)
     {
-        _inbound?.RemoveAll(l => string.Equals(l.Reference, reference, StringComparison.Ordinal));
+        InboundLines?.RemoveAll(l => string.Equals(l.Reference, reference, StringComparison.Ordinal));
         if (purchaseOrderId is not null && !string.Equals(purchaseOrderId, reference, StringComparison.Ordinal))
         {
             // An ASN ships part of a purchase order: that part moves from the PO line to the ASN line.
@@ -614,17 +627,17 @@ public sealed class SkuLocationInventory
 
         if (quantity > 0)
         {
-            var inbound = _inbound ??= new(1);
+            var inbound = InboundLines ??= new(1);
             inbound.Add(new InboundLine(reference, quantity, eta, purchaseOrderId));
             inbound.Sort((a, b) => a.Eta.CompareTo(b.Eta));
         }
 
-        _inbound = NoneIfEmpty(_inbound);
+        InboundLines = NoneIfEmpty(InboundLines);
     }
 
     private void DelayInbound(string reference, DateTimeOffset eta)
     {
-        if (_inbound is not { } inbound)
+        if (InboundLines is not { } inbound)
         {
             return;
         }
@@ -643,7 +656,7 @@ public sealed class SkuLocationInventory
 
     private void ConsumeInbound(string? reference, long quantity)
     {
-        if (reference is null || _inbound is not { } inbound)
+        if (reference is null || InboundLines is not { } inbound)
         {
             return;
         }
@@ -662,7 +675,7 @@ public sealed class SkuLocationInventory
         }
 
         inbound.RemoveAll(l => l.Quantity <= 0);
-        _inbound = NoneIfEmpty(inbound);
+        InboundLines = NoneIfEmpty(inbound);
     }
 
     // ---------------------------------------------------------------- invariants
@@ -713,7 +726,7 @@ public sealed class SkuLocationInventory
 
     private bool RecordViolation(DateTimeOffset now, string rule, string detail, string? eventId)
     {
-        var violations = _violations ??= new(1);
+        var violations = ViolationList ??= new(1);
         violations.Add(new Violation(now, rule, detail, eventId));
         if (violations.Count > InventoryRules.Default.InvariantViolationCount)
         {
@@ -736,7 +749,7 @@ public sealed class SkuLocationInventory
 
     private void Allocate(string orderId, long quantity, string? channel)
     {
-        var allocations = _allocations ??= new(StringComparer.Ordinal);
+        var allocations = AllocationMap ??= new(StringComparer.Ordinal);
         allocations[orderId] = allocations.TryGetValue(orderId, out var existing)
             ? existing with { Quantity = existing.Quantity + quantity }
             : new Allocation(orderId, quantity, channel);
@@ -745,7 +758,7 @@ public sealed class SkuLocationInventory
 
     private void Deallocate(string orderId, long quantity)
     {
-        if (_allocations is not { } allocations || !allocations.TryGetValue(orderId, out var allocation))
+        if (AllocationMap is not { } allocations || !allocations.TryGetValue(orderId, out var allocation))
         {
             return;
         }
@@ -760,7 +773,7 @@ public sealed class SkuLocationInventory
         if (taken == allocation.Quantity)
         {
             allocations.Remove(orderId);
-            _allocations = NoneIfEmpty(allocations);
+            AllocationMap = NoneIfEmpty(allocations);
         }
         else
         {
@@ -770,15 +783,15 @@ public sealed class SkuLocationInventory
 
     private void AddUsage(string channel, long delta)
     {
-        var usage = (_usageByChannel?.GetValueOrDefault(channel) ?? 0) + delta;
+        var usage = (UsageMap?.GetValueOrDefault(channel) ?? 0) + delta;
         if (usage == 0)
         {
-            _usageByChannel?.Remove(channel);
-            _usageByChannel = NoneIfEmpty(_usageByChannel);
+            UsageMap?.Remove(channel);
+            UsageMap = NoneIfEmpty(UsageMap);
         }
         else
         {
-            (_usageByChannel ??= new(StringComparer.Ordinal))[channel] = usage;
+            (UsageMap ??= new(StringComparer.Ordinal))[channel] = usage;
         }
     }
 
@@ -798,7 +811,7 @@ public sealed class SkuLocationInventory
             return false;
         }
 
-        if (_seenEvents is null && keys.Count <= SeenSetThreshold)
+        if (SeenEvents is null && keys.Count <= SeenSetThreshold)
         {
             // Newest first: a redelivery is most often of something just applied.
             for (var i = keys.Count - 1; i >= 0; i--)
@@ -812,23 +825,23 @@ public sealed class SkuLocationInventory
             return false;
         }
 
-        _seenEvents ??= new HashSet<string>(keys, StringComparer.Ordinal);
-        return _seenEvents.Contains(key);
+        SeenEvents ??= new HashSet<string>(keys, StringComparer.Ordinal);
+        return SeenEvents.Contains(key);
     }
 
     private void Remember(string key, InventoryRules rules)
     {
         var keys = _recentEventKeys ??= new(1);
         keys.Add(key);
-        _seenEvents?.Add(key);
+        SeenEvents?.Add(key);
         var excess = keys.Count - rules.DedupeWindow;
         if (excess > 0)
         {
-            if (_seenEvents is not null)
+            if (SeenEvents is not null)
             {
                 for (var i = 0; i < excess; i++)
                 {
-                    _seenEvents.Remove(keys[i]);
+                    SeenEvents.Remove(keys[i]);
                 }
             }
 
@@ -870,7 +883,7 @@ public sealed class SkuLocationInventory
         {
             if (r.IsActive)
             {
-                (_expiryQueue ??= new()).Enqueue(r.Id, r.ExpiresAt);
+                (ExpiryQueue ??= new()).Enqueue(r.Id, r.ExpiresAt);
             }
         }
     }
@@ -878,11 +891,37 @@ public sealed class SkuLocationInventory
     private void EnqueueExpiry(string reservationId, DateTimeOffset expiresAt)
     {
         EnsureIndexes();
-        (_expiryQueue ??= new()).Enqueue(reservationId, expiresAt);
+        (ExpiryQueue ??= new()).Enqueue(reservationId, expiresAt);
     }
 
     private Reservation? FindReservation(string reservationId)
         => _reservations is not null && _reservations.TryGetValue(reservationId, out var r) ? r : null;
+
+    /// <summary>Sets a field of <see cref="Rare"/>, making it only when there is something to keep.</summary>
+    private void SetRare<T>(T value, Action<Rare, T> set)
+    {
+        if (value is not null || _rare is not null)
+        {
+            set(_rare ??= new Rare(), value);
+        }
+    }
+
+    /// <summary>The fields most SKU-locations never use; see <see cref="_rare"/>.</summary>
+    private sealed class Rare
+    {
+        public Dictionary<string, long>? RingFences;
+        public Dictionary<string, long>? UsageByChannel;
+        public Dictionary<string, Allocation>? Allocations;
+        public List<InboundLine>? Inbound;
+        public List<Violation>? Violations;
+        public HashSet<string>? SeenEvents;
+        public HashSet<string>? ChangedReservations;
+        public HashSet<string>? RemovedReservations;
+        public PriorityQueue<string, DateTimeOffset>? ExpiryQueue;
+        public DateTimeOffset? LastCycleCountAt;
+        public string? LastCycleCountSource;
+        public long? LastCycleCountSequence;
+    }
 
     private static Dictionary<string, T>? NoneIfEmpty<T>(Dictionary<string, T>? items)
         => items is { Count: > 0 } ? items : null;
@@ -902,8 +941,8 @@ public sealed class SkuLocationInventory
     private void SetReservation(Reservation reservation)
     {
         (_reservations ??= new(StringComparer.Ordinal))[reservation.Id] = reservation;
-        (_changedReservations ??= new(StringComparer.Ordinal)).Add(reservation.Id);
-        _removedReservations?.Remove(reservation.Id);
+        (ChangedIds ??= new(StringComparer.Ordinal)).Add(reservation.Id);
+        RemovedIds?.Remove(reservation.Id);
     }
 
     /// <summary>
@@ -914,10 +953,10 @@ public sealed class SkuLocationInventory
     /// </summary>
     public InventoryChanges TakeChanges()
     {
-        IReadOnlyList<Reservation> changed = _changedReservations is null ? [] : [.. _changedReservations.Select(id => _reservations![id])];
-        IReadOnlyList<string> removed = _removedReservations is null ? [] : [.. _removedReservations];
-        _changedReservations = null;
-        _removedReservations = null;
+        IReadOnlyList<Reservation> changed = ChangedIds is null ? [] : [.. ChangedIds.Select(id => _reservations![id])];
+        IReadOnlyList<string> removed = RemovedIds is null ? [] : [.. RemovedIds];
+        ChangedIds = null;
+        RemovedIds = null;
         return new InventoryChanges(CopyWithoutReservations(), changed, removed, NextExpiry);
     }
 
@@ -930,7 +969,7 @@ public sealed class SkuLocationInventory
         }
 
         _indexesBuilt = false;
-        _expiryQueue = null;
+        ExpiryQueue = null;
     }
 
     /// <summary>A full copy that later commands cannot change. The reservations, allocations and lines are immutable values.</summary>
@@ -952,16 +991,16 @@ public sealed class SkuLocationInventory
         SafetyStock = SafetyStock,
         Reserved = Reserved,
         Allocated = Allocated,
-        _ringFences = _ringFences is null ? null : new(_ringFences, StringComparer.Ordinal),
-        _usageByChannel = _usageByChannel is null ? null : new(_usageByChannel, StringComparer.Ordinal),
-        _allocations = _allocations is null ? null : new(_allocations, StringComparer.Ordinal),
-        _inbound = _inbound is null ? null : [.. _inbound],
+        RingFenceMap = RingFenceMap is null ? null : new(RingFenceMap, StringComparer.Ordinal),
+        UsageMap = UsageMap is null ? null : new(UsageMap, StringComparer.Ordinal),
+        AllocationMap = AllocationMap is null ? null : new(AllocationMap, StringComparer.Ordinal),
+        InboundLines = InboundLines is null ? null : [.. InboundLines],
         _recentEventKeys = _recentEventKeys is null ? null : [.. _recentEventKeys],
         LastCycleCountAt = LastCycleCountAt,
         LastCycleCountSource = LastCycleCountSource,
         LastCycleCountSequence = LastCycleCountSequence,
         _recentMovements = _recentMovements is null ? null : [.. _recentMovements],
-        _violations = _violations is null ? null : [.. _violations],
+        ViolationList = ViolationList is null ? null : [.. ViolationList],
         AsOf = AsOf,
         LastWarehouseEventAt = LastWarehouseEventAt,
         LastDelivery = LastDelivery,
