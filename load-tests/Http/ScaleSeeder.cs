@@ -12,7 +12,9 @@ namespace Grid.LoadTests.Http;
 /// Seeds a <see cref="ScaleLayout"/> into a silo: batches of 1,000 receipts through
 /// <c>POST /api/v1/warehouse/events</c>, several in flight, each built only when it is sent. A batch that fails is
 /// retried (its receipts keep their event ids, so Grid drops any it already applied as duplicates); progress, with the
-/// silo's resident memory, goes to stderr. Also reads every SKU-location and SKU of a layout once
+/// silo's resident memory, goes to stderr. Where Grid queues warehouse events before applying them (PostgreSQL mode
+/// with durable event streams), seeding ends only once its queues are empty, so every receipt has been applied and
+/// every SKU-location is resident. Also reads every SKU-location and SKU of a layout once
 /// (<see cref="TouchAsync"/>), to make them all resident again after a long seeding.
 /// </summary>
 internal static class ScaleSeeder
@@ -25,8 +27,13 @@ internal static class ScaleSeeder
     private static readonly TimeSpan RetryPause = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(5);
     private static readonly Uri AtpQueryPath = new("api/v1/atp/query", UriKind.Relative);
+    private static readonly Uri StreamsPath = new("api/v1/ops/streams", UriKind.Relative);
+    private static readonly TimeSpan QueuePollInterval = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>Seeds every SKU-location of <paramref name="layout"/>; returns how many were accepted (all of them) and how long it took.</summary>
+    /// <summary>
+    /// Seeds every SKU-location of <paramref name="layout"/>; returns how many were accepted (all of them) and how long
+    /// it took, the wait for Grid's event queues to empty included.
+    /// </summary>
     public static async Task<(int Seeded, TimeSpan Elapsed)> SeedAsync(
         ServerProcess silo, HttpClient client, ScaleLayout layout, int concurrency, bool reportProgress, CancellationToken cancellationToken)
     {
@@ -61,7 +68,76 @@ internal static class ScaleSeeder
             await progress;
         }
 
+        await WaitForQueuesAsync(silo, client, clock, reportProgress, cancellationToken);
         return (seeded, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// Waits until Grid's event queues are empty (<c>GET /api/v1/ops/streams</c>, <c>depth</c> 0): the events accepted
+    /// have all been applied. Returns at once where Grid has no durable queues (dev mode, or a build without them).
+    /// </summary>
+    private static async Task WaitForQueuesAsync(ServerProcess silo, HttpClient client, Stopwatch clock, bool reportProgress, CancellationToken cancellationToken)
+    {
+        var accepted = clock.Elapsed;
+        var lastReport = clock.Elapsed;
+        while (true)
+        {
+            if (silo.Process.Exited.IsCompleted)
+            {
+                throw silo.Process.Failed($"exited with code {await silo.Process.Exited} while waiting for the event queues");
+            }
+
+            // Unknown until the silo answers: a busy silo may answer 503 or time out, and the next poll asks again.
+            long? depth = -1;
+            try
+            {
+                using var response = await client.GetAsync(StreamsPath, cancellationToken);
+                if (response.StatusCode == HttpStatusCode.NotFound)
+                {
+                    return;
+                }
+
+                if (response.IsSuccessStatusCode)
+                {
+                    using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+                    depth = json.RootElement.TryGetProperty("durable", out var durable) && durable.ValueKind == JsonValueKind.True
+                        && json.RootElement.TryGetProperty("depth", out var value) && value.ValueKind == JsonValueKind.Number
+                            ? value.GetInt64()
+                            : null;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or JsonException
+                || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                depth = -1;
+            }
+
+            if (depth is -1)
+            {
+                await Task.Delay(QueuePollInterval, cancellationToken);
+                continue;
+            }
+
+            if (depth is not > 0)
+            {
+                if (reportProgress && clock.Elapsed - accepted > TimeSpan.FromSeconds(1))
+                {
+                    await Console.Error.WriteLineAsync(Invariant(
+                        $"event queues empty {Duration(clock.Elapsed - accepted)} after the last batch was accepted: every receipt applied"));
+                }
+
+                return;
+            }
+
+            if (reportProgress && clock.Elapsed - lastReport >= ProgressInterval)
+            {
+                lastReport = clock.Elapsed;
+                await Console.Error.WriteLineAsync(Invariant(
+                    $"waiting for the event queues: {depth:N0} events still queued, {Duration(clock.Elapsed - accepted)} after the last batch was accepted"));
+            }
+
+            await Task.Delay(QueuePollInterval, cancellationToken);
+        }
     }
 
     /// <summary>
