@@ -96,7 +96,7 @@ internal static class ScaleCommand
         await Console.Error.WriteLineAsync(Invariant(
             $"seeding {layout.SkuLocations:N0} SKU-locations ({layout.Skus:N0} SKUs x {layout.LocationsPerSku} locations, {Quantity} units each) under prefix {layout.RunPrefix}: {layout.Batches:N0} requests of up to {StockSeeder.MaxEventsPerRequest:N0} receipts, {options.SeedConcurrency} in flight"));
         var seedStarted = Stopwatch.StartNew();
-        var (seeded, seedElapsed) = await ScaleSeeder.SeedAsync(grid, seedClient, layout, options.SeedConcurrency, reportProgress: true, cancellationToken);
+        var (seeded, seedElapsed) = await ScaleSeeder.SeedAsync(grid, seedClient, layout, options.SeedConcurrency, reportProgress: true, cancellationToken, warnings);
         var seedRate = seeded / seedElapsed.TotalSeconds;
         await Console.Error.WriteLineAsync(Invariant(
             $"seeded {seeded:N0} SKU-locations in {ScaleSeeder.Duration(seedElapsed)} ({seedRate:N0}/s); letting the silo settle for {SettleAfterSeeding.TotalSeconds:0} s"));

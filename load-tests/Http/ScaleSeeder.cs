@@ -28,14 +28,18 @@ internal static class ScaleSeeder
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(5);
     private static readonly Uri AtpQueryPath = new("api/v1/atp/query", UriKind.Relative);
     private static readonly Uri StreamsPath = new("api/v1/ops/streams", UriKind.Relative);
+    private static readonly Uri ReplayPath = new("api/v1/ops/streams/dead-letters/replay", UriKind.Relative);
     private static readonly TimeSpan QueuePollInterval = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Queued events that stop draining for this long are given up on (and reported).</summary>
+    private static readonly TimeSpan QueueStall = TimeSpan.FromMinutes(2);
 
     /// <summary>
     /// Seeds every SKU-location of <paramref name="layout"/>; returns how many were accepted (all of them) and how long
     /// it took, the wait for Grid's event queues to empty included.
     /// </summary>
     public static async Task<(int Seeded, TimeSpan Elapsed)> SeedAsync(
-        ServerProcess silo, HttpClient client, ScaleLayout layout, int concurrency, bool reportProgress, CancellationToken cancellationToken)
+        ServerProcess silo, HttpClient client, ScaleLayout layout, int concurrency, bool reportProgress, CancellationToken cancellationToken, List<string>? warnings = null)
     {
         var seeded = 0;
         var clock = Stopwatch.StartNew();
@@ -68,18 +72,27 @@ internal static class ScaleSeeder
             await progress;
         }
 
-        await WaitForQueuesAsync(silo, client, clock, reportProgress, cancellationToken);
+        await WaitForQueuesAsync(silo, client, clock, reportProgress, warnings, cancellationToken);
         return (seeded, clock.Elapsed);
     }
 
     /// <summary>
     /// Waits until Grid's event queues are empty (<c>GET /api/v1/ops/streams</c>, <c>depth</c> 0): the events accepted
-    /// have all been applied. Returns at once where Grid has no durable queues (dev mode, or a build without them).
+    /// have all been applied. Events Grid gave up on (dead letters) are put back on their queues
+    /// (<c>POST /api/v1/ops/streams/dead-letters/replay</c>; same event ids, so nothing is applied twice) up to
+    /// <see cref="Attempts"/> times; what is still dead-lettered or queued after that, or queued without progress for
+    /// <see cref="QueueStall"/>, is left and reported in <paramref name="warnings"/>. Returns at once where Grid has
+    /// no durable queues (dev mode, or a build without them).
     /// </summary>
-    private static async Task WaitForQueuesAsync(ServerProcess silo, HttpClient client, Stopwatch clock, bool reportProgress, CancellationToken cancellationToken)
+    private static async Task WaitForQueuesAsync(
+        ServerProcess silo, HttpClient client, Stopwatch clock, bool reportProgress, List<string>? warnings, CancellationToken cancellationToken)
     {
         var accepted = clock.Elapsed;
         var lastReport = clock.Elapsed;
+        long? deadLettersBefore = null;
+        var replays = 0;
+        long lowestDepth = long.MaxValue;
+        var lastProgress = clock.Elapsed;
         while (true)
         {
             if (silo.Process.Exited.IsCompleted)
@@ -87,40 +100,49 @@ internal static class ScaleSeeder
                 throw silo.Process.Failed($"exited with code {await silo.Process.Exited} while waiting for the event queues");
             }
 
-            // Unknown until the silo answers: a busy silo may answer 503 or time out, and the next poll asks again.
-            long? depth = -1;
-            try
+            var state = await QueueStateAsync(client, cancellationToken);
+            if (state is null)
             {
-                using var response = await client.GetAsync(StreamsPath, cancellationToken);
-                if (response.StatusCode == HttpStatusCode.NotFound)
-                {
-                    return;
-                }
-
-                if (response.IsSuccessStatusCode)
-                {
-                    using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
-                    depth = json.RootElement.TryGetProperty("durable", out var durable) && durable.ValueKind == JsonValueKind.True
-                        && json.RootElement.TryGetProperty("depth", out var value) && value.ValueKind == JsonValueKind.Number
-                            ? value.GetInt64()
-                            : null;
-                }
-            }
-            catch (Exception ex) when (ex is HttpRequestException or JsonException
-                || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-            {
-                depth = -1;
+                return; // no durable queues
             }
 
-            if (depth is -1)
+            var (depth, deadLetters) = state.Value;
+            if (depth < 0)
             {
-                await Task.Delay(QueuePollInterval, cancellationToken);
+                await Task.Delay(QueuePollInterval, cancellationToken); // a busy silo: ask again
                 continue;
             }
 
-            if (depth is not > 0)
+            deadLettersBefore ??= deadLetters;
+            if (depth < lowestDepth)
             {
-                if (reportProgress && clock.Elapsed - accepted > TimeSpan.FromSeconds(1))
+                lowestDepth = depth;
+                lastProgress = clock.Elapsed;
+            }
+
+            var newDeadLetters = deadLetters - deadLettersBefore.Value;
+            var stalled = depth > 0 && clock.Elapsed - lastProgress > QueueStall;
+            if (depth == 0 || stalled)
+            {
+                if (newDeadLetters > 0 && replays < Attempts)
+                {
+                    replays++;
+                    await Console.Error.WriteLineAsync(Invariant(
+                        $"{newDeadLetters:N0} events were dead-lettered by Grid (its consumers kept failing); replaying them (replay {replays} of {Attempts}; same event ids, so nothing is applied twice)"));
+                    await ReplayDeadLettersAsync(client, cancellationToken);
+                    deadLettersBefore = deadLetters - newDeadLetters;
+                    lowestDepth = long.MaxValue;
+                    continue;
+                }
+
+                if (newDeadLetters > 0 || depth > 0)
+                {
+                    var message = Invariant(
+                        $"seeding left {newDeadLetters:N0} events dead-lettered and {depth:N0} still queued after {replays} replays ({Duration(clock.Elapsed - accepted)} after the last batch was accepted): up to that many SKU-locations hold no stock, and the figures per SKU-location understate by up to that share.");
+                    warnings?.Add(message);
+                    await Console.Error.WriteLineAsync("warning: " + message);
+                }
+                else if (reportProgress && clock.Elapsed - accepted > TimeSpan.FromSeconds(1))
                 {
                     await Console.Error.WriteLineAsync(Invariant(
                         $"event queues empty {Duration(clock.Elapsed - accepted)} after the last batch was accepted: every receipt applied"));
@@ -133,10 +155,63 @@ internal static class ScaleSeeder
             {
                 lastReport = clock.Elapsed;
                 await Console.Error.WriteLineAsync(Invariant(
-                    $"waiting for the event queues: {depth:N0} events still queued, {Duration(clock.Elapsed - accepted)} after the last batch was accepted"));
+                    $"waiting for the event queues: {depth:N0} events still queued, {newDeadLetters:N0} dead-lettered, {Duration(clock.Elapsed - accepted)} after the last batch was accepted"));
             }
 
             await Task.Delay(QueuePollInterval, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Queue depth and dead letters from <c>GET /api/v1/ops/streams</c>; null when Grid has no durable queues; depth −1
+    /// when the silo did not answer (busy: 503, a timeout).
+    /// </summary>
+    private static async Task<(long Depth, long DeadLetters)?> QueueStateAsync(HttpClient client, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await client.GetAsync(StreamsPath, cancellationToken);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return null;
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                return (-1, 0);
+            }
+
+            using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+            var root = json.RootElement;
+            if (!root.TryGetProperty("durable", out var durable) || durable.ValueKind != JsonValueKind.True
+                || !root.TryGetProperty("depth", out var depth) || depth.ValueKind != JsonValueKind.Number)
+            {
+                return null;
+            }
+
+            var deadLetters = root.TryGetProperty("deadLetters", out var dead) && dead.ValueKind == JsonValueKind.Number ? dead.GetInt64() : 0;
+            return (depth.GetInt64(), deadLetters);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or JsonException
+            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return (-1, 0);
+        }
+    }
+
+    private static async Task ReplayDeadLettersAsync(HttpClient client, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await client.PostAsync(ReplayPath, GridHttp.JsonContent("{}"u8.ToArray()), cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                await Console.Error.WriteLineAsync($"replaying the dead letters answered {(int)response.StatusCode}; waiting on");
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            await Console.Error.WriteLineAsync($"replaying the dead letters failed ({ex.Message}); waiting on");
         }
     }
 
