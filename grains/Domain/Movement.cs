@@ -48,6 +48,7 @@ public enum MovementResult
 public sealed record MovementDecision(string EventId, MovementResult Result, bool Flagged = false, string? Detail = null);
 
 /// <summary>A movement as applied, kept (the last few) to explain the figures.</summary>
+/// <remarks><see cref="Source"/> is interned: a grid hears from a handful of sources, and keeps a record per SKU-location.</remarks>
 public sealed record MovementRecord(
     MovementKind Kind,
     long Quantity,
@@ -57,7 +58,10 @@ public sealed record MovementRecord(
     DateTimeOffset AppliedAt,
     long OnHandAfter,
     string? Reference,
-    bool Flagged);
+    bool Flagged)
+{
+    public string Source { get; init; } = string.Intern(Source);
+}
 
 public sealed record InboundLine(string Reference, long Quantity, DateTimeOffset Eta, string? PurchaseOrderId = null);
 

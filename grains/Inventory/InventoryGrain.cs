@@ -30,7 +30,6 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain, IStreamSubs
     private readonly ILogger<InventoryGrain> _logger;
     private readonly GroupCommit _commits;
 
-    private string _key = "";
     private SkuLocationInventory _inventory = new();
     private AvailabilitySnapshot _durable = null!;
     private IGrainTimer? _expiryTimer;
@@ -52,12 +51,15 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain, IStreamSubs
 
     private DateTimeOffset Now => _clock.GetUtcNow();
 
+    /// <summary><c>SKU@LOCATION</c>, for logs: made when needed rather than held by every activation.</summary>
+    private string Key => Identifiers.SkuLocationKey(_inventory.Sku, _inventory.Location);
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _key = this.GetPrimaryKeyString();
-        if (!Identifiers.TryParseSkuLocationKey(_key, out var sku, out var location))
+        var key = this.GetPrimaryKeyString();
+        if (!Identifiers.TryParseSkuLocationKey(key, out var sku, out var location))
         {
-            throw new ArgumentException($"'{_key}' is not a SKU@LOCATION key.");
+            throw new ArgumentException($"'{key}' is not a SKU@LOCATION key.");
         }
 
         _inventory = _store.State;
@@ -102,7 +104,7 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain, IStreamSubs
                 break;
             case DecisionCode.InsufficientStock:
                 GridInstruments.ReservationsRefused.Add(1);
-                LogReservationRefused(_key, command.ReservationId, command.Quantity, decision.Available);
+                LogReservationRefused(Key, command.ReservationId, command.Quantity, decision.Available);
                 break;
         }
 
@@ -192,7 +194,7 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain, IStreamSubs
             if (outcome.Code == MovementOutcomeCode.Rejected)
             {
                 GridInstruments.EventsRejected.Add(1);
-                LogQueuedEventRejected(_key, outcome.EventId, outcome.Detail);
+                LogQueuedEventRejected(Key, outcome.EventId, outcome.Detail);
             }
             else
             {
@@ -220,7 +222,7 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain, IStreamSubs
         if (decision.Flagged)
         {
             GridInstruments.InvariantViolations.Add(1);
-            LogMovementFlagged(_key, movement.EventId, movement.Type, decision.Detail);
+            LogMovementFlagged(Key, movement.EventId, movement.Type, decision.Detail);
         }
 
         return (decision.ToContract(), decision.Result is MovementResult.Applied or MovementResult.Superseded);
@@ -240,7 +242,7 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain, IStreamSubs
         if (expired.Count > 0)
         {
             GridInstruments.ReservationsExpired.Add(expired.Count);
-            LogReservationsExpired(_key, expired.Count);
+            LogReservationsExpired(Key, expired.Count);
         }
 
         await DurableAsync(expired.Count > 0 || pruned > 0);
@@ -313,7 +315,7 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain, IStreamSubs
         }
         catch (Exception ex)
         {
-            LogWriteFailed(ex, _key);
+            LogWriteFailed(ex, Key);
             DeactivateOnIdle();
             throw;
         }
@@ -326,7 +328,7 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain, IStreamSubs
         }
         catch (Exception ex) when (ex is TimeoutException or OrleansException)
         {
-            LogSkuNotified(ex, _key);
+            LogSkuNotified(ex, Key);
         }
     }
 
