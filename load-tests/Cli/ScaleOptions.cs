@@ -67,7 +67,8 @@ internal sealed record ScaleOptions
 
         Starts PostgreSQL (unless --connection), a fresh database and one Grid silo (PostgreSQL mode, gateway hosted);
         warms it up and reads its memory; seeds --sku-locations SKU-locations (one receipt each, so each is an active
-        grain holding state, plus one SKU grain per SKU); reads the memory again; runs atp-read over the seeded SKUs
+        grain holding state, plus one SKU grain per SKU; where Grid queues events, until its queues are empty, replaying
+        what it dead-lettered); reads the memory again; runs atp-read over the seeded SKUs
         while they are resident; reads the memory once more. Each memory reading: VmRSS as found, then a full GC
         induced through the silo's .NET diagnostics port, the GC heap it left and VmRSS after it. Reports bytes per
         active SKU-location (GC heap and VmRSS) against the 4 KiB target, and the reads.
