@@ -26,6 +26,13 @@ public sealed class PostgresStreamOptions
     [Range(1, 64)]
     public int EnqueueConcurrency { get; set; } = 2;
 
+    /// <summary>
+    /// The connection pool ceiling of this provider (per process), unless the connection string names its own: the
+    /// receivers of the queues this process owns, the enqueue statements and the acknowledgements share it.
+    /// </summary>
+    [Range(2, 1000)]
+    public int MaxConnections { get; set; } = 16;
+
     /// <summary>At most this many messages go to PostgreSQL in one INSERT.</summary>
     [Range(1, 10_000)]
     public int MaxEnqueueBatch { get; set; } = 1000;
