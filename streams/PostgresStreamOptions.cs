@@ -10,8 +10,9 @@ public sealed class PostgresStreamOptions
     public string ConnectionString { get; set; } = "";
 
     /// <summary>
-    /// A message handed out in this many delivery sessions without being acknowledged (each silo crash or queue
-    /// hand-over while it was in flight starts a new one) is moved to the dead letters instead of being delivered again.
+    /// A message found waiting at the head of its queue by this many delivery sessions (each silo crash or queue
+    /// hand-over starts a new one; a message that crashes its silo is found there again and again) is moved to the dead
+    /// letters instead of being delivered again.
     /// </summary>
     [Range(1, 1000)]
     public int MaxDeliveryAttempts { get; set; } = 10;

@@ -91,18 +91,14 @@ public static class SiloHostingExtensions
     }
 
     /// <summary>
-    /// Grain state and reminders in PostgreSQL through the ADO.NET providers, event streams in Grid's PostgreSQL queues
-    /// (clustering is configured apart).
+    /// Grain state in Grid's own PostgreSQL tables (batched across grains), reminders through the ADO.NET provider,
+    /// event streams in Grid's PostgreSQL queues (clustering is configured apart).
     /// </summary>
     public static ISiloBuilder UseGridPostgresProviders(this ISiloBuilder silo, string connectionString, GridStreamOptions? streams = null)
     {
         silo.AddGridPostgresStreams(streams ?? new GridStreamOptions(), connectionString);
         silo.UseSystemTextJsonGrainStorageSerializer();
-        silo.AddAdoNetGrainStorage(StorageNames.Grid, o =>
-        {
-            o.Invariant = Npgsql;
-            o.ConnectionString = ForOrleans(connectionString);
-        });
+        silo.Services.AddGrainStorage(StorageNames.Grid, (services, _) => PostgresGrainStorage.Create(services, connectionString));
         silo.Services.AddGrainStorage(StorageNames.Inventory, (services, _) => PostgresInventoryStorage.Create(services, connectionString));
         silo.AddGridExpirySweep();
         silo.UseAdoNetReminderService(o =>
