@@ -25,6 +25,16 @@ public sealed class PostgresStreamQueues : IAsyncDisposable
 
     public PostgresStreamOptions Options { get; }
 
+    /// <summary>Set once a silo reads these queues (<see cref="ReportDepth"/>); the gateway, which only queues, reports none.</summary>
+    internal QueueDepthGauge? DepthGauge { get; private set; }
+
+    /// <summary>Reports the depth of each of <paramref name="queueCount"/> queues on the <c>grid.streams.queue_depth</c> gauge.</summary>
+    internal void ReportDepth(int queueCount, TimeProvider clock)
+    {
+        DepthGauge ??= new QueueDepthGauge(Store, queueCount, clock);
+        StreamInstruments.Report(this);
+    }
+
     internal StreamMessageStore Store { get; }
 
     /// <summary>
@@ -44,6 +54,7 @@ public sealed class PostgresStreamQueues : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        StreamInstruments.StopReporting(this);
         if (_batcher.IsValueCreated)
         {
             await _batcher.Value.DisposeAsync();

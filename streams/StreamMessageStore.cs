@@ -162,6 +162,21 @@ internal sealed class StreamMessageStore(NpgsqlDataSource db, string serviceId, 
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>Messages waiting per queue; queues with none are left out.</summary>
+    public async Task<Dictionary<int, long>> GetQueueDepthsAsync(CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand($"SELECT queue_id, count(*) FROM grid_stream_message WHERE {Scope} GROUP BY queue_id");
+        AddScope(command);
+        var depths = new Dictionary<int, long>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            depths[reader.GetInt32(0)] = reader.GetInt64(1);
+        }
+
+        return depths;
+    }
+
     public async Task<StreamQueueStatistics> GetStatisticsAsync(int deadLetterSample, CancellationToken cancellationToken = default)
     {
         await using var batch = db.CreateBatch();

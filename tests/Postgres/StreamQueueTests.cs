@@ -75,6 +75,19 @@ public sealed class StreamQueueTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_depth_gauge_counts_in_the_background_and_reports_every_queue_including_empty_ones()
+    {
+        await _store.EnqueueAsync([Message("a"), Message("b"), Message("c")]);
+        var gauge = new QueueDepthGauge(_store, queueCount: 4, TimeProvider.System);
+
+        Assert.Empty(gauge.Observe());
+        await gauge.WhenCounted();
+        var depths = gauge.Observe().ToDictionary(m => (int)m.Tags.ToArray().Single(t => t.Key == "queue").Value!, m => m.Value);
+
+        Assert.Equal(new Dictionary<int, long> { [0] = 0, [1] = 0, [2] = 0, [Queue] = 3 }, depths);
+    }
+
+    [Fact]
     public async Task A_read_that_is_not_counted_as_an_attempt_leaves_the_attempt_count_alone()
     {
         await _store.EnqueueAsync([Message("seen")]);
