@@ -50,7 +50,15 @@ public sealed class BackorderQueue
     /// <summary>Numbers the reservations the queue makes for the orders it fills.</summary>
     [JsonInclude] public long FillCount { get; private set; }
 
+    /// <summary>What the SKU-location was last told: whether backorders wait here (it then says when stock or supply grows).</summary>
+    [JsonInclude] public bool Watched { get; private set; }
+
     [JsonIgnore] public bool IsWaiting => Entries.Count > 0;
+
+    /// <summary>Whether the SKU-location must be told that backorders now wait here, or no longer do.</summary>
+    [JsonIgnore] public bool WatchOutOfStep => Watched != IsWaiting;
+
+    public void MarkWatched(bool watched) => Watched = watched;
 
     /// <summary>
     /// Puts a line in the queue with <paramref name="quantity"/> units, or sets the quantity of the entry it has
@@ -87,6 +95,9 @@ public sealed class BackorderQueue
 
     /// <summary>The id of the reservation the next fill makes: stable until <see cref="RecordFill"/> counts it.</summary>
     public string NextFillReservationId() => string.Create(CultureInfo.InvariantCulture, $"backorder:{FillCount + 1}");
+
+    /// <summary>Moves past a reservation id that cannot be used for a fill (taken before a crash by what is now over).</summary>
+    public void SkipFillReservationId() => FillCount++;
 
     /// <summary>Books <paramref name="quantity"/> units reserved and committed to an entry's order.</summary>
     public void RecordFill(BackorderEntry entry, long quantity)

@@ -65,7 +65,7 @@ public sealed class Order
     [JsonInclude] public List<BackorderWithdrawal> PendingWithdrawals { get; private set; } = [];
     [JsonInclude] public List<PickToApply> PendingPicks { get; private set; } = [];
 
-    /// <summary>Per backorder queue (location), the last notice applied; queues number their notices.</summary>
+    /// <summary>Per backorder queue (<c>SKU@LOCATION</c>), the last notice applied; queues number their notices.</summary>
     [JsonInclude] public Dictionary<string, long> NoticeMarks { get; private set; } = new(StringComparer.Ordinal);
 
     [JsonInclude] public List<string> RecentEventKeys { get; private set; } = [];
@@ -266,21 +266,20 @@ public sealed class Order
         Touch(now);
     }
 
-    /// <summary>Whether the queue at <paramref name="location"/> notice <paramref name="sequence"/> was applied already.</summary>
-    public bool HasNotice(string location, long sequence) => NoticeMarks.GetValueOrDefault(location) >= sequence;
+    /// <summary>Whether notice <paramref name="sequence"/> of the backorder queue at <c>SKU@LOCATION</c> was applied already.</summary>
+    public bool HasNotice(string sku, string location, long sequence) => NoticeMarks.GetValueOrDefault(Identifiers.SkuLocationKey(sku, location)) >= sequence;
 
     /// <summary>
     /// The queue at <paramref name="location"/> allocated <paramref name="quantity"/> units of the line's backorder to
     /// this order. Units the order no longer wants (cancelled meanwhile) are given back.
     /// </summary>
-    public void ApplyBackorderFill(string location, long sequence, string lineId, string sku, long quantity, DateTimeOffset now)
+    public void ApplyBackorderFill(string sku, string location, long sequence, string lineId, long quantity, DateTimeOffset now)
     {
-        if (HasNotice(location, sequence))
+        if (!MarkNotice(sku, location, sequence))
         {
             return;
         }
 
-        NoticeMarks[location] = sequence;
         var line = Line(lineId);
         var taken = line is null || OrderLifecycle.IsTerminal(Status) ? 0 : line.TakeBackorder(location, quantity);
         if (taken > 0)
@@ -291,7 +290,7 @@ public sealed class Order
         if (quantity > taken)
         {
             PendingReleases.Add(new AllocationRelease(
-                string.Create(CultureInfo.InvariantCulture, $"order:{OrderId}/fill/{location}/{sequence}"), sku, location, quantity - taken));
+                string.Create(CultureInfo.InvariantCulture, $"order:{OrderId}/fill/{sku}@{location}/{sequence}"), sku, location, quantity - taken));
         }
 
         Touch(now);
@@ -299,14 +298,13 @@ public sealed class Order
     }
 
     /// <summary>The queue at <paramref name="location"/> promises the line's backorder for a new date (supply delayed or earlier).</summary>
-    public void RevisePromise(string location, long sequence, string lineId, DateTimeOffset? promisedDate, string cause, DateTimeOffset now)
+    public void RevisePromise(string sku, string location, long sequence, string lineId, DateTimeOffset? promisedDate, string cause, DateTimeOffset now)
     {
-        if (HasNotice(location, sequence))
+        if (!MarkNotice(sku, location, sequence))
         {
             return;
         }
 
-        NoticeMarks[location] = sequence;
         if (Line(lineId) is { } line && line.Backorders.TryGetValue(location, out var backorder) && backorder.PromisedDate != promisedDate)
         {
             line.Backorders[location] = backorder with { PromisedDate = promisedDate };
@@ -316,14 +314,19 @@ public sealed class Order
         Touch(now);
     }
 
-    /// <summary>Records that a notice needed nothing of this order, so that it is not asked again.</summary>
-    public void SkipNotice(string location, long sequence, DateTimeOffset now)
+    /// <summary>The backorder queues this order has units waiting in, as (SKU, location).</summary>
+    public IEnumerable<(string Sku, string Location)> BackorderQueues()
+        => Lines.SelectMany(l => l.Backorders.Keys.Select(location => (l.Sku, location))).Distinct();
+
+    private bool MarkNotice(string sku, string location, long sequence)
     {
-        if (!HasNotice(location, sequence))
+        if (HasNotice(sku, location, sequence))
         {
-            NoticeMarks[location] = sequence;
-            Touch(now);
+            return false;
         }
+
+        NoticeMarks[Identifiers.SkuLocationKey(sku, location)] = sequence;
+        return true;
     }
 
     // ---------------------------------------------------------------- pending work reported done

@@ -154,7 +154,7 @@ public sealed class OrderFulfilmentTests
     {
         var order = Submitted().Sourced(Stock());
 
-        order.ApplyBackorderFill("DC1", 1, "L1", "SKU-1", 10, T0);
+        order.ApplyBackorderFill("SKU-1", "DC1", 1, "L1", 10, T0);
 
         Assert.Equal([OrderStatus.Submitted, OrderStatus.Backordered, OrderStatus.Accepted, OrderStatus.Released], order.Path());
         Assert.Equal(10, order.Lines[0].Allocated["DC1"]);
@@ -164,9 +164,9 @@ public sealed class OrderFulfilmentTests
     public void A_fill_applied_twice_counts_once()
     {
         var order = Submitted().Sourced(Stock());
-        order.ApplyBackorderFill("DC1", 1, "L1", "SKU-1", 4, T0);
+        order.ApplyBackorderFill("SKU-1", "DC1", 1, "L1", 4, T0);
 
-        order.ApplyBackorderFill("DC1", 1, "L1", "SKU-1", 4, T0);
+        order.ApplyBackorderFill("SKU-1", "DC1", 1, "L1", 4, T0);
 
         Assert.Equal(4, order.Lines[0].Allocated["DC1"]);
         Assert.Equal(OrderStatus.PartiallyBackordered, order.Status);
@@ -178,7 +178,7 @@ public sealed class OrderFulfilmentTests
         var order = Submitted().Sourced(Stock());
         order.Cancel("customer changed their mind", T0);
 
-        order.ApplyBackorderFill("DC1", 1, "L1", "SKU-1", 10, T0);
+        order.ApplyBackorderFill("SKU-1", "DC1", 1, "L1", 10, T0);
 
         var release = Assert.Single(order.PendingReleases);
         Assert.Equal(("SKU-1", "DC1", 10L), (release.Sku, release.Location, release.Quantity));
