@@ -26,6 +26,7 @@ public static class GatewayExtensions
         services.AddExceptionHandler<GridExceptionHandler>();
         services.AddOpenApi("v1");
         services.AddSingleton<InventoryEventQueue>();
+        services.AddSingleton<OrderEventQueue>();
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }
@@ -42,7 +43,12 @@ public static class GatewayExtensions
             .MapInventoryApi()
             .MapWarehouseEventsApi()
             .MapSupplierEventsApi()
-            .MapStreamOperationsApi();
+            .MapStreamOperationsApi()
+            .MapOrdersApi()
+            .MapErpApi()
+            .MapLocationsApi()
+            .MapShipmentsApi()
+            .MapOrderOperationsApi();
 
         app.MapOpenApi();
         return app;

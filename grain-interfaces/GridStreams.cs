@@ -11,4 +11,7 @@ public static class GridStreams
 
     /// <summary>Movements and inbound supply of one SKU-location; key <c>SKU@LOCATION</c>, events <see cref="Inventory.WarehouseMovement"/>.</summary>
     public const string Inventory = "inventory";
+
+    /// <summary>Warehouse events about one order (picks, short picks, ship confirms, returns); key <c>order:ID</c>, events <see cref="Orders.OrderWarehouseEvent"/>.</summary>
+    public const string Orders = "orders";
 }

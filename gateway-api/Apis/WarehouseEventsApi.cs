@@ -3,6 +3,7 @@ using Grid.Gateway.Problems;
 using Grid.Gateway.Requests;
 using Grid.Gateway.Validation;
 using Grid.Inventory;
+using Grid.Orders;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,8 @@ namespace Grid.Gateway.Apis;
 /// <summary>
 /// Warehouse (WMS) events. Each item is validated on its own: valid items are queued on the stream of the SKU-location
 /// they are about and applied from there, each at most once per (source, eventId); invalid ones are reported by index
-/// and stored nowhere. The answer (202) comes once the valid items are queued (durably, in Postgres mode).
+/// and stored nowhere. Picks, short picks, ship confirms and returns received are queued on their order's stream as
+/// well, for the order to move on. The answer (202) comes once the valid items are queued (durably, in Postgres mode).
 /// </summary>
 public static class WarehouseEventsApi
 {
@@ -28,7 +30,7 @@ public static class WarehouseEventsApi
     }
 
     public static async Task<Results<Accepted<EventBatchResponse>, ValidationProblem>> PostWarehouseEvents(
-        EventBatchRequest? request, InventoryEventQueue queue, IOptions<JsonOptions> json)
+        EventBatchRequest? request, InventoryEventQueue queue, OrderEventQueue orders, IOptions<JsonOptions> json)
     {
         if (request?.Events is null)
         {
@@ -42,6 +44,7 @@ public static class WarehouseEventsApi
 
         var rejected = new List<RejectedEvent>();
         var bySkuLocation = new Dictionary<string, List<WarehouseMovement>>(StringComparer.Ordinal);
+        var byOrder = new Dictionary<string, List<OrderWarehouseEvent>>(StringComparer.Ordinal);
         var accepted = 0;
 
         for (var index = 0; index < request.Events.Count; index++)
@@ -53,7 +56,7 @@ public static class WarehouseEventsApi
                 continue;
             }
 
-            var (movement, problem, noEffect) = ToMovement(item);
+            var (movement, orderEvent, problem) = ToEvents(item);
             if (problem is not null)
             {
                 rejected.Add(new RejectedEvent(index, item.EventId, problem));
@@ -61,24 +64,36 @@ public static class WarehouseEventsApi
             }
 
             accepted++;
-            if (!noEffect)
+            if (movement is not null)
             {
-                var key = Identifiers.SkuLocationKey(item.Sku!, item.Location!);
-                if (!bySkuLocation.TryGetValue(key, out var list))
-                {
-                    bySkuLocation[key] = list = [];
-                }
+                Add(bySkuLocation, Identifiers.SkuLocationKey(item.Sku!, item.Location!), movement);
+            }
 
-                list.Add(movement!);
+            if (orderEvent is not null)
+            {
+                Add(byOrder, item.OrderId!, orderEvent);
             }
         }
 
-        await queue.EnqueueAsync(bySkuLocation);
+        await Task.WhenAll(queue.EnqueueAsync(bySkuLocation), orders.EnqueueAsync(byOrder));
         return TypedResults.Accepted((string?)null, new EventBatchResponse(accepted, rejected));
     }
 
-    /// <summary>Validates one event and turns it into the movement its SKU-location applies.</summary>
-    internal static (WarehouseMovement? Movement, string? Error, bool NoEffect) ToMovement(WarehouseEventItem e)
+    private static void Add<T>(Dictionary<string, List<T>> groups, string key, T item)
+    {
+        if (!groups.TryGetValue(key, out var list))
+        {
+            groups[key] = list = [];
+        }
+
+        list.Add(item);
+    }
+
+    /// <summary>
+    /// Validates one event and turns it into the movement its SKU-location applies and, for an event about an order, the
+    /// event its order applies. A ship confirm moves no stock (the picks did); a scrapped return moves none either.
+    /// </summary>
+    internal static (WarehouseMovement? Movement, OrderWarehouseEvent? OrderEvent, string? Error) ToEvents(WarehouseEventItem e)
     {
         var errors = new FieldErrors();
         errors.Id("eventId", e.EventId);
@@ -91,12 +106,12 @@ public static class WarehouseEventsApi
 
         if (!errors.Required("type", e.Type))
         {
-            return (null, errors.Summary(), false);
+            return (null, null, errors.Summary());
         }
 
         if (e.Type == "shipConfirm")
         {
-            return (null, "'shipConfirm' needs order and shipment tracking, which this version of Grid does not have yet; send picks to move stock.", false);
+            return ToShipConfirm(e, errors);
         }
 
         MovementType type;
@@ -173,7 +188,7 @@ public static class WarehouseEventsApi
                 break;
             default:
                 errors.Add("type", $"'{e.Type}' is not a warehouse event type (receipt, adjustment, cycleCount, damage, quarantine, releaseQuarantine, transferOut, transferIn, pick, shortPick, shipConfirm, returnReceived).");
-                return (null, errors.Summary(), false);
+                return (null, null, errors.Summary());
         }
 
         errors.Sku("sku", e.Sku);
@@ -181,12 +196,51 @@ public static class WarehouseEventsApi
         errors.Id("reference", e.Reference, required: false);
         if (!errors.IsValid)
         {
-            return (null, errors.Summary(), false);
+            return (null, null, errors.Summary());
         }
 
-        var movement = new WarehouseMovement(
-            e.EventId!, e.Source!, e.OccurredAt!.Value.ToUniversalTime(), type, quantity, e.Sequence,
+        var occurredAt = e.OccurredAt!.Value.ToUniversalTime();
+        var movement = noEffect ? null : new WarehouseMovement(
+            e.EventId!, e.Source!, occurredAt, type, quantity, e.Sequence,
             e.Reference ?? e.ReturnId, e.Reason, e.OrderId, e.LineId);
-        return (movement, null, noEffect);
+        OrderWarehouseEvent? orderEvent = e.Type switch
+        {
+            "pick" => new(e.EventId!, e.Source!, occurredAt, OrderEventType.Pick, e.Location!, e.Sku, e.LineId, quantity),
+            "shortPick" => new(e.EventId!, e.Source!, occurredAt, OrderEventType.ShortPick, e.Location!, e.Sku, e.LineId, quantity),
+            "returnReceived" => new(e.EventId!, e.Source!, occurredAt, OrderEventType.ReturnReceived, e.Location!, e.Sku, Quantity: quantity,
+                ReturnId: e.ReturnId, Disposition: e.Disposition switch
+                {
+                    "quarantine" => ReturnDisposition.Quarantine,
+                    "scrap" => ReturnDisposition.Scrap,
+                    _ => ReturnDisposition.Restock,
+                }),
+            _ => null,
+        };
+        return (movement, orderEvent, null);
+    }
+
+    /// <summary>A ship confirm: the order records the shipment (and tells the SKU-locations of units no pick took off hand).</summary>
+    private static (WarehouseMovement? Movement, OrderWarehouseEvent? OrderEvent, string? Error) ToShipConfirm(WarehouseEventItem e, FieldErrors errors)
+    {
+        errors.Id("shipmentId", e.ShipmentId);
+        errors.Id("orderId", e.OrderId);
+        errors.Location("location", e.Location);
+        errors.Text("carrier", e.Carrier, maxLength: 128);
+        errors.Id("trackingNumber", e.TrackingNumber, required: false);
+        var lines = OrdersApi.ReadLines(e.Lines, errors, (field, line) =>
+        {
+            errors.Id($"{field}.lineId", line.LineId);
+            errors.Sku($"{field}.sku", line.Sku);
+            errors.PositiveQuantity($"{field}.quantity", line.Quantity);
+            return new ShippedLine(line.LineId!, line.Sku!, line.Quantity ?? 0);
+        });
+        if (!errors.IsValid)
+        {
+            return (null, null, errors.Summary());
+        }
+
+        return (null, new OrderWarehouseEvent(
+            e.EventId!, e.Source!, e.OccurredAt!.Value.ToUniversalTime(), OrderEventType.ShipConfirm, e.Location!,
+            ShipmentId: e.ShipmentId, Carrier: e.Carrier, TrackingNumber: e.TrackingNumber, Lines: lines), null);
     }
 }

@@ -46,7 +46,10 @@ public sealed record WarehouseEventItem(
     string? LineId,
     string? ReturnId,
     string? Disposition,
-    string? ShipmentId);
+    string? ShipmentId,
+    string? Carrier = null,
+    string? TrackingNumber = null,
+    List<ShipConfirmLineItem?>? Lines = null);
 
 public sealed record RejectedEvent(int Index, string? EventId, string Error);
 

@@ -68,6 +68,20 @@ public sealed class FieldErrors
         }
     }
 
+    /// <summary>Free text (a name, an address line, a reason): up to <paramref name="maxLength"/> characters, no control characters.</summary>
+    public void Text(string field, string? value, bool required = false, int maxLength = 256)
+    {
+        if (value is null && !required)
+        {
+            return;
+        }
+
+        if (Required(field, value) && (value.Length > maxLength || value.Any(char.IsControl)))
+        {
+            Add(field, $"'{field}' must be at most {maxLength} characters, with no control characters.");
+        }
+    }
+
     public void PositiveQuantity(string field, long? value)
     {
         if (Required(field, value) && value <= 0)

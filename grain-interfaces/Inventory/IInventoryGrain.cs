@@ -47,6 +47,17 @@ public interface IInventoryGrain : IGrainWithStringKey
     [Alias("SweepExpired")]
     Task SweepExpired();
 
+    /// <summary>
+    /// Gives back units allocated to an order (a cancellation, a fill it no longer wants), at most once per
+    /// <paramref name="releaseId"/>; answers the units released.
+    /// </summary>
+    [Alias("ReleaseAllocation")]
+    Task<long> ReleaseAllocation(string orderId, long quantity, string releaseId);
+
+    /// <summary>Whether backorders wait at this SKU-location: while they do, its backorder queue is told when stock or supply grows.</summary>
+    [Alias("WatchBackorders")]
+    Task WatchBackorders(bool waiting);
+
     /// <summary>Applies warehouse and supplier movements in order, each at most once per (source, event id).</summary>
     [Alias("ApplyMovements")]
     Task<ImmutableArray<MovementOutcome>> ApplyMovements(ImmutableArray<WarehouseMovement> movements);

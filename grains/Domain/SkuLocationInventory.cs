@@ -106,6 +106,20 @@ public sealed class SkuLocationInventory
     /// <summary>The last durable-queue position applied; anything at or before it is a redelivery and changes nothing.</summary>
     [JsonInclude] public DeliveryMark? LastDelivery { get; private set; }
 
+    /// <summary>Whether order lines wait in this SKU-location's backorder queue, which is then told when stock or supply grows.</summary>
+    [JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool BackordersWaiting
+    {
+        get => _rare?.BackordersWaiting ?? false;
+        private set
+        {
+            if (value || _rare is not null)
+            {
+                (_rare ??= new Rare()).BackordersWaiting = value;
+            }
+        }
+    }
+
     // The stored form of the collections: under their public names, left out while empty, and an empty one read back
     // (as older builds wrote them) is kept as none.
 
@@ -422,6 +436,41 @@ public sealed class SkuLocationInventory
         }
 
         return stale.Count;
+    }
+
+    /// <summary>
+    /// Gives back units allocated to an order (cancelled, or allocated to it beyond what it wants), at most once per
+    /// <paramref name="releaseId"/>. Returns the units released: never more than the order holds here.
+    /// </summary>
+    public long ReleaseAllocation(string orderId, long quantity, string releaseId, DateTimeOffset now, InventoryRules rules)
+    {
+        var key = string.Concat(OrderReleaseSource, "\u001f", releaseId);
+        if (quantity <= 0 || HasSeen(key))
+        {
+            return 0;
+        }
+
+        Remember(key, rules);
+        var released = Math.Min(quantity, Allocations.TryGetValue(orderId, out var allocation) ? allocation.Quantity : 0);
+        Deallocate(orderId, released);
+        Touch(now);
+        CheckInvariants(now, null);
+        return released;
+    }
+
+    /// <summary>The source under which allocation releases are remembered, apart from every warehouse's event ids.</summary>
+    public const string OrderReleaseSource = "grid-orders";
+
+    /// <summary>Records whether backorders wait here; false when that was known already.</summary>
+    public bool WatchBackorders(bool waiting)
+    {
+        if (BackordersWaiting == waiting)
+        {
+            return false;
+        }
+
+        BackordersWaiting = waiting;
+        return true;
     }
 
     // ---------------------------------------------------------------- policy
@@ -921,6 +970,7 @@ public sealed class SkuLocationInventory
         public DateTimeOffset? LastCycleCountAt;
         public string? LastCycleCountSource;
         public long? LastCycleCountSequence;
+        public bool BackordersWaiting;
     }
 
     private static Dictionary<string, T>? NoneIfEmpty<T>(Dictionary<string, T>? items)
@@ -1004,6 +1054,7 @@ public sealed class SkuLocationInventory
         AsOf = AsOf,
         LastWarehouseEventAt = LastWarehouseEventAt,
         LastDelivery = LastDelivery,
+        BackordersWaiting = BackordersWaiting,
     };
 }
 

@@ -1,4 +1,5 @@
 using Grid.Inventory;
+using Grid.Orders;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -20,6 +21,10 @@ public static class GridGrainsExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<InventoryOptions>, InventoryOptionsValidator>();
+        services.AddOptions<OrderOptions>()
+            .Bind(configuration.GetSection(OrderOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         return services;
     }
 }

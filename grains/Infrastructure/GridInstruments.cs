@@ -27,4 +27,12 @@ public static class GridInstruments
     public static readonly Counter<long> EventsRedelivered = Meter.CreateCounter<long>("grid.warehouse.events_redelivered", "{event}", "Queued events delivered again after they were applied (ignored).");
 
     public static readonly Counter<long> EventsRejected = Meter.CreateCounter<long>("grid.warehouse.events_rejected", "{event}", "Queued events their SKU-location refused to apply.");
+
+    public static readonly Counter<long> OrdersSubmitted = Meter.CreateCounter<long>("grid.orders.submitted", "{order}", "Orders submitted (first submission only).");
+
+    public static readonly Counter<long> OrderExceptions = Meter.CreateCounter<long>("grid.orders.exceptions", "{exception}", "Order exceptions raised (short picks, SLA breaches, carrier exceptions, unexpected warehouse events).");
+
+    public static readonly Counter<long> SlaBreaches = Meter.CreateCounter<long>("grid.orders.sla_breaches", "{breach}", "Orders that stayed in a status beyond its SLA threshold.");
+
+    public static readonly Counter<long> BackorderFills = Meter.CreateCounter<long>("grid.orders.backorder_fills", "{fill}", "Backorders (wholly or partly) allocated from stock that arrived.");
 }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Grid.Domain;
 using Grid.Infrastructure;
+using Grid.Orders;
 using Grid.Streams;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -131,6 +132,15 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain, IStreamSubs
         await DurableAsync(decision.Changed);
         return Map(decision);
     }
+
+    public async Task<long> ReleaseAllocation(string orderId, long quantity, string releaseId)
+    {
+        var released = _inventory.ReleaseAllocation(orderId, quantity, releaseId, Now, _rules);
+        await DurableAsync(released > 0);
+        return released;
+    }
+
+    public Task WatchBackorders(bool waiting) => DurableAsync(_inventory.WatchBackorders(waiting));
 
     // ---------------------------------------------------------------- policy and movements
 
@@ -310,8 +320,13 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain, IStreamSubs
             var snapshot = _inventory.ToSnapshot();
             await _store.WriteStateAsync();
 
+            var before = _durable;
             _durable = snapshot;
             ScheduleExpiryTimer();
+            if (_inventory.BackordersWaiting && BackorderWatch.StockOrSupplyGrew(before, snapshot))
+            {
+                _ = GrainFactory.GetGrain<IBackorderQueueGrain>(Key).OnStockChanged();
+            }
         }
         catch (Exception ex)
         {

@@ -1,0 +1,42 @@
+namespace Grid.Gateway.Requests;
+
+// Order-side HTTP bodies (API.md: Orders, ERP, Locations, Carrier milestones). Every field is nullable so that a missing
+// one is reported by name rather than defaulted.
+
+public sealed record SubmitOrderRequest(
+    string? OrderId,
+    string? CustomerId,
+    string? Channel,
+    ShipToRequest? ShipTo,
+    bool? AllowSplit,
+    List<OrderLineItem?>? Lines);
+
+public sealed record ShipToRequest(
+    string? Region,
+    string? Name,
+    string? Line1,
+    string? Line2,
+    string? City,
+    string? PostalCode,
+    string? Country);
+
+public sealed record OrderLineItem(string? LineId, string? Sku, long? Quantity, string? Location);
+
+public sealed record CancelOrderRequest(string? Reason);
+
+public sealed record ReturnRequest(string? ReturnId, List<ReturnLineItem?>? Lines);
+
+public sealed record ReturnLineItem(string? LineId, long? Quantity);
+
+public sealed record CreditRequest(string? Status, string? Reason, DateTimeOffset? UpdatedAt);
+
+public sealed record InvoiceRequest(string? InvoiceId, string? OrderId, List<InvoiceLineItem?>? Lines, DateTimeOffset? PostedAt);
+
+public sealed record InvoiceLineItem(string? LineId, long? Quantity);
+
+public sealed record LocationRequest(string? Name, string? Type, List<string?>? Regions, int? Priority);
+
+public sealed record MilestoneRequest(string? EventId, string? Type, DateTimeOffset? OccurredAt, string? Detail, string? ProofOfDelivery);
+
+/// <summary>One line of a <c>shipConfirm</c> warehouse event.</summary>
+public sealed record ShipConfirmLineItem(string? LineId, string? Sku, long? Quantity);

@@ -1,0 +1,130 @@
+using System.Text.Json.Serialization;
+
+namespace Grid.Domain.Orders;
+
+/// <summary>What a sales channel submits; a resubmission must match it exactly to be recognised as the same order.</summary>
+public sealed record OrderSubmission(
+    string OrderId,
+    string CustomerId,
+    string Channel,
+    ShipTo ShipTo,
+    bool AllowSplit,
+    IReadOnlyList<OrderLineRequest> Lines);
+
+public sealed record OrderLineRequest(string LineId, string Sku, long Quantity, string? Location = null);
+
+/// <summary>Where the order goes. Only <see cref="Region"/> takes part in sourcing.</summary>
+public sealed record ShipTo(
+    string Region,
+    string? Name = null,
+    string? Line1 = null,
+    string? Line2 = null,
+    string? City = null,
+    string? PostalCode = null,
+    string? Country = null);
+
+/// <summary>One transition of an order: when, from where to where, and why.</summary>
+public sealed record TimelineEntry(DateTimeOffset At, OrderStatus? From, OrderStatus To, string Cause);
+
+public enum OrderExceptionKind
+{
+    ShortPick = 0,
+    SlaBreach = 1,
+    CarrierException = 2,
+    OverPick = 3,
+    OverShipment = 4,
+    UnexpectedWarehouseEvent = 5,
+    UnauthorizedReturn = 6,
+    ReturnOverReceipt = 7,
+    PickedUnitsOnCancel = 8,
+}
+
+/// <summary>Something about an order that a person must look at. <see cref="Reported"/>: handed to the ops list.</summary>
+public sealed record OrderException(
+    string Id,
+    OrderExceptionKind Kind,
+    DateTimeOffset At,
+    string Detail,
+    string? LineId = null,
+    string? Location = null,
+    bool Reported = false);
+
+/// <summary>A change to the date promised for backordered units, and what caused it (supply delayed, supply earlier).</summary>
+public sealed record CommitmentRevision(
+    DateTimeOffset At,
+    string LineId,
+    string Location,
+    long Quantity,
+    DateTimeOffset? PreviousPromisedDate,
+    DateTimeOffset? PromisedDate,
+    string Cause);
+
+/// <summary>Units of a line waiting at one location's backorder queue.</summary>
+public sealed record Backorder(long Quantity, DateTimeOffset? PromisedDate = null, bool Queued = false);
+
+/// <summary>Stock held at one location for a line, planned in a sourcing round and not yet reserved.</summary>
+public sealed record PlannedLeg(string LineId, string Sku, string Location, long Quantity, string ReservationId);
+
+/// <summary>What became of a planned leg: the units the SKU-location granted (and committed) to the order.</summary>
+public sealed record LegResult(string ReservationId, long Granted);
+
+/// <summary>Allocated units to give back to a SKU-location (order cancelled, surplus fill); idempotent by <see cref="ReleaseId"/>.</summary>
+public sealed record AllocationRelease(string ReleaseId, string Sku, string Location, long Quantity);
+
+/// <summary>A backorder entry to take off a SKU-location's queue.</summary>
+public sealed record BackorderWithdrawal(string LineId, string Sku, string Location);
+
+/// <summary>Units shipped that no pick event took off hand: the order tells the SKU-location as a pick.</summary>
+public sealed record PickToApply(string EventId, string Source, DateTimeOffset OccurredAt, string Sku, string Location, string LineId, long Quantity, bool FromAllocation = true);
+
+public sealed record ShipmentLine(string LineId, string Sku, long Quantity);
+
+/// <summary>A shipment of this order as the order keeps it; the shipment grain holds its milestones.</summary>
+public sealed record OrderShipment(
+    string ShipmentId,
+    string Location,
+    string? Carrier,
+    string? TrackingNumber,
+    DateTimeOffset ShippedAt,
+    IReadOnlyList<ShipmentLine> Lines,
+    bool Registered = false,
+    DateTimeOffset? DeliveredAt = null,
+    string? ProofOfDelivery = null);
+
+public sealed record InvoiceLine(string LineId, long Quantity);
+
+public sealed record Invoice(string InvoiceId, DateTimeOffset PostedAt, IReadOnlyList<InvoiceLine> Lines);
+
+public enum CreditStatus
+{
+    Active = 0,
+    Hold = 1,
+}
+
+/// <summary>The answer to a command on an order.</summary>
+public enum OrderOutcome
+{
+    /// <summary>Nothing to change: already done (a replay), or nothing applied.</summary>
+    Unchanged = 0,
+
+    Changed = 1,
+
+    /// <summary>Not allowed in the order's current status; <see cref="OrderDecision.Detail"/> names it.</summary>
+    Refused = 2,
+
+    /// <summary>The command is malformed; <see cref="OrderDecision.Field"/> names the field.</summary>
+    Invalid = 3,
+
+    /// <summary>An id (order, return, invoice) is already used by different content.</summary>
+    Conflict = 4,
+}
+
+public sealed record OrderDecision(OrderOutcome Outcome, string? Detail = null, string? Field = null)
+{
+    public static OrderDecision Unchanged { get; } = new(OrderOutcome.Unchanged);
+
+    public static OrderDecision Changed { get; } = new(OrderOutcome.Changed);
+
+    [JsonIgnore]
+    public bool IsError => Outcome is OrderOutcome.Refused or OrderOutcome.Invalid or OrderOutcome.Conflict;
+}
