@@ -55,7 +55,7 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain, IStreamSubs
     /// <summary><c>SKU@LOCATION</c>, for logs: made when needed rather than held by every activation.</summary>
     private string Key => Identifiers.SkuLocationKey(_inventory.Sku, _inventory.Location);
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var key = this.GetPrimaryKeyString();
         if (!Identifiers.TryParseSkuLocationKey(key, out var sku, out var location))
@@ -68,8 +68,12 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain, IStreamSubs
         _durable = _inventory.IsEmpty ? AvailabilityProjection.Empty(sku, location) : _inventory.ToSnapshot();
         _registeredWithSku = _store.RecordExists;
 
-        await SweepExpiredAsync();
-        ScheduleExpiryTimer();
+        // Reservations that fell due while no silo held this SKU-location expire now, in memory; their write waits for
+        // the timer, due at once. Writing here would tell the SKU grain, and a SKU grain activating at that moment asks
+        // this grain for its snapshot, which it cannot answer before its own activation ends (a 30 s deadlock).
+        var expiredWhileInactive = ExpireInMemory(Now);
+        ScheduleExpiryTimer(immediately: expiredWhileInactive);
+        return Task.CompletedTask;
     }
 
     // ---------------------------------------------------------------- reads
@@ -244,9 +248,15 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain, IStreamSubs
 
     public Task SweepExpired() => SweepExpiredAsync();
 
-    private async Task SweepExpiredAsync()
+    private Task SweepExpiredAsync()
     {
-        var now = Now;
+        ExpireInMemory(Now);
+        return _commits.WhenDurable();
+    }
+
+    /// <summary>Expires what is due and prunes closed reservations; true when the state changed.</summary>
+    private bool ExpireInMemory(DateTimeOffset now)
+    {
         var expired = _inventory.ExpireDue(now);
         var pruned = _inventory.PruneClosedReservations(now, _rules);
         if (expired.Count > 0)
@@ -255,18 +265,24 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain, IStreamSubs
             LogReservationsExpired(Key, expired.Count);
         }
 
-        await DurableAsync(expired.Count > 0 || pruned > 0);
+        var changed = expired.Count > 0 || pruned > 0;
+        if (changed)
+        {
+            _commits.MarkChanged();
+        }
+
+        return changed;
     }
 
-    private void ScheduleExpiryTimer()
+    private void ScheduleExpiryTimer(bool immediately = false)
     {
-        if (_inventory.NextExpiry is not { } next)
+        if (_inventory.NextExpiry is not { } next && !immediately)
         {
             _expiryTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             return;
         }
 
-        var due = next - Now;
+        var due = immediately ? TimeSpan.Zero : _inventory.NextExpiry!.Value - Now;
         if (due < TimeSpan.Zero)
         {
             due = TimeSpan.Zero;
