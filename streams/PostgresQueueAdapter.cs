@@ -34,7 +34,7 @@ internal sealed class PostgresQueueAdapter(
         }
 
         var queue = mapper.GetQueueForStream(streamId);
-        return queues.Batcher.EnqueueAsync(new OutgoingMessage(
+        return queues.EnqueueAsync(new OutgoingMessage(
             QueueNumber(queue), streamId.GetNamespace() ?? "", streamId.GetKeyAsString(), serializer.SerializeToArray(message)));
     }
 

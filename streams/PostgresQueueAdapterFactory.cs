@@ -23,6 +23,7 @@ public sealed class PostgresQueueAdapterFactory : IQueueAdapterFactory
     private readonly SimpleQueueAdapterCache _cache;
     private readonly TimeProvider _clock;
     private readonly ConcurrentDictionary<QueueId, PostgresQueueReceiver> _receivers = new();
+    private readonly int _queueCount;
 
     public PostgresQueueAdapterFactory(
         string name,
@@ -39,6 +40,7 @@ public sealed class PostgresQueueAdapterFactory : IQueueAdapterFactory
         _serializer = serializer;
         _loggers = loggers;
         _mapper = new HashRingBasedStreamQueueMapper(mapperOptions, name);
+        _queueCount = mapperOptions.TotalQueueCount;
         _cache = new SimpleQueueAdapterCache(cacheOptions, name, loggers);
     }
 
@@ -57,7 +59,14 @@ public sealed class PostgresQueueAdapterFactory : IQueueAdapterFactory
     public Task<IQueueAdapter> CreateAdapter() => CreateAdapter(CancellationToken.None);
 
     public Task<IQueueAdapter> CreateAdapter(CancellationToken cancellationToken)
-        => Task.FromResult<IQueueAdapter>(new PostgresQueueAdapter(_name, _queues, _mapper, _serializer, _clock, _loggers, (queue, receiver) => _receivers[queue] = receiver));
+        => Task.FromResult<IQueueAdapter>(new PostgresQueueAdapter(_name, _queues, _mapper, _serializer, _clock, _loggers, OnReceiverCreated));
+
+    /// <summary>Only silos read queues: the first receiver makes this process report the queues' depth.</summary>
+    private void OnReceiverCreated(QueueId queue, PostgresQueueReceiver receiver)
+    {
+        _receivers[queue] = receiver;
+        _queues.ReportDepth(_queueCount, _clock);
+    }
 
     public IQueueAdapterCache GetQueueAdapterCache() => _cache;
 

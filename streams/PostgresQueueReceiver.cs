@@ -24,11 +24,13 @@ internal sealed partial class PostgresQueueReceiver(
     private readonly int _queue = PostgresQueueAdapter.QueueNumber(queue);
     private long _afterTransaction;
     private long _afterMessage;
+    private bool _sessionStarted;
 
     public Task Initialize(TimeSpan timeout)
     {
         _afterTransaction = 0;
         _afterMessage = 0;
+        _sessionStarted = false;
         return Task.CompletedTask;
     }
 
@@ -38,7 +40,8 @@ internal sealed partial class PostgresQueueReceiver(
     public async Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount, CancellationToken cancellationToken)
     {
         var max = maxCount is <= 0 or > MaxReadCount ? MaxReadCount : maxCount;
-        var stored = await queues.Store.ReadAsync(_queue, _afterTransaction, _afterMessage, max, cancellationToken);
+        var stored = await queues.Store.ReadAsync(_queue, _afterTransaction, _afterMessage, max, countAsAttempt: !_sessionStarted, cancellationToken);
+        _sessionStarted = true;
         if (stored.Count == 0)
         {
             return [];

@@ -10,8 +10,9 @@ public sealed class PostgresStreamOptions
     public string ConnectionString { get; set; } = "";
 
     /// <summary>
-    /// A message handed out in this many delivery sessions without being acknowledged (each silo crash or queue
-    /// hand-over while it was in flight starts a new one) is moved to the dead letters instead of being delivered again.
+    /// A message found waiting at the head of its queue by this many delivery sessions (each silo crash or queue
+    /// hand-over starts a new one; a message that crashes its silo is found there again and again) is moved to the dead
+    /// letters instead of being delivered again.
     /// </summary>
     [Range(1, 1000)]
     public int MaxDeliveryAttempts { get; set; } = 10;
@@ -25,6 +26,13 @@ public sealed class PostgresStreamOptions
     /// <summary>Concurrent INSERT statements that carry the messages queued at the same moment.</summary>
     [Range(1, 64)]
     public int EnqueueConcurrency { get; set; } = 2;
+
+    /// <summary>
+    /// The connection pool ceiling of this provider (per process), unless the connection string names its own: the
+    /// receivers of the queues this process owns, the enqueue statements and the acknowledgements share it.
+    /// </summary>
+    [Range(2, 1000)]
+    public int MaxConnections { get; set; } = 16;
 
     /// <summary>At most this many messages go to PostgreSQL in one INSERT.</summary>
     [Range(1, 10_000)]

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Grid.Postgres;
 using Npgsql;
 using Orleans.Configuration;
 
@@ -12,21 +13,36 @@ namespace Grid.Streams;
 public sealed class PostgresStreamQueues : IAsyncDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
-    private readonly Lazy<EnqueueBatcher> _batcher;
+    private readonly Lazy<RoundTripBatcher<OutgoingMessage, bool>> _batcher;
 
     public PostgresStreamQueues(string providerName, PostgresStreamOptions options, string serviceId)
     {
         Options = options;
-        _dataSource = NpgsqlDataSource.Create(options.ConnectionString);
+        _dataSource = GridDataSource.Create(options.ConnectionString, options.MaxConnections, $"grid-streams-{providerName}");
         Store = new StreamMessageStore(_dataSource, serviceId, providerName);
-        _batcher = new Lazy<EnqueueBatcher>(() => new EnqueueBatcher(Store, options.EnqueueConcurrency, options.MaxEnqueueBatch));
+        _batcher = new(() => new(EnqueueAsync, options.EnqueueConcurrency, options.MaxEnqueueBatch));
     }
 
     public PostgresStreamOptions Options { get; }
 
+    /// <summary>Set once a silo reads these queues (<see cref="ReportDepth"/>); the gateway, which only queues, reports none.</summary>
+    internal QueueDepthGauge? DepthGauge { get; private set; }
+
+    /// <summary>Reports the depth of each of <paramref name="queueCount"/> queues on the <c>grid.streams.queue_depth</c> gauge.</summary>
+    internal void ReportDepth(int queueCount, TimeProvider clock)
+    {
+        DepthGauge ??= new QueueDepthGauge(Store, queueCount, clock);
+        StreamInstruments.Report(this);
+    }
+
     internal StreamMessageStore Store { get; }
 
-    internal EnqueueBatcher Batcher => _batcher.Value;
+    /// <summary>
+    /// Queues one message. Messages queued at the same moment (a gateway request fans out to one stream per
+    /// SKU-location) go to PostgreSQL in one INSERT; the task completes once that INSERT has committed, which is when
+    /// the gateway may answer 202.
+    /// </summary>
+    internal Task EnqueueAsync(OutgoingMessage message) => _batcher.Value.SubmitAsync(message);
 
     /// <summary>Depth and oldest message per queue, the dead-letter count and the latest dead letters.</summary>
     public Task<StreamQueueStatistics> GetStatisticsAsync(int recentDeadLetters = 20, CancellationToken cancellationToken = default)
@@ -38,12 +54,19 @@ public sealed class PostgresStreamQueues : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        StreamInstruments.StopReporting(this);
         if (_batcher.IsValueCreated)
         {
             await _batcher.Value.DisposeAsync();
         }
 
         await _dataSource.DisposeAsync();
+    }
+
+    private async Task<IReadOnlyList<bool>> EnqueueAsync(IReadOnlyList<OutgoingMessage> messages)
+    {
+        await Store.EnqueueAsync(messages);
+        return new bool[messages.Count];
     }
 
     internal static PostgresStreamQueues Create(IServiceProvider services, string name)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Npgsql;
 
 namespace Grid.Streams;
@@ -51,26 +52,40 @@ internal sealed class StreamMessageStore(NpgsqlDataSource db, string serviceId, 
 
     /// <summary>
     /// The next messages of a queue after <paramref name="afterTransaction"/>/<paramref name="afterMessage"/>, oldest
-    /// first, each counted as one more delivery attempt.
+    /// first. With <paramref name="countAsAttempt"/> each is counted as one more delivery attempt (a receiver does so for
+    /// its first read only: what a new receiver finds at the head of its queue may have been in flight when the previous
+    /// one stopped, while its later reads return messages nobody has seen, and stay plain reads that write nothing).
     /// </summary>
-    public async Task<List<StoredMessage>> ReadAsync(int queueId, long afterTransaction, long afterMessage, int max, CancellationToken cancellationToken)
+    public async Task<List<StoredMessage>> ReadAsync(
+        int queueId, long afterTransaction, long afterMessage, int max, bool countAsAttempt, CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand(
-            $"""
-            WITH next AS (
+        const string next = """
                 SELECT transaction_id, message_id
                 FROM grid_stream_message
+                WHERE {0} AND queue_id = @queue
+                  AND (transaction_id, message_id) > (@after_transaction, @after_message)
+                  AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+                ORDER BY transaction_id, message_id
+                LIMIT @max
+            """;
+        await using var command = db.CreateCommand(countAsAttempt
+            ? $"""
+                WITH next AS ({string.Format(CultureInfo.InvariantCulture, next, Scope)})
+                UPDATE grid_stream_message AS m
+                SET delivery_attempts = m.delivery_attempts + 1
+                FROM next
+                WHERE m.service_id = @service AND m.provider = @provider AND m.queue_id = @queue AND m.transaction_id = next.transaction_id AND m.message_id = next.message_id
+                RETURNING m.transaction_id, m.message_id, m.stream_namespace, m.stream_key, m.payload, m.delivery_attempts, m.enqueued_at
+                """
+            : $"""
+                SELECT m.transaction_id, m.message_id, m.stream_namespace, m.stream_key, m.payload, m.delivery_attempts, m.enqueued_at
+                FROM grid_stream_message AS m
                 WHERE {Scope} AND queue_id = @queue
                   AND (transaction_id, message_id) > (@after_transaction, @after_message)
                   AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
                 ORDER BY transaction_id, message_id
-                LIMIT @max)
-            UPDATE grid_stream_message AS m
-            SET delivery_attempts = m.delivery_attempts + 1
-            FROM next
-            WHERE m.service_id = @service AND m.provider = @provider AND m.queue_id = @queue AND m.transaction_id = next.transaction_id AND m.message_id = next.message_id
-            RETURNING m.transaction_id, m.message_id, m.stream_namespace, m.stream_key, m.payload, m.delivery_attempts, m.enqueued_at
-            """);
+                LIMIT @max
+                """);
         AddScope(command);
         command.Parameters.Add(new NpgsqlParameter<int>("queue", queueId));
         command.Parameters.Add(new NpgsqlParameter<long>("after_transaction", afterTransaction));
@@ -86,7 +101,7 @@ internal sealed class StreamMessageStore(NpgsqlDataSource db, string serviceId, 
                 reader.GetFieldValue<byte[]>(4), reader.GetInt32(5), reader.GetFieldValue<DateTimeOffset>(6)));
         }
 
-        // RETURNING does not keep the order of the rows it was given.
+        // RETURNING does not keep the order of the rows it was given (the plain read is ordered already).
         messages.Sort(static (a, b) => a.TransactionId != b.TransactionId
             ? a.TransactionId.CompareTo(b.TransactionId)
             : a.MessageId.CompareTo(b.MessageId));
@@ -145,6 +160,21 @@ internal sealed class StreamMessageStore(NpgsqlDataSource db, string serviceId, 
         command.Parameters.Add(new NpgsqlParameter<bool>("all", messageIds is null));
         command.Parameters.Add(new NpgsqlParameter<long[]>("ids", [.. messageIds ?? []]));
         return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Messages waiting per queue; queues with none are left out.</summary>
+    public async Task<Dictionary<int, long>> GetQueueDepthsAsync(CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand($"SELECT queue_id, count(*) FROM grid_stream_message WHERE {Scope} GROUP BY queue_id");
+        AddScope(command);
+        var depths = new Dictionary<int, long>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            depths[reader.GetInt32(0)] = reader.GetInt64(1);
+        }
+
+        return depths;
     }
 
     public async Task<StreamQueueStatistics> GetStatisticsAsync(int deadLetterSample, CancellationToken cancellationToken = default)

@@ -1,4 +1,5 @@
 using Grid.Hosting;
+using Grid.Postgres;
 using Grid.Streams;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -39,7 +40,7 @@ public static class GatewayHostingExtensions
             client.UseAdoNetClustering(o =>
             {
                 o.Invariant = "Npgsql";
-                o.ConnectionString = connectionString;
+                o.ConnectionString = GridDataSource.WithDefaults(connectionString!, 4, "grid-gateway");
             });
             client.AddGridPostgresStreams(streams, connectionString!);
         });

@@ -108,7 +108,7 @@ public sealed class GridOptions
 /// <summary>The schema version this build of Grid needs in PostgreSQL.</summary>
 public static class GridSchema
 {
-    public const int Version = 7;
+    public const int Version = 8;
 
     public const string MigrationsTable = "grid_schema_migrations";
 }

@@ -150,7 +150,15 @@ internal static class CompareCommand
             CompareReport.RatioOf(gridMedian.P99Ms, baselineMedian.P99Ms),
             ceilingMedian is null ? null : CompareReport.RatioOf(gridMedian.Throughput, ceilingMedian.Throughput),
             rounds,
-            new CompareEnvironment(Environment.ProcessorCount, RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription, postgresVersion, gridCommit));
+            new CompareEnvironment(Environment.ProcessorCount, RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription, postgresVersion, gridCommit))
+        {
+            GridIngest = IngestFigures.Median([.. rounds.Select(r => r.Grid.Ingest)]),
+            BaselineIngest = IngestFigures.Median([.. rounds.Select(r => r.Baseline.Ingest)]),
+        };
+        if (report is { GridIngest: { } gridIngest, BaselineIngest: { } baselineIngest })
+        {
+            report = report with { AppliedRatio = CompareReport.RatioOf(gridIngest.AppliedPerSecond, baselineIngest.AppliedPerSecond) };
+        }
 
         CompareTable.Write(Console.Out, report);
         if (options.OutFile is not null)
@@ -191,13 +199,26 @@ internal static class CompareCommand
         var scenario = ScenarioCatalog.Create(
             scenarioName,
             settings with { IdPrefix = $"{settings.RunPrefix}-{pass}", AtpPathPrefix = side.AtpPathPrefix });
+        var ingest = scenario as WarehouseIngestScenario;
+        var settled = ingest is null ? null : await IngestProbe.SettleAsync(side.Client, cancellationToken);
+        var sending = System.Diagnostics.Stopwatch.StartNew();
         var measurement = await new LoadRunner(side.Client).RunAsync(scenario, profile, cancellationToken);
+        sending.Stop();
         if (side.Server.Process.Exited.IsCompleted)
         {
             throw side.Server.Process.Failed($"exited with code {await side.Server.Process.Exited} while the {side.Name} side was under load");
         }
 
-        return ScenarioResult.From(measurement, profile.Duration);
+        var result = ScenarioResult.From(measurement, profile.Duration);
+        if (ingest is not null)
+        {
+            var figures = await IngestProbe.MeasureAsync(side.Client, ingest, sending.Elapsed, settled, sampleLag: side.Name == "grid", cancellationToken);
+            await Console.Error.WriteLineAsync(Invariant(
+                $"{side.Name}: {figures.AcceptedEvents:N0} events accepted in {figures.SendingSeconds:0.0} s, queues drained {figures.DrainSeconds:0.00} s later: {figures.AppliedPerSecond:0} events/s applied; lag p50 {figures.LagP50Ms} ms, p99 {figures.LagP99Ms} ms ({figures.LagSamples} samples)"));
+            result = result with { Ingest = figures };
+        }
+
+        return result;
     }
 
     private static LoadProfile Profile(CompareOptions options, TimeSpan warmup, TimeSpan duration)

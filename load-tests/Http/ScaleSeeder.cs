@@ -27,7 +27,6 @@ internal static class ScaleSeeder
     private static readonly TimeSpan RetryPause = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(5);
     private static readonly Uri AtpQueryPath = new("api/v1/atp/query", UriKind.Relative);
-    private static readonly Uri StreamsPath = new("api/v1/ops/streams", UriKind.Relative);
     private static readonly Uri ReplayPath = new("api/v1/ops/streams/dead-letters/replay", UriKind.Relative);
     private static readonly TimeSpan QueuePollInterval = TimeSpan.FromMilliseconds(500);
 
@@ -100,7 +99,7 @@ internal static class ScaleSeeder
                 throw silo.Process.Failed($"exited with code {await silo.Process.Exited} while waiting for the event queues");
             }
 
-            var state = await QueueStateAsync(client, cancellationToken);
+            var state = await EventQueues.StateAsync(client, cancellationToken);
             if (state is null)
             {
                 return; // no durable queues
@@ -159,43 +158,6 @@ internal static class ScaleSeeder
             }
 
             await Task.Delay(QueuePollInterval, cancellationToken);
-        }
-    }
-
-    /// <summary>
-    /// Queue depth and dead letters from <c>GET /api/v1/ops/streams</c>; null when Grid has no durable queues; depth −1
-    /// when the silo did not answer (busy: 503, a timeout).
-    /// </summary>
-    private static async Task<(long Depth, long DeadLetters)?> QueueStateAsync(HttpClient client, CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var response = await client.GetAsync(StreamsPath, cancellationToken);
-            if (response.StatusCode == HttpStatusCode.NotFound)
-            {
-                return null;
-            }
-
-            if (!response.IsSuccessStatusCode)
-            {
-                return (-1, 0);
-            }
-
-            using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
-            var root = json.RootElement;
-            if (!root.TryGetProperty("durable", out var durable) || durable.ValueKind != JsonValueKind.True
-                || !root.TryGetProperty("depth", out var depth) || depth.ValueKind != JsonValueKind.Number)
-            {
-                return null;
-            }
-
-            var deadLetters = root.TryGetProperty("deadLetters", out var dead) && dead.ValueKind == JsonValueKind.Number ? dead.GetInt64() : 0;
-            return (depth.GetInt64(), deadLetters);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or JsonException
-            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            return (-1, 0);
         }
     }
 

@@ -75,7 +75,9 @@ internal sealed record CompareEnvironment(
 /// <summary>
 /// The <c>compare</c> JSON. <c>grid</c>, <c>baseline</c> and <c>ceiling</c> are medians over the rounds;
 /// <c>ratio</c> = grid ÷ baseline median throughput, <c>p99Ratio</c> = grid ÷ baseline median p99,
-/// <c>ceilingRatio</c> = grid ÷ ceiling median throughput (atp-read and atp-read-hot only).
+/// <c>ceilingRatio</c> = grid ÷ ceiling median throughput (atp-read and atp-read-hot only). For
+/// <c>warehouse-ingest</c>, where Grid answers 202 once events are durably queued and applies them after, the figures
+/// that compare like with like are <c>gridIngest</c>/<c>baselineIngest</c> and <c>appliedRatio</c>.
 /// </summary>
 internal sealed record CompareReport(
     string Scenario,
@@ -98,6 +100,18 @@ internal sealed record CompareReport(
     IReadOnlyList<CompareRound> PerRound,
     CompareEnvironment Environment)
 {
+    /// <summary><c>warehouse-ingest</c>: Grid's figures once its queues drained (median over rounds).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IngestFigures? GridIngest { get; init; }
+
+    /// <summary><c>warehouse-ingest</c>: the baseline's (it applies before answering, so nothing drains).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IngestFigures? BaselineIngest { get; init; }
+
+    /// <summary><c>warehouse-ingest</c>: events applied per second, grid ÷ baseline.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? AppliedRatio { get; init; }
+
     public const string MedianOverRounds = "median over rounds";
 
     public static double? RatioOf(double numerator, double denominator)

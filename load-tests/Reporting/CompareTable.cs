@@ -59,6 +59,16 @@ internal static class CompareTable
             writer.WriteLine(Invariant($"  {report.ItemsPerRequest} items per request: grid {report.Grid.Throughput * report.ItemsPerRequest:0} items/s, baseline {report.Baseline.Throughput * report.ItemsPerRequest:0} items/s"));
         }
 
+        if (report is { GridIngest: { } grid, BaselineIngest: { } baseline })
+        {
+            writer.WriteLine(Invariant($"  events applied/s (sending until the queues drained): grid {grid.AppliedPerSecond:0}, baseline {baseline.AppliedPerSecond:0}: {Times(report.AppliedRatio)}"));
+            writer.WriteLine(Invariant($"  grid drain after the last request {grid.DrainSeconds:0.00} s; apply lag p50 {Ms(grid.LagP50Ms)} ms, p90 {Ms(grid.LagP90Ms)} ms, p99 {Ms(grid.LagP99Ms)} ms, max {Ms(grid.LagMaxMs)} ms over {grid.LagSamples} events"));
+            if (grid.NewDeadLetters > 0 || grid.LeftQueued > 0)
+            {
+                writer.WriteLine(Invariant($"  grid: {grid.NewDeadLetters} events dead-lettered, {grid.LeftQueued} still queued when waiting gave up"));
+            }
+        }
+
         foreach (var round in report.PerRound)
         {
             Notes(writer, "grid", round.Round, round.Grid, report.Rate);
@@ -102,6 +112,8 @@ internal static class CompareTable
     private static string Times(double? ratio) => ratio is { } r ? Invariant($"{r:0.###}x") : "n/a (the denominator is zero)";
 
     private static string Ms(double value) => Invariant($"{value:0.00}");
+
+    private static string Ms(double? value) => value is { } v ? Ms(v) : "n/a";
 
     private static string Line(string[] cells, int[] widths)
         => string.Join("  ", cells.Select((c, i) => i < 2 ? c.PadRight(widths[i]) : c.PadLeft(widths[i]))).TrimEnd();

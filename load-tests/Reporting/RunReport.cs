@@ -24,6 +24,10 @@ internal sealed record ScenarioResult(
     long Unsent,
     IReadOnlyDictionary<string, long> ErrorKinds)
 {
+    /// <summary><c>warehouse-ingest</c> only: what the pass came to once its events were applied.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IngestFigures? Ingest { get; init; }
+
     public static ScenarioResult From(Measurement m, TimeSpan duration)
     {
         var h = m.Latency;

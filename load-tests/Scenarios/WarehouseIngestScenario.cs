@@ -15,6 +15,14 @@ internal sealed class WarehouseIngestScenario(ScenarioSettings settings) : Scena
 
     public static readonly Uri Path = new("api/v1/warehouse/events", UriKind.Relative);
 
+    private long _acceptedEvents;
+
+    /// <summary>Events the target accepted (202) in this pass so far, lead-in included.</summary>
+    public long AcceptedEvents => Interlocked.Read(ref _acceptedEvents);
+
+    /// <summary>How every event id of this pass starts.</summary>
+    public string EventIdPrefix => $"{Settings.IdPrefix}-e";
+
     public override string Name => ScenarioName;
 
     public override int ItemsPerRequest => EventsPerRequest;
@@ -27,7 +35,7 @@ internal sealed class WarehouseIngestScenario(ScenarioSettings settings) : Scena
         var events = new ReceiptEvent[EventsPerRequest];
         for (var i = 0; i < events.Length; i++)
         {
-            events[i] = new ReceiptEvent($"{Settings.IdPrefix}-e{sequence}-{i}", StockSeeder.Source, now, "receipt", RandomSku(), Settings.Location, 1);
+            events[i] = new ReceiptEvent($"{EventIdPrefix}{sequence}-{i}", StockSeeder.Source, now, "receipt", RandomSku(), Settings.Location, 1);
         }
 
         var body = JsonSerializer.SerializeToUtf8Bytes(new WarehouseEventBatch(events), PayloadJson.Default.WarehouseEventBatch);
@@ -45,6 +53,7 @@ internal sealed class WarehouseIngestScenario(ScenarioSettings settings) : Scena
         await using (stream)
         {
             var result = await JsonSerializer.DeserializeAsync(stream, PayloadJson.Default.EventBatchResult, cancellationToken);
+            Interlocked.Add(ref _acceptedEvents, result?.Accepted ?? 0);
             return result is { Rejected.Count: > 0 } ? Outcome.Error("events rejected")
                 : result?.Accepted == EventsPerRequest ? Outcome.Ok
                 : Outcome.Error("events not all accepted");

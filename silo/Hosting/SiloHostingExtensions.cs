@@ -3,6 +3,7 @@ using Grid.Gateway.Hosting;
 using Grid.Hosting;
 using Grid.Domain;
 using Grid.Infrastructure;
+using Grid.Postgres;
 using Grid.Inventory;
 using Orleans.Storage;
 using Grid.Silo.Database;
@@ -15,6 +16,16 @@ namespace Grid.Silo.Hosting;
 public static class SiloHostingExtensions
 {
     private const string Npgsql = "Npgsql";
+
+    /// <summary>
+    /// The pool Orleans' ADO.NET providers (clustering, grain state, reminders) share in one silo, unless the
+    /// connection string names its own: they open connections one call at a time, and 100 per silo (Npgsql's default)
+    /// times a few silos would exhaust PostgreSQL's <c>max_connections</c>.
+    /// </summary>
+    public const int OrleansMaxConnections = 24;
+
+    private static string ForOrleans(string connectionString)
+        => GridDataSource.WithDefaults(connectionString, OrleansMaxConnections, "grid-silo");
 
     /// <summary>
     /// The silo for the configured <c>Grid:Mode</c>. Dev: localhost clustering, in-memory grain state and reminders,
@@ -52,7 +63,7 @@ public static class SiloHostingExtensions
             silo.UseAdoNetClustering(o =>
             {
                 o.Invariant = Npgsql;
-                o.ConnectionString = connectionString;
+                o.ConnectionString = ForOrleans(connectionString!);
             });
             silo.UseGridPostgresProviders(connectionString!, streams);
         });
@@ -80,24 +91,20 @@ public static class SiloHostingExtensions
     }
 
     /// <summary>
-    /// Grain state and reminders in PostgreSQL through the ADO.NET providers, event streams in Grid's PostgreSQL queues
-    /// (clustering is configured apart).
+    /// Grain state in Grid's own PostgreSQL tables (batched across grains), reminders through the ADO.NET provider,
+    /// event streams in Grid's PostgreSQL queues (clustering is configured apart).
     /// </summary>
     public static ISiloBuilder UseGridPostgresProviders(this ISiloBuilder silo, string connectionString, GridStreamOptions? streams = null)
     {
         silo.AddGridPostgresStreams(streams ?? new GridStreamOptions(), connectionString);
         silo.UseSystemTextJsonGrainStorageSerializer();
-        silo.AddAdoNetGrainStorage(StorageNames.Grid, o =>
-        {
-            o.Invariant = Npgsql;
-            o.ConnectionString = connectionString;
-        });
+        silo.Services.AddGrainStorage(StorageNames.Grid, (services, _) => PostgresGrainStorage.Create(services, connectionString));
         silo.Services.AddGrainStorage(StorageNames.Inventory, (services, _) => PostgresInventoryStorage.Create(services, connectionString));
         silo.AddGridExpirySweep();
         silo.UseAdoNetReminderService(o =>
         {
             o.Invariant = Npgsql;
-            o.ConnectionString = connectionString;
+            o.ConnectionString = ForOrleans(connectionString);
         });
         return silo;
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Grid.Domain;
+using Grid.Postgres;
 using Npgsql;
 using NpgsqlTypes;
 using Orleans.Configuration;
@@ -12,19 +13,41 @@ namespace Grid.Silo.Storage;
 /// and only the reservations that changed since the previous write, guarded by the version the grain last read.
 /// </summary>
 /// <remarks>
-/// The changes are taken from the grain's live state synchronously, before the first await, so the grain may keep
-/// deciding new commands while this write is in flight (see <see cref="Infrastructure.GroupCommit"/>).
+/// <para>The changes are taken from the grain's live state synchronously, before the first await, so the grain may keep
+/// deciding new commands while this write is in flight (see <see cref="Infrastructure.GroupCommit"/>).</para>
+/// <para>Reads and writes are batched across grains (<see cref="RoundTripBatcher{TRequest, TResult}"/>): the writes
+/// waiting at the same moment go out as one batch in one transaction (one WAL flush), and the activations that read
+/// at the same moment (a burst of queued events waking thousands of SKU-locations) share one query by key list. A
+/// few round trips run at once, so a burst takes a few connections, not one per grain.</para>
 /// </remarks>
-internal sealed class PostgresInventoryStorage(NpgsqlDataSource dataSource, string serviceId) : IGrainStorage, IExpiryIndex, IAsyncDisposable
+internal sealed class PostgresInventoryStorage : IGrainStorage, IExpiryIndex, IAsyncDisposable
 {
-    private readonly InventoryWriteBatcher _writes = new(dataSource);
+    /// <summary>Pool ceiling per silo unless the connection string names one: the read and write flushes, and the expiry sweep.</summary>
+    public const int DefaultMaxConnections = 16;
+
+    private const int ConcurrentReads = 4;
+    private const int ConcurrentWrites = 4;
+    private const int MaxBatch = 256;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly string _serviceId;
+    private readonly RoundTripBatcher<string, StoredInventory?> _reads;
+    private readonly RoundTripBatcher<NpgsqlBatchCommand, int?> _writes;
+
+    public PostgresInventoryStorage(NpgsqlDataSource dataSource, string serviceId)
+    {
+        _dataSource = dataSource;
+        _serviceId = serviceId;
+        _reads = new(ReadManyAsync, ConcurrentReads, MaxBatch);
+        _writes = new(WriteManyAsync, ConcurrentWrites, MaxBatch);
+    }
 
     private const string ReadSql = """
-        SELECT version, header FROM grid_inventory WHERE service_id = @service AND grain_key = @key;
+        SELECT grain_key, version, header FROM grid_inventory WHERE service_id = @service AND grain_key = ANY(@keys);
         """;
 
     private const string ReadReservationsSql = """
-        SELECT payload FROM grid_inventory_reservation WHERE service_id = @service AND grain_key = @key;
+        SELECT grain_key, payload FROM grid_inventory_reservation WHERE service_id = @service AND grain_key = ANY(@keys);
         """;
 
     private const string WriteSql = """
@@ -64,18 +87,13 @@ internal sealed class PostgresInventoryStorage(NpgsqlDataSource dataSource, stri
     public static PostgresInventoryStorage Create(IServiceProvider services, string connectionString)
     {
         var cluster = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ClusterOptions>>().Value;
-        return new PostgresInventoryStorage(NpgsqlDataSource.Create(connectionString), cluster.ServiceId);
+        var dataSource = GridDataSource.Create(connectionString, DefaultMaxConnections, "grid-inventory");
+        return new PostgresInventoryStorage(dataSource, cluster.ServiceId);
     }
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var key = grainId.Key.ToString()!;
-        await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(Command(ReadSql, key));
-        batch.BatchCommands.Add(Command(ReadReservationsSql, key));
-        await using var reader = await batch.ExecuteReaderAsync();
-
-        if (!await reader.ReadAsync())
+        if (await _reads.SubmitAsync(grainId.Key.ToString()!) is not { } stored)
         {
             grainState.State = (T)(object)new SkuLocationInventory();
             grainState.ETag = null;
@@ -83,18 +101,10 @@ internal sealed class PostgresInventoryStorage(NpgsqlDataSource dataSource, stri
             return;
         }
 
-        var version = reader.GetInt32(0);
-        var inventory = InventoryStateSerializer.DeserializeHeader(reader.GetFieldValue<byte[]>(1));
-        await reader.NextResultAsync();
-        var reservations = new List<Reservation>();
-        while (await reader.ReadAsync())
-        {
-            reservations.Add(InventoryStateSerializer.DeserializeReservation(reader.GetFieldValue<byte[]>(0)));
-        }
-
-        inventory.RestoreReservations(reservations);
+        var inventory = InventoryStateSerializer.DeserializeHeader(stored.Header);
+        inventory.RestoreReservations([.. stored.Reservations.Select(payload => InventoryStateSerializer.DeserializeReservation(payload))]);
         grainState.State = (T)(object)inventory;
-        grainState.ETag = version.ToString(CultureInfo.InvariantCulture);
+        grainState.ETag = stored.Version.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
     }
 
@@ -113,7 +123,7 @@ internal sealed class PostgresInventoryStorage(NpgsqlDataSource dataSource, stri
         command.Parameters.Add(new NpgsqlParameter<byte[][]>("payloads", [.. changes.ChangedReservations.Select(InventoryStateSerializer.Serialize)]));
         command.Parameters.Add(new NpgsqlParameter<string[]>("removed", [.. changes.RemovedReservations]));
 
-        if (await _writes.WriteAsync(command) is not { } written)
+        if (await _writes.SubmitAsync(command) is not { } written)
         {
             throw new InconsistentStateException(
                 $"The stored state of {key} is not the version this activation read ({grainState.ETag ?? "none"}); it reloads from storage.",
@@ -127,7 +137,7 @@ internal sealed class PostgresInventoryStorage(NpgsqlDataSource dataSource, stri
 
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        await using var batch = dataSource.CreateBatch();
+        await using var batch = _dataSource.CreateBatch();
         foreach (var sql in ClearSql.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             batch.BatchCommands.Add(Command(sql, grainId.Key.ToString()!));
@@ -141,8 +151,8 @@ internal sealed class PostgresInventoryStorage(NpgsqlDataSource dataSource, stri
 
     public async Task<IReadOnlyList<string>> DueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand(DueSql);
-        command.Parameters.Add(new NpgsqlParameter<string>("service", serviceId));
+        await using var command = _dataSource.CreateCommand(DueSql);
+        command.Parameters.Add(new NpgsqlParameter<string>("service", _serviceId));
         command.Parameters.Add(new NpgsqlParameter<DateTime>("now", now.UtcDateTime));
         command.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
         var keys = new List<string>();
@@ -157,15 +167,74 @@ internal sealed class PostgresInventoryStorage(NpgsqlDataSource dataSource, stri
 
     public async ValueTask DisposeAsync()
     {
+        await _reads.DisposeAsync();
         await _writes.DisposeAsync();
-        await dataSource.DisposeAsync();
+        await _dataSource.DisposeAsync();
+    }
+
+    private async Task<IReadOnlyList<StoredInventory?>> ReadManyAsync(IReadOnlyList<string> keys)
+    {
+        var distinct = keys.Distinct().ToArray();
+        await using var batch = _dataSource.CreateBatch();
+        foreach (var sql in new[] { ReadSql, ReadReservationsSql })
+        {
+            var command = new NpgsqlBatchCommand(sql);
+            command.Parameters.Add(new NpgsqlParameter<string>("service", _serviceId));
+            command.Parameters.Add(new NpgsqlParameter<string[]>("keys", distinct));
+            batch.BatchCommands.Add(command);
+        }
+
+        var found = new Dictionary<string, StoredInventory>(distinct.Length, StringComparer.Ordinal);
+        await using var reader = await batch.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var key = reader.GetString(0);
+            found[key] = new StoredInventory(reader.GetInt32(1), reader.GetFieldValue<byte[]>(2), []);
+        }
+
+        await reader.NextResultAsync();
+        while (await reader.ReadAsync())
+        {
+            if (found.TryGetValue(reader.GetString(0), out var stored))
+            {
+                stored.Reservations.Add(reader.GetFieldValue<byte[]>(1));
+            }
+        }
+
+        return [.. keys.Select(key => found.GetValueOrDefault(key))];
+    }
+
+    private async Task<IReadOnlyList<int?>> WriteManyAsync(IReadOnlyList<NpgsqlBatchCommand> writes)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var batch = new NpgsqlBatch(connection);
+        foreach (var write in writes)
+        {
+            batch.BatchCommands.Add(write);
+        }
+
+        // One implicit transaction: if a statement fails (a version mismatch is an empty answer, not a failure) none
+        // of the batch is stored, and every grain in it reloads from storage.
+        var versions = new int?[writes.Count];
+        await using var reader = await batch.ExecuteReaderAsync();
+        var index = 0;
+        do
+        {
+            versions[index++] = await reader.ReadAsync() ? reader.GetInt32(0) : null;
+        }
+        while (await reader.NextResultAsync());
+
+        return versions;
     }
 
     private NpgsqlBatchCommand Command(string sql, string key)
     {
         var command = new NpgsqlBatchCommand(sql);
-        command.Parameters.Add(new NpgsqlParameter<string>("service", serviceId));
+        command.Parameters.Add(new NpgsqlParameter<string>("service", _serviceId));
         command.Parameters.Add(new NpgsqlParameter<string>("key", key));
         return command;
     }
+
+    /// <summary>A SKU-location's stored header and reservation payloads, deserialized by the grain that asked.</summary>
+    private sealed record StoredInventory(int Version, byte[] Header, List<byte[]> Reservations);
 }

@@ -75,6 +75,30 @@ public sealed class StreamQueueTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_depth_gauge_counts_in_the_background_and_reports_every_queue_including_empty_ones()
+    {
+        await _store.EnqueueAsync([Message("a"), Message("b"), Message("c")]);
+        var gauge = new QueueDepthGauge(_store, queueCount: 4, TimeProvider.System);
+
+        Assert.Empty(gauge.Observe());
+        await gauge.WhenCounted();
+        var depths = gauge.Observe().ToDictionary(m => (int)m.Tags.ToArray().Single(t => t.Key == "queue").Value!, m => m.Value);
+
+        Assert.Equal(new Dictionary<int, long> { [0] = 0, [1] = 0, [2] = 0, [Queue] = 3 }, depths);
+    }
+
+    [Fact]
+    public async Task A_read_that_is_not_counted_as_an_attempt_leaves_the_attempt_count_alone()
+    {
+        await _store.EnqueueAsync([Message("seen")]);
+        await ReadAsync(1, countAsAttempt: false);
+
+        var again = await ReadAsync(1);
+
+        Assert.Equal(1, again[0].DeliveryAttempts);
+    }
+
+    [Fact]
     public async Task A_receiver_reading_on_from_its_cursor_does_not_see_what_it_has_read()
     {
         await _store.EnqueueAsync([Message("one")]);
@@ -138,18 +162,18 @@ public sealed class StreamQueueTests : IAsyncLifetime
 
     private static QueuePosition Position(StoredMessage message) => new(message.TransactionId, message.MessageId);
 
-    private Task<List<StoredMessage>> ReadAllAsync() => _store.ReadAsync(Queue, 0, 0, 100, CancellationToken.None);
+    private Task<List<StoredMessage>> ReadAllAsync() => _store.ReadAsync(Queue, 0, 0, 100, countAsAttempt: true, CancellationToken.None);
 
     /// <summary>
     /// Reads from the start of the queue once <paramref name="count"/> messages are readable. A row becomes readable when
     /// every transaction older than its own has ended, on the whole server: tests running beside this one delay it a little.
     /// </summary>
-    private async Task<List<StoredMessage>> ReadAsync(int count, long afterTransaction = 0, long afterMessage = 0)
+    private async Task<List<StoredMessage>> ReadAsync(int count, long afterTransaction = 0, long afterMessage = 0, bool countAsAttempt = true)
     {
         List<StoredMessage> read = [];
         await Eventually.ThatAsync(async () =>
         {
-            read = await _store.ReadAsync(Queue, afterTransaction, afterMessage, 100, CancellationToken.None);
+            read = await _store.ReadAsync(Queue, afterTransaction, afterMessage, 100, countAsAttempt, CancellationToken.None);
             return read.Count >= count;
         }, $"{count} readable message(s)");
         return read;

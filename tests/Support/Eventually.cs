@@ -26,4 +26,13 @@ internal static class Eventually
             pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 2, 200));
         }
     }
+
+    /// <summary>Waits until <paramref name="probe"/> answers a value, and returns it.</summary>
+    public static async Task<T> ValueAsync<T>(Func<T?> probe, string what, TimeSpan? timeout = null)
+        where T : struct
+    {
+        T? value = null;
+        await ThatAsync(() => Task.FromResult((value = probe()) is not null), what, timeout);
+        return value!.Value;
+    }
 }
