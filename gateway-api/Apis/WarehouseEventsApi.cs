@@ -13,8 +13,9 @@ namespace Grid.Gateway.Apis;
 /// <summary>
 /// Warehouse (WMS) events. Each item is validated on its own: valid items are queued on the stream of the SKU-location
 /// they are about and applied from there, each at most once per (source, eventId); invalid ones are reported by index
-/// and stored nowhere. Picks, short picks, ship confirms and returns received are queued on their order's stream as
-/// well, for the order to move on. The answer (202) comes once the valid items are queued (durably, in Postgres mode).
+/// and stored nowhere. Picks, short picks, ship confirms and returns received are queued on their order's stream (picks
+/// and short picks only there: the order moves their stock), for the order to move on. The answer (202) comes once the
+/// valid items are queued (durably, in Postgres mode).
 /// </summary>
 public static class WarehouseEventsApi
 {
@@ -91,7 +92,8 @@ public static class WarehouseEventsApi
 
     /// <summary>
     /// Validates one event and turns it into the movement its SKU-location applies and, for an event about an order, the
-    /// event its order applies. A ship confirm moves no stock (the picks did); a scrapped return moves none either.
+    /// event its order applies. Picks and short picks reach their SKU-location through the order; a ship confirm moves no
+    /// stock (the picks did); a scrapped return moves none either.
     /// </summary>
     internal static (WarehouseMovement? Movement, OrderWarehouseEvent? OrderEvent, string? Error) ToEvents(WarehouseEventItem e)
     {
@@ -199,14 +201,19 @@ public static class WarehouseEventsApi
             return (null, null, errors.Summary());
         }
 
+        // Picks and short picks go to their order alone: it takes the units off hand at the SKU-location and then gives
+        // back the allocation they came from, so that the order, the one authority on what it holds, never drifts from
+        // the SKU-location whatever order the warehouse's events arrive in.
         var occurredAt = e.OccurredAt!.Value.ToUniversalTime();
-        var movement = noEffect ? null : new WarehouseMovement(
+        var movement = noEffect || type is MovementType.Pick or MovementType.ShortPick ? null : new WarehouseMovement(
             e.EventId!, e.Source!, occurredAt, type, quantity, e.Sequence,
             e.Reference ?? e.ReturnId, e.Reason, e.OrderId, e.LineId);
         OrderWarehouseEvent? orderEvent = e.Type switch
         {
-            "pick" => new(e.EventId!, e.Source!, occurredAt, OrderEventType.Pick, e.Location!, e.Sku, e.LineId, quantity),
-            "shortPick" => new(e.EventId!, e.Source!, occurredAt, OrderEventType.ShortPick, e.Location!, e.Sku, e.LineId, quantity),
+            "pick" => new(e.EventId!, e.Source!, occurredAt, OrderEventType.Pick, e.Location!, e.Sku, e.LineId, quantity,
+                Sequence: e.Sequence, Reference: e.Reference, Reason: e.Reason),
+            "shortPick" => new(e.EventId!, e.Source!, occurredAt, OrderEventType.ShortPick, e.Location!, e.Sku, e.LineId, quantity,
+                Sequence: e.Sequence, Reference: e.Reference, Reason: e.Reason),
             "returnReceived" => new(e.EventId!, e.Source!, occurredAt, OrderEventType.ReturnReceived, e.Location!, e.Sku, Quantity: quantity,
                 ReturnId: e.ReturnId, Disposition: e.Disposition switch
                 {

@@ -14,7 +14,9 @@ public enum OrderEventType
 /// <summary>
 /// A warehouse event about an order, queued on the order's stream (<see cref="GridStreams.Orders"/>, key
 /// <see cref="OrderKeys.Order"/>). <see cref="Quantity"/> is the missing quantity of a short pick; a ship confirm
-/// carries its <see cref="Lines"/>.
+/// carries its <see cref="Lines"/>. Picks and short picks reach their SKU-location through the order, which takes the
+/// units off hand and then gives back the allocation they came from; <see cref="Sequence"/>, <see cref="Reference"/>
+/// and <see cref="Reason"/> go with them.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("grid.orders.OrderWarehouseEvent")]
 public sealed record OrderWarehouseEvent(
@@ -31,4 +33,7 @@ public sealed record OrderWarehouseEvent(
     [property: Id(10)] string? TrackingNumber = null,
     [property: Id(11)] ImmutableArray<ShippedLine> Lines = default,
     [property: Id(12)] string? ReturnId = null,
-    [property: Id(13)] ReturnDisposition? Disposition = null);
+    [property: Id(13)] ReturnDisposition? Disposition = null,
+    [property: Id(14)] long? Sequence = null,
+    [property: Id(15)] string? Reference = null,
+    [property: Id(16)] string? Reason = null);

@@ -183,12 +183,7 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable, IStrea
     {
         if (Order.IsEmpty)
         {
-            // An order Grid never took (placed through reservations alone): its stock moved on the SKU-location's stream.
-            foreach (var item in items)
-            {
-                LogEventForUnknownOrder(OrderId, item.Item.EventId, item.Item.Type);
-            }
-
+            await ForUnknownOrderAsync(items);
             return;
         }
 
@@ -213,21 +208,40 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable, IStrea
         await AfterChangeAsync(changed);
     }
 
+    /// <summary>
+    /// An order Grid never took (its stock was reserved and committed through the reservations API alone): its picks
+    /// and short picks go to their SKU-location as they came, with the order id, so that it takes the units off hand
+    /// and out of that order's allocation in one step. Nothing is stored here; the SKU-location drops a repeat.
+    /// </summary>
+    private async Task ForUnknownOrderAsync(IList<SequentialItem<OrderWarehouseEvent>> items)
+    {
+        foreach (var e in items.Select(i => i.Item))
+        {
+            LogEventForUnknownOrder(OrderId, e.EventId, e.Type);
+            if (e.Type is OrderEventType.Pick or OrderEventType.ShortPick && e.Sku is not null)
+            {
+                await Inventory(e.Sku, e.Location).ApplyMovements([new WarehouseMovement(
+                    e.EventId, e.Source, e.OccurredAt, e.Type == OrderEventType.Pick ? MovementType.Pick : MovementType.ShortPick, e.Quantity,
+                    e.Sequence, e.Reference, e.Reason, OrderId, e.LineId)]);
+            }
+        }
+    }
+
     public Task OnCompletedAsync() => Task.CompletedTask;
 
     public Task OnErrorAsync(Exception ex) => Task.CompletedTask;
 
     private bool Apply(OrderWarehouseEvent e)
     {
-        var key = string.Concat(e.Source, "\u001f", e.EventId);
+        var at = new WarehouseEventRef(e.Source, e.EventId, e.OccurredAt, e.Sequence, e.Reference);
         var exceptionsBefore = Order.ExceptionCount;
         var decision = e.Type switch
         {
-            OrderEventType.Pick => Order.ApplyPick(key, e.LineId ?? "", e.Sku ?? "", e.Location, e.Quantity, Now),
-            OrderEventType.ShortPick => Order.ApplyShortPick(key, e.LineId ?? "", e.Sku ?? "", e.Location, e.Quantity, Now),
-            OrderEventType.ShipConfirm => Order.ConfirmShipment(key, e.Source, e.ShipmentId ?? e.EventId, e.Location, e.Carrier, e.TrackingNumber,
-                [.. (e.Lines.IsDefault ? [] : e.Lines).Select(l => l.ToDomain())], e.OccurredAt, Now),
-            OrderEventType.ReturnReceived => Order.ReceiveReturn(key, e.ReturnId ?? "", e.Sku ?? "", e.Location, e.Quantity,
+            OrderEventType.Pick => Order.ApplyPick(at, e.LineId ?? "", e.Sku ?? "", e.Location, e.Quantity, Now),
+            OrderEventType.ShortPick => Order.ApplyShortPick(at, e.LineId ?? "", e.Sku ?? "", e.Location, e.Quantity, Now),
+            OrderEventType.ShipConfirm => Order.ConfirmShipment(at, e.ShipmentId ?? e.EventId, e.Location, e.Carrier, e.TrackingNumber,
+                [.. (e.Lines.IsDefault ? [] : e.Lines).Select(l => l.ToDomain())], Now),
+            OrderEventType.ReturnReceived => Order.ReceiveReturn(at, e.ReturnId ?? "", e.Sku ?? "", e.Location, e.Quantity,
                 (e.Disposition ?? ReturnDisposition.Restock).ToDomain(), Now),
             _ => OrderDecision.Unchanged,
         };
@@ -413,8 +427,10 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable, IStrea
             var version = Order.Version;
             await QueueBackordersAsync();
             await WithdrawBackordersAsync();
-            await ReleaseAllocationsAsync();
+
+            // Stock off hand first, then the allocation given back: never a moment of ATP that is not there.
             await ApplyPicksAsync();
+            await ReleaseAllocationsAsync();
             await RegisterShipmentsAsync();
             await SyncCreditHoldAsync();
             if (Order.Version != version)
@@ -541,8 +557,8 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable, IStrea
         foreach (var pick in Order.PendingPicks.ToList())
         {
             await Inventory(pick.Sku, pick.Location).ApplyMovements([new WarehouseMovement(
-                pick.EventId, pick.Source, pick.OccurredAt, MovementType.Pick, pick.Quantity,
-                OrderId: pick.FromAllocation ? OrderId : null, LineId: pick.LineId)]);
+                pick.EventId, pick.Source, pick.OccurredAt, pick.Effect == StockEffect.ShortPick ? MovementType.ShortPick : MovementType.Pick,
+                pick.Quantity, pick.Sequence, pick.Reference, LineId: pick.LineId)]);
             Order.MarkPickApplied(pick, Now);
         }
     }
@@ -731,7 +747,7 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable, IStrea
     private partial void LogUnsourceable(string orderId, string reason);
 
     [LoggerMessage(EventId = 1208, EventName = "WarehouseEventForUnknownOrder", Level = LogLevel.Debug,
-        Message = "Order {OrderId} is not known to Grid: {Type} event {EventId} changed only stock")]
+        Message = "Order {OrderId} is not known to Grid: {Type} event {EventId} goes to its SKU-location as it came")]
     private partial void LogEventForUnknownOrder(string orderId, string eventId, OrderEventType type);
 
     [LoggerMessage(EventId = 1209, EventName = "OrderWriteFailed", Level = LogLevel.Error, Message = "Order {OrderId}: write failed; the activation will reload from storage")]

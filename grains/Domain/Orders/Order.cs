@@ -384,13 +384,18 @@ public sealed class Order
         }
     }
 
-    public OrderDecision ApplyPick(string eventKey, string lineId, string sku, string location, long quantity, DateTimeOffset now)
+    /// <summary>
+    /// Units picked for a line: off the shelf whatever the order's state (the warehouse is physical truth), out of the
+    /// line's allocation at that location as far as it holds them; anything odd is raised.
+    /// </summary>
+    public OrderDecision ApplyPick(WarehouseEventRef e, string lineId, string sku, string location, long quantity, DateTimeOffset now)
     {
-        if (!Remember(eventKey, now))
+        if (!Remember(e.Key, now))
         {
             return OrderDecision.Unchanged;
         }
 
+        PendingPicks.Add(new PickToApply(e.EventId, e.Source, e.OccurredAt, sku, location, lineId, quantity, StockEffect.Pick, e.Sequence, e.Reference));
         if (WarehouseEventTarget("pick", lineId, sku, location, now) is not { } line)
         {
             return OrderDecision.Changed;
@@ -398,6 +403,7 @@ public sealed class Order
 
         var taken = OrderLine.Take(line.Allocated, location, quantity);
         OrderLine.Add(line.Picked, location, taken);
+        ReleaseTaken("pick", e.Key, line, location, taken);
         if (taken < quantity)
         {
             RaiseException(OrderExceptionKind.OverPick,
@@ -410,22 +416,24 @@ public sealed class Order
     }
 
     /// <summary>
-    /// Units the warehouse expected on the shelf are not there. Their allocation is gone (the SKU-location frees it on
-    /// the same event), so they are sourced again, never from that location in this order.
+    /// Units the warehouse expected on the shelf are not there. Their allocation is given back and they are sourced
+    /// again, never from that location in this order.
     /// </summary>
-    public OrderDecision ApplyShortPick(string eventKey, string lineId, string sku, string location, long missing, DateTimeOffset now)
+    public OrderDecision ApplyShortPick(WarehouseEventRef e, string lineId, string sku, string location, long missing, DateTimeOffset now)
     {
-        if (!Remember(eventKey, now))
+        if (!Remember(e.Key, now))
         {
             return OrderDecision.Unchanged;
         }
 
+        PendingPicks.Add(new PickToApply(e.EventId, e.Source, e.OccurredAt, sku, location, lineId, missing, StockEffect.ShortPick, e.Sequence, e.Reference));
         if (WarehouseEventTarget("shortPick", lineId, sku, location, now) is not { } line)
         {
             return OrderDecision.Changed;
         }
 
         var freed = OrderLine.Take(line.Allocated, location, missing);
+        ReleaseTaken("shortPick", e.Key, line, location, freed);
         line.Unsourced += freed;
         if (!line.ExcludedLocations.Contains(location, StringComparer.Ordinal))
         {
@@ -447,14 +455,15 @@ public sealed class Order
     }
 
     /// <summary>
-    /// The warehouse shipped: units come from what was picked at that location, then from what is still allocated there
-    /// (the SKU-location is told of those as a pick), then from a backorder there. Anything beyond is recorded and raised.
+    /// The warehouse shipped: units come from what was picked at that location, then from what is still allocated there,
+    /// then from a backorder there (the SKU-location is told of those two as a pick). Anything beyond is recorded and raised.
     /// </summary>
     public OrderDecision ConfirmShipment(
-        string eventKey, string source, string shipmentId, string location, string? carrier, string? trackingNumber,
-        IReadOnlyList<ShipmentLine> lines, DateTimeOffset occurredAt, DateTimeOffset now)
+        WarehouseEventRef e, string shipmentId, string location, string? carrier, string? trackingNumber,
+        IReadOnlyList<ShipmentLine> lines, DateTimeOffset now)
     {
-        if (!Remember(eventKey, now) || Shipments.Any(s => string.Equals(s.ShipmentId, shipmentId, StringComparison.Ordinal)))
+        var occurredAt = e.OccurredAt;
+        if (!Remember(e.Key, now) || Shipments.Any(s => string.Equals(s.ShipmentId, shipmentId, StringComparison.Ordinal)))
         {
             return OrderDecision.Unchanged;
         }
@@ -485,15 +494,10 @@ public sealed class Order
             remaining -= unpicked;
             var fromBackorder = ReduceBackorder(line, location, remaining);
             remaining -= fromBackorder;
-            if (unpicked > 0)
+            ReleaseTaken("shipConfirm", e.Key, line, location, unpicked);
+            if (unpicked + fromBackorder > 0)
             {
-                PendingPicks.Add(new PickToApply($"{eventKey}/{line.LineId}", source, occurredAt, line.Sku, location, line.LineId, unpicked));
-            }
-
-            if (fromBackorder > 0)
-            {
-                // Never allocated at the SKU-location: they leave on-hand without touching the order's allocation there.
-                PendingPicks.Add(new PickToApply($"{eventKey}/{line.LineId}/unallocated", source, occurredAt, line.Sku, location, line.LineId, fromBackorder, FromAllocation: false));
+                PendingPicks.Add(new PickToApply($"{e.EventId}/{line.LineId}", e.Source, occurredAt, line.Sku, location, line.LineId, unpicked + fromBackorder));
             }
 
             line.Shipped += shipped.Quantity - remaining;
@@ -703,9 +707,9 @@ public sealed class Order
     /// The warehouse received returned units with a disposition. The SKU-location applies their stock effect from the
     /// same event; the order records them against the return authorization, and closes it once all is back.
     /// </summary>
-    public OrderDecision ReceiveReturn(string eventKey, string returnId, string sku, string location, long quantity, ReturnDisposition disposition, DateTimeOffset now)
+    public OrderDecision ReceiveReturn(WarehouseEventRef e, string returnId, string sku, string location, long quantity, ReturnDisposition disposition, DateTimeOffset now)
     {
-        if (!Remember(eventKey, now))
+        if (!Remember(e.Key, now))
         {
             return OrderDecision.Unchanged;
         }
@@ -889,6 +893,19 @@ public sealed class Order
 
         return line;
     }
+
+    /// <summary>Units an event took out of the line's allocation at a location: the SKU-location is to give them back.</summary>
+    private void ReleaseTaken(string kind, string eventKey, OrderLine line, string location, long quantity)
+    {
+        if (quantity > 0)
+        {
+            PendingReleases.Add(new AllocationRelease(ReleaseIdFor(OrderId, kind, eventKey, line.LineId), line.Sku, location, quantity));
+        }
+    }
+
+    /// <summary>The id under which the SKU-location gives back what one warehouse event took from an order's allocation.</summary>
+    public static string ReleaseIdFor(string orderId, string kind, string eventKey, string? lineId = null)
+        => lineId is null ? $"order:{orderId}/{kind}/{eventKey}" : $"order:{orderId}/{kind}/{eventKey}/{lineId}";
 
     /// <summary>Takes units off a backorder and keeps its queue in step (a smaller entry, or none).</summary>
     private long ReduceBackorder(OrderLine line, string location, long quantity)

@@ -68,14 +68,45 @@ public sealed record PlannedLeg(string LineId, string Sku, string Location, long
 /// <summary>What became of a planned leg: the units the SKU-location granted (and committed) to the order.</summary>
 public sealed record LegResult(string ReservationId, long Granted);
 
-/// <summary>Allocated units to give back to a SKU-location (order cancelled, surplus fill); idempotent by <see cref="ReleaseId"/>.</summary>
+/// <summary>
+/// Allocated units to give back to a SKU-location (picked, short-picked, shipped, cancelled, a fill no longer wanted);
+/// idempotent by <see cref="ReleaseId"/>. The order is the only one to release its allocations, so the SKU-location's
+/// figure never drifts from the order's, whatever order the warehouse's events arrive in.
+/// </summary>
 public sealed record AllocationRelease(string ReleaseId, string Sku, string Location, long Quantity);
 
 /// <summary>A backorder entry to take off a SKU-location's queue.</summary>
 public sealed record BackorderWithdrawal(string LineId, string Sku, string Location);
 
-/// <summary>Units shipped that no pick event took off hand: the order tells the SKU-location as a pick.</summary>
-public sealed record PickToApply(string EventId, string Source, DateTimeOffset OccurredAt, string Sku, string Location, string LineId, long Quantity, bool FromAllocation = true);
+/// <summary>A warehouse event as the order knows it: who sent it, its id, when it happened, and what orders it for its SKU-location.</summary>
+public sealed record WarehouseEventRef(string Source, string EventId, DateTimeOffset OccurredAt, long? Sequence = null, string? Reference = null)
+{
+    /// <summary>The (source, event id) key duplicates are recognised by.</summary>
+    public string Key => string.Concat(Source, "\u001f", EventId);
+}
+
+public enum StockEffect
+{
+    Pick = 0,
+    ShortPick = 1,
+}
+
+/// <summary>
+/// Units that left the shelf for (or went missing from) this order: the order tells the SKU-location, stock only, before
+/// it gives back the allocation they came from. In that order, the SKU-location's ATP can only dip for a moment, never
+/// show stock that is not there.
+/// </summary>
+public sealed record PickToApply(
+    string EventId,
+    string Source,
+    DateTimeOffset OccurredAt,
+    string Sku,
+    string Location,
+    string LineId,
+    long Quantity,
+    StockEffect Effect = StockEffect.Pick,
+    long? Sequence = null,
+    string? Reference = null);
 
 public sealed record ShipmentLine(string LineId, string Sku, long Quantity);
 

@@ -34,13 +34,13 @@ internal static class OrderBuilder
     public static Order Released(bool allowSplit = false)
         => Submitted(allowSplit).Sourced(Stock(("SKU-1@DC1", 10)));
 
-    public static string NextEvent() => $"wms-1\u001fevt-{Interlocked.Increment(ref _events)}";
+    public static WarehouseEventRef NextEvent(DateTimeOffset? at = null) => new("wms-1", $"evt-{Interlocked.Increment(ref _events)}", at ?? T0);
 
     public static OrderDecision Pick(this Order order, long quantity, string location = "DC1", string lineId = "L1", string sku = "SKU-1", DateTimeOffset? at = null)
         => order.ApplyPick(NextEvent(), lineId, sku, location, quantity, at ?? T0);
 
     public static OrderDecision Ship(this Order order, string shipmentId, long quantity, string location = "DC1", string lineId = "L1", string sku = "SKU-1", DateTimeOffset? at = null)
-        => order.ConfirmShipment(NextEvent(), "wms-1", shipmentId, location, "UPS", $"1Z-{shipmentId}", [new ShipmentLine(lineId, sku, quantity)], at ?? T0, at ?? T0);
+        => order.ConfirmShipment(NextEvent(at), shipmentId, location, "UPS", $"1Z-{shipmentId}", [new ShipmentLine(lineId, sku, quantity)], at ?? T0);
 
     public static IReadOnlyList<OrderStatus> Path(this Order order) => [.. order.Timeline.Select(t => t.To)];
 }

@@ -66,7 +66,44 @@ public sealed class OrderFulfilmentTests
 
         Assert.Equal(OrderStatus.Shipped, order.Status);
         var pick = Assert.Single(order.PendingPicks);
-        Assert.Equal(("SKU-1", "DC1", 10L, true), (pick.Sku, pick.Location, pick.Quantity, pick.FromAllocation));
+        Assert.Equal(("SKU-1", "DC1", 10L, StockEffect.Pick), (pick.Sku, pick.Location, pick.Quantity, pick.Effect));
+        Assert.Equal(10, Assert.Single(order.PendingReleases).Quantity);
+    }
+
+    [Fact]
+    public void A_pick_takes_all_it_picked_off_hand_and_gives_back_exactly_the_allocation_it_took()
+    {
+        var order = Released();
+
+        order.Pick(12);
+
+        Assert.Equal(12, Assert.Single(order.PendingPicks).Quantity);
+        var release = Assert.Single(order.PendingReleases);
+        Assert.Equal(("SKU-1", "DC1", 10L), (release.Sku, release.Location, release.Quantity));
+    }
+
+    [Fact]
+    public void A_short_pick_of_units_the_order_does_not_know_it_holds_takes_them_off_hand_and_gives_nothing_back()
+    {
+        var order = Submitted().Sourced(Stock());
+
+        order.ApplyShortPick(NextEvent(), "L1", "SKU-1", "DC1", 3, T0);
+
+        Assert.Equal(StockEffect.ShortPick, Assert.Single(order.PendingPicks).Effect);
+        Assert.Empty(order.PendingReleases);
+        Assert.Equal(10, order.Lines[0].Backordered);
+    }
+
+    [Fact]
+    public void A_pick_for_a_cancelled_order_still_takes_the_units_off_hand()
+    {
+        var order = Released();
+        order.Cancel("no longer needed", T0);
+
+        order.Pick(2);
+
+        Assert.Equal(2, Assert.Single(order.PendingPicks).Quantity);
+        Assert.Equal(OrderExceptionKind.UnexpectedWarehouseEvent, Assert.Single(order.Exceptions).Kind);
     }
 
     [Fact]
@@ -209,7 +246,7 @@ public sealed class OrderFulfilmentTests
         order.Cancel("fraud suspected", T0);
 
         Assert.Equal(OrderExceptionKind.PickedUnitsOnCancel, Assert.Single(order.Exceptions).Kind);
-        Assert.Equal(6, Assert.Single(order.PendingReleases).Quantity);
+        Assert.Equal([4L, 6L], order.PendingReleases.Select(r => r.Quantity));
     }
 
     [Fact]
@@ -232,6 +269,6 @@ public sealed class OrderFulfilmentTests
         order.Cancel("no longer needed", T0);
 
         Assert.Equal(OrderOutcome.Unchanged, order.Cancel("no longer needed", T0).Outcome);
-        Assert.Single(order.PendingReleases);
+        Assert.Equal(10, Assert.Single(order.PendingReleases).Quantity);
     }
 }

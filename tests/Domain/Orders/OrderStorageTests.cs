@@ -14,7 +14,7 @@ public sealed class OrderStorageTests
         order.Sourced(Stock(("SKU-1@DC1", 6), ("SKU-2@DC2", 5)));
         order.ApplyShortPick(NextEvent(), "L2", "SKU-2", "DC2", 1, T0);
         order.Pick(6);
-        order.ConfirmShipment(NextEvent(), "wms-1", "S1", "DC1", "UPS", "1Z", [new ShipmentLine("L1", "SKU-1", 6)], T0, T0);
+        order.ConfirmShipment(NextEvent(), "S1", "DC1", "UPS", "1Z", [new ShipmentLine("L1", "SKU-1", 6)], T0);
         order.RecordDelivery("S1", T0, "signed", T0);
         order.AuthorizeReturn("RMA-1", [new ReturnLineRequest("L1", 2)], T0);
         order.ReceiveReturn(NextEvent(), "RMA-1", "SKU-1", "DC1", 1, ReturnDisposition.Quarantine, T0);

@@ -103,6 +103,29 @@ public sealed class FulfilmentApiTests(GridApiFactory factory)
     }
 
     [Fact]
+    public async Task A_short_pick_sent_with_the_receipt_that_fills_the_order_leaves_the_sku_location_holding_what_the_order_holds()
+    {
+        var (dc1, orderId) = (_w.Location("DC1"), _w.Id("O"));
+        await _w.AddLocationAsync(dc1, 1);
+        await _w.SubmitCreatedAsync(_w.Order(orderId, lines: new { lineId = "L1", sku = _w.Sku, quantity = 5 }));
+
+        await _w.SendAsync(GridHttp.Receipt(_w.Sku, 30, dc1), _w.ShortPick(orderId, dc1, 3));
+
+        long held = -1, holds = -2;
+        await Eventually.ThatAsync(async () =>
+        {
+            var order = await _w.GetOrderAsync(orderId);
+            var inventory = await _w.Client.GetInventoryAsync(_w.Sku, dc1);
+            held = order.Line().AllocatedAt(dc1);
+            holds = inventory.GetProperty("allocations").EnumerateArray()
+                .Where(a => a.GetProperty("orderId").GetString() == orderId).Sum(a => a.GetProperty("quantity").GetInt64());
+            return order.Line().GetProperty("backordered").GetInt64() == 0 && order.Line().GetProperty("unsourced").GetInt64() == 0 && held == holds;
+        }, "the order and its SKU-location agreeing on the allocation");
+        Assert.Equal(5, held);
+        Assert.Equal(27, (await _w.Client.GetInventoryAsync(_w.Sku, dc1)).GetProperty("onHand").GetInt64());
+    }
+
+    [Fact]
     public async Task A_carrier_exception_is_raised_on_the_order()
     {
         var (dc1, orderId, shipmentId) = (_w.Location("DC1"), _w.Id("O"), _w.Id("S"));
