@@ -10,31 +10,47 @@ public sealed record StreamMessage(
     [property: Id(1)] List<object> Events,
     [property: Id(2)] Dictionary<string, object>? RequestContext);
 
-/// <summary>One stored message on its way to its consumers, with the position it was read at.</summary>
+/// <summary>A stored message with the position it was read at.</summary>
+[GenerateSerializer]
+[Alias("grid.streams.positioned-message")]
+public sealed record PositionedMessage(
+    [property: Id(0)] StreamMessage Message,
+    [property: Id(1)] QueuePosition Position);
+
+/// <summary>
+/// Consecutive stored messages of one stream, read together and handed to its consumers in one delivery: a consumer
+/// behind a backlog gets the backlog, not one call per message. Its position is that of its first message; each
+/// event keeps its own message's position. It is acknowledged, or dead-lettered, as a whole.
+/// </summary>
 [GenerateSerializer]
 [Alias("grid.streams.batch")]
 public sealed class PostgresBatchContainer : IBatchContainer
 {
-    public PostgresBatchContainer(StreamMessage message, QueuePosition position)
+    public PostgresBatchContainer(List<PositionedMessage> messages)
     {
-        Message = message;
-        Position = position;
+        ArgumentOutOfRangeException.ThrowIfZero(messages.Count);
+        Messages = messages;
     }
 
-    [Id(0)] public StreamMessage Message { get; }
+    /// <summary>In queue order, all of one stream.</summary>
+    [Id(0)] public List<PositionedMessage> Messages { get; }
 
-    [Id(1)] public QueuePosition Position { get; }
+    public StreamId StreamId => Messages[0].Message.StreamId;
 
-    public StreamId StreamId => Message.StreamId;
+    public QueuePosition Position => Messages[0].Position;
 
     public StreamSequenceToken SequenceToken => Position;
 
     public IEnumerable<Tuple<T, StreamSequenceToken>> GetEvents<T>()
-        => Message.Events.OfType<T>().Select((e, i) => Tuple.Create<T, StreamSequenceToken>(e, Position.ForEvent(i)));
+        => Messages.SelectMany(m => m.Message.Events.OfType<T>().Select((e, i) => Tuple.Create<T, StreamSequenceToken>(e, m.Position.ForEvent(i))));
 
+    /// <summary>
+    /// The request context of the first message (its trace, for instance) is the delivery's; the others' contexts are
+    /// not carried into it.
+    /// </summary>
     public bool ImportRequestContext()
     {
-        if (Message.RequestContext is not { Count: > 0 } context)
+        if (Messages[0].Message.RequestContext is not { Count: > 0 } context)
         {
             return false;
         }

@@ -19,7 +19,7 @@ public sealed class PostgresQueueAdapterFactory : IQueueAdapterFactory
     private readonly PostgresStreamQueues _queues;
     private readonly Serializer<StreamMessage> _serializer;
     private readonly ILoggerFactory _loggers;
-    private readonly HashRingBasedStreamQueueMapper _mapper;
+    private readonly PartitionedStreamQueueMapper _mapper;
     private readonly SimpleQueueAdapterCache _cache;
     private readonly TimeProvider _clock;
     private readonly ConcurrentDictionary<QueueId, PostgresQueueReceiver> _receivers = new();
@@ -39,7 +39,7 @@ public sealed class PostgresQueueAdapterFactory : IQueueAdapterFactory
         _queues = queues;
         _serializer = serializer;
         _loggers = loggers;
-        _mapper = new HashRingBasedStreamQueueMapper(mapperOptions, name);
+        _mapper = new PartitionedStreamQueueMapper(new HashRingBasedStreamQueueMapper(mapperOptions, name));
         _queueCount = mapperOptions.TotalQueueCount;
         _cache = new SimpleQueueAdapterCache(cacheOptions, name, loggers);
     }

@@ -19,7 +19,8 @@ internal sealed partial class PostgresQueueReceiver(
 {
     private const int MaxReadCount = 1000;
 
-    private readonly ConcurrentDictionary<(long Transaction, long Message), long> _readAt = new();
+    /// <summary>Deliveries handed to the cache and not yet acknowledged, by the position of their first message.</summary>
+    private readonly ConcurrentDictionary<QueuePosition, InFlight> _inFlight = new();
 
     private readonly int _queue = PostgresQueueAdapter.QueueNumber(queue);
     private long _afterTransaction;
@@ -50,7 +51,8 @@ internal sealed partial class PostgresQueueReceiver(
         _afterTransaction = stored[^1].TransactionId;
         _afterMessage = stored[^1].MessageId;
 
-        var batches = new List<IBatchContainer>(stored.Count);
+        var deliveries = new List<List<PositionedMessage>>();
+        var open = new Dictionary<StreamId, List<PositionedMessage>>();
         List<QueuePosition>? tooManyAttempts = null;
         foreach (var message in stored)
         {
@@ -78,8 +80,24 @@ internal sealed partial class PostgresQueueReceiver(
                 continue;
             }
 
-            _readAt[(position.TransactionId, position.MessageId)] = clock.GetTimestamp();
-            batches.Add(new PostgresBatchContainer(body, position));
+            // Consecutive messages of one stream travel together, up to the delivery size; containers keep the order
+            // of their first message, so the cache sees positions rising.
+            if (!open.TryGetValue(body.StreamId, out var messages) || messages.Count >= MaxMessagesPerDelivery(message.StreamNamespace))
+            {
+                open[body.StreamId] = messages = [];
+                deliveries.Add(messages);
+            }
+
+            messages.Add(new PositionedMessage(body, position));
+        }
+
+        var readAt = clock.GetTimestamp();
+        var batches = new List<IBatchContainer>(deliveries.Count);
+        foreach (var messages in deliveries)
+        {
+            var batch = new PostgresBatchContainer(messages);
+            _inFlight[batch.Position] = new InFlight(readAt, messages.ConvertAll(m => m.Position));
+            batches.Add(batch);
         }
 
         if (tooManyAttempts is not null)
@@ -98,37 +116,46 @@ internal sealed partial class PostgresQueueReceiver(
 
     public async Task MessagesDeliveredAsync(IList<IBatchContainer> messages, CancellationToken cancellationToken)
     {
-        var positions = messages.OfType<PostgresBatchContainer>().Select(m => m.Position).ToList();
+        var delivered = messages.OfType<PostgresBatchContainer>().ToList();
+        var positions = delivered.SelectMany(d => d.Messages, (_, m) => m.Position).ToList();
         if (positions.Count == 0)
         {
             return;
         }
 
         await queues.Store.DeleteAsync(_queue, positions, cancellationToken);
-        positions.ForEach(p => _readAt.TryRemove((p.TransactionId, p.MessageId), out _));
+        delivered.ForEach(d => _inFlight.TryRemove(d.Position, out _));
         StreamInstruments.Delivered.Add(positions.Count, new KeyValuePair<string, object?>("provider", queues.Store.Provider));
     }
 
     public Task Shutdown(TimeSpan timeout) => Task.CompletedTask;
 
     /// <summary>
-    /// Called when Orleans gives up delivering the message at <paramref name="position"/>. It gives up when the consumer
+    /// Called when Orleans gives up the delivery that starts at <paramref name="position"/>. It gives up when the consumer
     /// kept failing for the whole delivery time, and also when its agent stops in the middle of retrying (the queue
-    /// moves to another silo): only the first is a poison message; the second stays queued for the queue's next owner.
+    /// moves to another silo): only the first is poison, and then every message of the delivery goes to the dead letters
+    /// (Orleans names a delivery by its first message only, and moves past all of them); the second stays queued for the
+    /// queue's next owner.
     /// </summary>
     public async Task<bool> DeadLetterIfPoisonAsync(QueuePosition position, string reason)
     {
-        if (!_readAt.TryGetValue((position.TransactionId, position.MessageId), out var readAt)
-            || clock.GetElapsedTime(readAt) < queues.Options.MaxDeliveryTime)
+        var first = new QueuePosition(position.TransactionId, position.MessageId);
+        if (!_inFlight.TryGetValue(first, out var delivery)
+            || clock.GetElapsedTime(delivery.ReadAt) < queues.Options.MaxDeliveryTime)
         {
             LogDeliveryInterrupted(_queue, position);
             return false;
         }
 
-        await DeadLetterAsync([position], reason, CancellationToken.None);
-        _readAt.TryRemove((position.TransactionId, position.MessageId), out _);
+        await DeadLetterAsync(delivery.Positions, reason, CancellationToken.None);
+        _inFlight.TryRemove(first, out _);
         return true;
     }
+
+    private int MaxMessagesPerDelivery(string streamNamespace)
+        => queues.Options.BatchedNamespaces.Contains(streamNamespace) ? queues.Options.MaxMessagesPerDelivery : 1;
+
+    private sealed record InFlight(long ReadAt, List<QueuePosition> Positions);
 
     private async Task DeadLetterAsync(IReadOnlyCollection<QueuePosition> positions, string reason, CancellationToken cancellationToken)
     {

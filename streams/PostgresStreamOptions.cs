@@ -34,6 +34,18 @@ public sealed class PostgresStreamOptions
     [Range(2, 1000)]
     public int MaxConnections { get; set; } = 16;
 
+    /// <summary>
+    /// Stream namespaces whose consecutive queued messages are handed to their consumers together (up to
+    /// <see cref="MaxMessagesPerDelivery"/>): a consumer behind a backlog then makes one call per delivery rather than
+    /// per message. A delivery that keeps failing goes to the dead letters as a whole, so only namespaces whose
+    /// consumers expect that belong here; other streams get one message per delivery.
+    /// </summary>
+    public ISet<string> BatchedNamespaces { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>At most this many queued messages of a batched stream go to its consumers in one delivery.</summary>
+    [Range(1, 1000)]
+    public int MaxMessagesPerDelivery { get; set; } = 128;
+
     /// <summary>At most this many messages go to PostgreSQL in one INSERT.</summary>
     [Range(1, 10_000)]
     public int MaxEnqueueBatch { get; set; } = 1000;

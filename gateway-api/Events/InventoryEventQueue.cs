@@ -1,17 +1,34 @@
+using Grid.Hosting;
 using Grid.Inventory;
+using Microsoft.Extensions.Options;
 
 namespace Grid.Gateway.Events;
 
 /// <summary>
-/// Puts validated events on the streams of the SKU-locations they are about. The task completes once every one of
+/// Puts validated events on the stream partitions of the SKU-locations they are about: one message per partition a
+/// request touches, so a request of a hundred events is a handful of queue rows. The task completes once every one of
 /// them is queued by the stream provider, which in Postgres mode means committed to PostgreSQL.
 /// </summary>
-public sealed class InventoryEventQueue(IClusterClient cluster)
+public sealed class InventoryEventQueue(IClusterClient cluster, IOptions<GridStreamOptions> streams)
 {
+    private readonly int _partitions = streams.Value.QueueCount;
+
     public Task EnqueueAsync(IEnumerable<KeyValuePair<string, List<WarehouseMovement>>> movementsBySkuLocation)
     {
+        var byPartition = new Dictionary<string, List<QueuedMovement>>(StringComparer.Ordinal);
+        foreach (var (skuLocation, movements) in movementsBySkuLocation)
+        {
+            var partition = GridStreams.InventoryPartition(skuLocation, _partitions);
+            if (!byPartition.TryGetValue(partition, out var queued))
+            {
+                byPartition[partition] = queued = [];
+            }
+
+            queued.AddRange(movements.Select(m => new QueuedMovement(skuLocation, m)));
+        }
+
         var provider = cluster.GetStreamProvider(GridStreams.ProviderName);
-        return Task.WhenAll(movementsBySkuLocation.Select(group =>
-            provider.GetStream<WarehouseMovement>(StreamId.Create(GridStreams.Inventory, group.Key)).OnNextBatchAsync(group.Value)));
+        return Task.WhenAll(byPartition.Select(partition =>
+            provider.GetStream<QueuedMovement>(StreamId.Create(GridStreams.Inventory, partition.Key)).OnNextBatchAsync(partition.Value)));
     }
 }

@@ -61,4 +61,11 @@ public interface IInventoryGrain : IGrainWithStringKey
     /// <summary>Applies warehouse and supplier movements in order, each at most once per (source, event id).</summary>
     [Alias("ApplyMovements")]
     Task<ImmutableArray<MovementOutcome>> ApplyMovements(ImmutableArray<WarehouseMovement> movements);
+
+    /// <summary>
+    /// Applies movements delivered from its stream partition, in order; completes once their effect is durable, which
+    /// is when the queue may forget them. A redelivery (a position at or before the last one applied) changes nothing.
+    /// </summary>
+    [Alias("ApplyDelivered")]
+    Task ApplyDelivered(ImmutableArray<DeliveredMovement> movements);
 }

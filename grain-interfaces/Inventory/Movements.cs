@@ -59,3 +59,25 @@ public sealed record MovementOutcome(
     [property: Id(1)] MovementOutcomeCode Code,
     [property: Id(2)] bool Flagged = false,
     [property: Id(3)] string? Detail = null);
+
+/// <summary>A movement on its way through an inventory stream partition, with the SKU-location (<c>SKU@LOCATION</c>) it applies to.</summary>
+[GenerateSerializer, Immutable, Alias("grid.inventory.QueuedMovement")]
+public sealed record QueuedMovement(
+    [property: Id(0)] string SkuLocation,
+    [property: Id(1)] WarehouseMovement Movement);
+
+/// <summary>
+/// Where a queued event sat in its durable queue (queuing transaction, message, index in the message). Queues deliver
+/// in this order, so a SKU-location that keeps the last position it applied recognises a redelivery.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("grid.inventory.QueueMark")]
+public readonly record struct QueueMark(
+    [property: Id(0)] long Transaction,
+    [property: Id(1)] long Message,
+    [property: Id(2)] int Index);
+
+/// <summary>A movement delivered from a queue: applied at most once by its position (when the queue gives one) and by its event id.</summary>
+[GenerateSerializer, Immutable, Alias("grid.inventory.DeliveredMovement")]
+public sealed record DeliveredMovement(
+    [property: Id(0)] WarehouseMovement Movement,
+    [property: Id(1)] QueueMark? Mark);

@@ -2,12 +2,9 @@ using System.Collections.Immutable;
 using Grid.Domain;
 using Grid.Infrastructure;
 using Grid.Orders;
-using Grid.Streams;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
-using Orleans.Streams;
-using Orleans.Streams.Core;
 
 namespace Grid.Inventory;
 
@@ -21,8 +18,7 @@ namespace Grid.Inventory;
 /// step on the activation's single thread, so two reservations can never both see the same last unit.
 /// </remarks>
 [Reentrant]
-[ImplicitStreamSubscription(GridStreams.Inventory)]
-public sealed partial class InventoryGrain : Grain, IInventoryGrain, IStreamSubscriptionObserver, IAsyncBatchObserver<WarehouseMovement>
+public sealed partial class InventoryGrain : Grain, IInventoryGrain
 {
     private readonly IPersistentState<SkuLocationInventory> _store;
     private readonly TimeProvider _clock;
@@ -177,23 +173,20 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain, IStreamSubs
     }
 
     // ---------------------------------------------------------------- queued events
-    // Warehouse and supplier events arrive on this SKU-location's stream. A message is acknowledged (and deleted from
-    // its queue) only once this returns, after the write that holds its effect; a redelivery after a crash carries a
-    // queue position at or before the last one applied and changes nothing.
+    // Warehouse and supplier events arrive from this SKU-location's stream partition (InventoryPartitionGrain). The
+    // queue forgets them only once this returns, after the write that holds their effect; a redelivery after a crash
+    // carries a queue position at or before the last one applied and changes nothing.
 
-    public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory)
-        => handleFactory.Create<WarehouseMovement>().ResumeAsync(this);
-
-    public async Task OnNextAsync(IList<SequentialItem<WarehouseMovement>> items)
+    public async Task ApplyDelivered(ImmutableArray<DeliveredMovement> movements)
     {
         var now = Now;
         var changed = false;
-        var applied = new List<DateTimeOffset>(items.Count);
-        foreach (var item in items)
+        var applied = new List<DateTimeOffset>(movements.Length);
+        foreach (var delivered in movements)
         {
-            if (item.Token is QueuePosition position)
+            if (delivered.Mark is { } position)
             {
-                var mark = new DeliveryMark(position.TransactionId, position.MessageId, position.EventIndex);
+                var mark = new DeliveryMark(position.Transaction, position.Message, position.Index);
                 if (_inventory.WasDelivered(mark))
                 {
                     GridInstruments.EventsRedelivered.Add(1);
@@ -203,7 +196,7 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain, IStreamSubs
                 changed |= _inventory.MarkDelivered(mark);
             }
 
-            var (outcome, effect) = Decide(item.Item, now);
+            var (outcome, effect) = Decide(delivered.Movement, now);
             changed |= effect;
             if (outcome.Code == MovementOutcomeCode.Rejected)
             {
@@ -212,7 +205,7 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain, IStreamSubs
             }
             else
             {
-                applied.Add(item.Item.OccurredAt);
+                applied.Add(delivered.Movement.OccurredAt);
             }
         }
 
@@ -225,10 +218,6 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain, IStreamSubs
             GridInstruments.WarehouseEventLag.Record(Math.Max(0, (appliedAt - occurredAt).TotalSeconds));
         }
     }
-
-    public Task OnCompletedAsync() => Task.CompletedTask;
-
-    public Task OnErrorAsync(Exception ex) => Task.CompletedTask;
 
     private (MovementOutcome Outcome, bool Changed) Decide(WarehouseMovement movement, DateTimeOffset now)
     {

@@ -26,6 +26,9 @@ public static class StreamHostingExtensions
             o.ConnectionString = connectionString;
             o.MaxDeliveryAttempts = streams.MaxDeliveryAttempts;
             o.MaxDeliveryTime = streams.MaxDeliveryTime;
+
+            // The partition consumer fans a delivery out to its SKU-locations and is built for backlogs.
+            o.BatchedNamespaces.Add(GridStreams.Inventory);
         });
         silo.AddPersistentStreams(GridStreams.ProviderName, PostgresQueueAdapterFactory.Create, provider =>
         {

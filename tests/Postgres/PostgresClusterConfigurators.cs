@@ -29,6 +29,8 @@ public sealed class PostgresSiloConfigurator : ISiloConfigurator
         }
 
         siloBuilder.UseGridPostgresProviders(connectionString, streams);
+        siloBuilder.Services.PostConfigure<Grid.Streams.PostgresStreamOptions>(
+            GridStreams.ProviderName, o => o.BatchedNamespaces.Add(PoisonBatchTestConsumerGrain.Namespace));
         siloBuilder.Services.AddGridGrains(new ConfigurationBuilder().Build());
 
         // Notice a dead silo in seconds rather than the production default, so that the test stays short.

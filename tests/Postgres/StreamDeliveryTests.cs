@@ -34,9 +34,9 @@ public sealed class StreamDeliveryTests : IAsyncLifetime
     public async Task Queued_movements_reach_their_SKU_location_and_leave_the_queue_once_applied()
     {
         var sku = $"STREAM-{Guid.NewGuid():N}"[..20];
-        var stream = Stream<WarehouseMovement>(GridStreams.Inventory, $"{sku}@DC1");
+        var stream = PartitionOf(sku);
 
-        await stream.OnNextBatchAsync([Receipt("r1", 7), Receipt("r2", 5)]);
+        await stream.OnNextBatchAsync([Queued(sku, Receipt("r1", 7)), Queued(sku, Receipt("r2", 5))]);
 
         await Eventually.ThatAsync(async () => (await Inventory(sku).GetDetail()).OnHand == 12, "both receipts applied");
         await Eventually.ThatAsync(async () => await QueuedAsync() == 0, "the queue emptied");
@@ -46,11 +46,11 @@ public sealed class StreamDeliveryTests : IAsyncLifetime
     public async Task The_same_movement_queued_twice_is_applied_once()
     {
         var sku = $"STREAM-{Guid.NewGuid():N}"[..20];
-        var stream = Stream<WarehouseMovement>(GridStreams.Inventory, $"{sku}@DC1");
+        var stream = PartitionOf(sku);
 
-        await stream.OnNextBatchAsync([Receipt("dup", 9)]);
-        await stream.OnNextBatchAsync([Receipt("dup", 9)]);
-        await stream.OnNextBatchAsync([Receipt("after", 1)]);
+        await stream.OnNextBatchAsync([Queued(sku, Receipt("dup", 9))]);
+        await stream.OnNextBatchAsync([Queued(sku, Receipt("dup", 9))]);
+        await stream.OnNextBatchAsync([Queued(sku, Receipt("after", 1))]);
 
         await Eventually.ThatAsync(async () => await QueuedAsync() == 0, "the queue emptied");
         Assert.Equal(10, (await Inventory(sku).GetDetail()).OnHand);
@@ -74,8 +74,99 @@ public sealed class StreamDeliveryTests : IAsyncLifetime
         await Eventually.ThatAsync(async () => await QueuedAsync() == 0, "the queue emptied");
     }
 
+    [Fact]
+    public async Task A_partition_backlog_reaches_every_SKU_location_in_queue_order()
+    {
+        // 40 SKU-locations on one partition, each sent a receipt of 5, a count of 3 and a receipt of 2 in separate
+        // messages: the count only leaves 5 on hand when every SKU-location sees its three events in queue order.
+        const int skuLocations = 40;
+        var prefix = $"ORDER-{Guid.NewGuid():N}"[..16];
+        var skus = Enumerable.Range(0, 400).Select(i => $"{prefix}-{i}")
+            .Where(sku => GridStreams.InventoryPartition($"{sku}@DC1", Partitions) == GridStreams.PartitionKey(0))
+            .Take(skuLocations).ToList();
+        Assert.Equal(skuLocations, skus.Count);
+        var partition = Stream<QueuedMovement>(GridStreams.Inventory, GridStreams.PartitionKey(0));
+
+        await using var held = await HoldDeliveryAsync();
+        foreach (var (step, movement) in new[] { ("a", Receipt("a", 5)), ("b", Count("b", 3)), ("c", Receipt("c", 2)) })
+        {
+            foreach (var sku in skus)
+            {
+                await partition.OnNextBatchAsync([Queued(sku, movement with { EventId = $"{sku}-{step}" })]);
+            }
+        }
+
+        await held.DisposeAsync();
+        await Eventually.ThatAsync(async () => await QueuedAsync() == 0, "the queue emptied");
+        foreach (var sku in skus)
+        {
+            Assert.Equal(5, (await Inventory(sku).GetDetail()).OnHand);
+        }
+    }
+
+    [Fact]
+    public async Task A_batched_delivery_its_consumer_keeps_failing_on_goes_to_the_dead_letters_whole()
+    {
+        var key = Guid.NewGuid().ToString("N");
+        var stream = Stream<string>(PoisonBatchTestConsumerGrain.Namespace, key);
+
+        await using (await HoldDeliveryAsync())
+        {
+            await stream.OnNextAsync("poison");
+            await stream.OnNextAsync("innocent");
+        }
+
+        await Eventually.ThatAsync(async () => (await Queues().GetStatisticsAsync()).DeadLetters == 2, "both messages of the delivery dead-lettered", TimeSpan.FromSeconds(60));
+        Assert.All((await Queues().GetStatisticsAsync()).RecentDeadLetters, d => Assert.Equal(key, d.StreamKey));
+        await Eventually.ThatAsync(async () => await QueuedAsync() == 0, "the queue emptied");
+    }
+
+    private const int Partitions = 8;
+
+    /// <summary>
+    /// Receivers read only rows older than the oldest transaction still open, so an open transaction holds back what is
+    /// queued after it; once it ends, all of it is read at once and travels in as few deliveries as it may.
+    /// </summary>
+    private async Task<IAsyncDisposable> HoldDeliveryAsync()
+    {
+        var connection = new Npgsql.NpgsqlConnection(_database.ConnectionString);
+        await connection.OpenAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        await using (var command = new Npgsql.NpgsqlCommand("SELECT pg_current_xact_id()", connection, transaction))
+        {
+            await command.ExecuteScalarAsync();
+        }
+
+        return new HeldDelivery(connection, transaction);
+    }
+
+    private sealed class HeldDelivery(Npgsql.NpgsqlConnection connection, Npgsql.NpgsqlTransaction transaction) : IAsyncDisposable
+    {
+        private bool _released;
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_released)
+            {
+                return;
+            }
+
+            _released = true;
+            await transaction.CommitAsync();
+            await connection.DisposeAsync();
+        }
+    }
+
     private static WarehouseMovement Receipt(string eventId, long quantity)
         => new(eventId, "stream-test", DateTimeOffset.UtcNow, MovementType.Receipt, quantity);
+
+    private static WarehouseMovement Count(string eventId, long counted)
+        => new(eventId, "stream-test", DateTimeOffset.UtcNow, MovementType.CycleCount, counted);
+
+    private static QueuedMovement Queued(string sku, WarehouseMovement movement) => new($"{sku}@DC1", movement);
+
+    private IAsyncStream<QueuedMovement> PartitionOf(string sku)
+        => Stream<QueuedMovement>(GridStreams.Inventory, GridStreams.InventoryPartition($"{sku}@DC1", Partitions));
 
     private IAsyncStream<T> Stream<T>(string @namespace, string key)
         => _cluster.Client.GetStreamProvider(GridStreams.ProviderName).GetStream<T>(StreamId.Create(@namespace, key));
@@ -110,6 +201,27 @@ public sealed class PoisonTestConsumerGrain : Grain, IPoisonTestConsumerGrain, I
         Received.Add($"{this.GetPrimaryKeyString()}:{item}");
         return Task.CompletedTask;
     }
+
+    public Task OnCompletedAsync() => Task.CompletedTask;
+
+    public Task OnErrorAsync(Exception ex) => Task.CompletedTask;
+}
+
+[Alias("grid.tests.IPoisonBatchTestConsumerGrain")]
+public interface IPoisonBatchTestConsumerGrain : IGrainWithStringKey;
+
+/// <summary>A consumer of a batched namespace that fails every delivery holding "poison".</summary>
+[ImplicitStreamSubscription(Namespace)]
+public sealed class PoisonBatchTestConsumerGrain : Grain, IPoisonBatchTestConsumerGrain, IStreamSubscriptionObserver, IAsyncBatchObserver<string>
+{
+    public const string Namespace = "poison-batch-test";
+
+    public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) => handleFactory.Create<string>().ResumeAsync(this);
+
+    public Task OnNextAsync(IList<SequentialItem<string>> items)
+        => items.Any(i => i.Item == "poison")
+            ? throw new InvalidOperationException("This consumer cannot handle poison.")
+            : Task.CompletedTask;
 
     public Task OnCompletedAsync() => Task.CompletedTask;
 
