@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using Orleans.Configuration;
 using Orleans.Streams;
 
 namespace Grid.Streams;
@@ -9,6 +10,9 @@ namespace Grid.Streams;
 /// </summary>
 internal sealed class PartitionedStreamQueueMapper(HashRingBasedStreamQueueMapper ring) : IConsistentRingStreamQueueMapper
 {
+    public static PartitionedStreamQueueMapper Create(HashRingStreamQueueMapperOptions options, string providerName)
+        => new(new HashRingBasedStreamQueueMapper(options, providerName));
+
     private readonly QueueId[] _byNumber = [.. ring.GetAllQueues().OrderBy(q => q.GetNumericId())];
 
     public IEnumerable<QueueId> GetAllQueues() => ring.GetAllQueues();

@@ -39,7 +39,7 @@ public sealed class PostgresQueueAdapterFactory : IQueueAdapterFactory
         _queues = queues;
         _serializer = serializer;
         _loggers = loggers;
-        _mapper = new PartitionedStreamQueueMapper(new HashRingBasedStreamQueueMapper(mapperOptions, name));
+        _mapper = PartitionedStreamQueueMapper.Create(mapperOptions, name);
         _queueCount = mapperOptions.TotalQueueCount;
         _cache = new SimpleQueueAdapterCache(cacheOptions, name, loggers);
     }

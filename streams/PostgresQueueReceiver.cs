@@ -82,7 +82,7 @@ internal sealed partial class PostgresQueueReceiver(
 
             // Consecutive messages of one stream travel together, up to the delivery size; containers keep the order
             // of their first message, so the cache sees positions rising.
-            if (!open.TryGetValue(body.StreamId, out var messages) || messages.Count >= MaxMessagesPerDelivery(message.StreamNamespace))
+            if (!open.TryGetValue(body.StreamId, out var messages) || IsFull(messages, body))
             {
                 open[body.StreamId] = messages = [];
                 deliveries.Add(messages);
@@ -152,8 +152,23 @@ internal sealed partial class PostgresQueueReceiver(
         return true;
     }
 
-    private int MaxMessagesPerDelivery(string streamNamespace)
-        => queues.Options.BatchedNamespaces.Contains(streamNamespace) ? queues.Options.MaxMessagesPerDelivery : 1;
+    /// <summary>Whether <paramref name="next"/> must start a delivery of its own rather than join <paramref name="delivery"/>.</summary>
+    private bool IsFull(List<PositionedMessage> delivery, StreamMessage next)
+    {
+        if (!queues.Options.BatchedNamespaces.Contains(next.StreamId.GetNamespace() ?? "")
+            || delivery.Count >= queues.Options.MaxMessagesPerDelivery)
+        {
+            return true;
+        }
+
+        var events = next.Events.Count;
+        foreach (var message in delivery)
+        {
+            events += message.Message.Events.Count;
+        }
+
+        return events > queues.Options.MaxEventsPerDelivery;
+    }
 
     private sealed record InFlight(long ReadAt, List<QueuePosition> Positions);
 

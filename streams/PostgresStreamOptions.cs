@@ -46,6 +46,13 @@ public sealed class PostgresStreamOptions
     [Range(1, 1000)]
     public int MaxMessagesPerDelivery { get; set; } = 128;
 
+    /// <summary>
+    /// A batched delivery takes no further message once it holds this many events (a single larger message still
+    /// travels alone), which bounds how many grains one consumer call fans out to.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxEventsPerDelivery { get; set; } = 2048;
+
     /// <summary>At most this many messages go to PostgreSQL in one INSERT.</summary>
     [Range(1, 10_000)]
     public int MaxEnqueueBatch { get; set; } = 1000;

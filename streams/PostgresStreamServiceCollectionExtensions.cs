@@ -1,4 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Serialization;
 
 namespace Grid.Streams;
 
@@ -15,6 +18,10 @@ public static class PostgresStreamServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddKeyedSingleton(name, (sp, key) => PostgresStreamQueues.Create(sp, (string)key!));
+        services.AddKeyedSingleton<IStreamDeadLetters>(name, (sp, key) => new PostgresStreamDeadLetters(
+            sp.GetRequiredKeyedService<PostgresStreamQueues>(key),
+            PartitionedStreamQueueMapper.Create(sp.GetRequiredService<IOptionsMonitor<HashRingStreamQueueMapperOptions>>().Get((string)key!), (string)key!),
+            sp.GetRequiredService<Serializer<StreamMessage>>()));
         return services;
     }
 }

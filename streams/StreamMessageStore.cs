@@ -142,6 +142,35 @@ internal sealed class StreamMessageStore(NpgsqlDataSource db, string serviceId, 
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Adds a dead letter holding <paramref name="payload"/> (part of the message at <paramref name="position"/>, which
+    /// stays queued until its delivery is acknowledged); it keeps that message's queue, transaction, age and attempts.
+    /// </summary>
+    public async Task DeadLetterEventsAsync(
+        int queueId, QueuePosition position, string streamNamespace, string streamKey, byte[] payload, string reason, CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand(
+            """
+            INSERT INTO grid_stream_dead_letter
+                (service_id, provider, message_id, queue_id, transaction_id, stream_namespace, stream_key, payload, enqueued_at, delivery_attempts, reason)
+            SELECT @service, @provider, nextval(pg_get_serial_sequence('grid_stream_message', 'message_id')), @queue, @transaction,
+                   @namespace, @key, @payload, coalesce(m.enqueued_at, now()), coalesce(m.delivery_attempts, 0), @reason
+            FROM (SELECT 1) AS one
+            LEFT JOIN grid_stream_message AS m
+                ON m.service_id = @service AND m.provider = @provider AND m.queue_id = @queue
+               AND m.transaction_id = @transaction AND m.message_id = @message
+            """);
+        AddScope(command);
+        command.Parameters.Add(new NpgsqlParameter<int>("queue", queueId));
+        command.Parameters.Add(new NpgsqlParameter<long>("transaction", position.TransactionId));
+        command.Parameters.Add(new NpgsqlParameter<long>("message", position.MessageId));
+        command.Parameters.Add(new NpgsqlParameter<string>("namespace", streamNamespace));
+        command.Parameters.Add(new NpgsqlParameter<string>("key", streamKey));
+        command.Parameters.Add(new NpgsqlParameter<byte[]>("payload", payload));
+        command.Parameters.Add(new NpgsqlParameter<string>("reason", reason));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>Puts dead letters back on their queues as new messages (all of them, or those named).</summary>
     public async Task<int> ReplayDeadLettersAsync(IReadOnlyCollection<long>? messageIds, CancellationToken cancellationToken = default)
     {

@@ -1,7 +1,10 @@
 using System.Collections.Immutable;
+using Grid.Hosting;
 using Grid.Infrastructure;
 using Grid.Streams;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Placement;
 using Orleans.Streams;
 using Orleans.Streams.Core;
@@ -16,19 +19,33 @@ namespace Grid.Inventory;
 /// recognise the positions and skip them.
 /// </summary>
 /// <remarks>
+/// A SKU-location that keeps failing (its state cannot be read, say) must not hold its partition back, nor take the
+/// other SKU-locations' events with it to the dead letters: once a delivery has failed for half the maximum delivery
+/// time, the events of the SKU-locations still failing go to the dead letters alone, and the delivery completes.
+/// </remarks>
+/// <remarks>
 /// A SKU-location's events all hash to the same partition, and a partition's deliveries are made one after another,
 /// so a SKU-location never sees two deliveries at once or out of order. Placed on the silo of the pulling agent that
 /// activates it, so that the batch does not cross the network twice.
 /// </remarks>
 [ImplicitStreamSubscription(GridStreams.Inventory)]
 [PreferLocalPlacement]
-public sealed partial class InventoryPartitionGrain(ILogger<InventoryPartitionGrain> logger)
+public sealed partial class InventoryPartitionGrain(
+    IServiceProvider services, IOptions<GridStreamOptions> streams, TimeProvider clock, ILogger<InventoryPartitionGrain> logger)
     : Grain, IInventoryPartitionGrain, IStreamSubscriptionObserver, IAsyncBatchObserver<QueuedMovement>
 {
+    /// <summary>Durable queues only: in dev mode's in-memory queues there is nowhere to put a dead letter.</summary>
+    private readonly IStreamDeadLetters? _deadLetters = services.GetKeyedService<IStreamDeadLetters>(GridStreams.ProviderName);
+
+    private readonly TimeSpan _giveUpAfter = streams.Value.MaxDeliveryTime / 2;
+
+    /// <summary>The delivery that is failing (by the position of its first event), and since when.</summary>
+    private (QueuePosition First, DateTimeOffset Since)? _failing;
+
     public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory)
         => handleFactory.Create<QueuedMovement>().ResumeAsync(this);
 
-    public Task OnNextAsync(IList<SequentialItem<QueuedMovement>> items)
+    public async Task OnNextAsync(IList<SequentialItem<QueuedMovement>> items)
     {
         var bySkuLocation = new Dictionary<string, ImmutableArray<DeliveredMovement>.Builder>(StringComparer.Ordinal);
         foreach (var item in items)
@@ -50,24 +67,61 @@ public sealed partial class InventoryPartitionGrain(ILogger<InventoryPartitionGr
             movements.Add(new DeliveredMovement(item.Item.Movement, MarkOf(item.Token)));
         }
 
-        return bySkuLocation.Count switch
+        var groups = bySkuLocation.Select(g => (SkuLocation: g.Key, Movements: g.Value.DrainToImmutable())).ToList();
+        var applying = groups.ConvertAll(g => GrainFactory.GetGrain<IInventoryGrain>(g.SkuLocation).ApplyDelivered(g.Movements));
+        try
         {
-            0 => Task.CompletedTask,
-            1 => Apply(bySkuLocation.First()),
-            _ => Task.WhenAll(bySkuLocation.Select(Apply)),
-        };
+            await Task.WhenAll(applying);
+            _failing = null;
+        }
+        catch (Exception) when (_deadLetters is not null && items.Count > 0 && items[0].Token is QueuePosition first)
+        {
+            if (_failing is not { } failing || !failing.First.Equals(first))
+            {
+                _failing = (first, clock.GetUtcNow());
+                throw;
+            }
+
+            if (clock.GetUtcNow() - failing.Since < _giveUpAfter)
+            {
+                throw;
+            }
+
+            for (var i = 0; i < groups.Count; i++)
+            {
+                if (applying[i].Exception is { } failure)
+                {
+                    await GiveUpAsync(groups[i].SkuLocation, groups[i].Movements, failure.GetBaseException());
+                }
+            }
+
+            _failing = null;
+        }
+    }
+
+    private async Task GiveUpAsync(string skuLocation, ImmutableArray<DeliveredMovement> movements, Exception failure)
+    {
+        var first = movements[0].Mark!.Value;
+        var events = movements.Select(m => (object)new QueuedMovement(skuLocation, m.Movement)).ToList();
+        await _deadLetters!.DeadLetterAsync(
+            StreamId.Create(GridStreams.Inventory, this.GetPrimaryKeyString()),
+            new QueuePosition(first.Transaction, first.Message, first.Index),
+            events,
+            $"{skuLocation} kept failing for {_giveUpAfter}: {failure.GetType().Name}: {failure.Message}");
+        LogGaveUp(failure, skuLocation, events.Count);
     }
 
     public Task OnCompletedAsync() => Task.CompletedTask;
 
     public Task OnErrorAsync(Exception ex) => Task.CompletedTask;
 
-    private Task Apply(KeyValuePair<string, ImmutableArray<DeliveredMovement>.Builder> group)
-        => GrainFactory.GetGrain<IInventoryGrain>(group.Key).ApplyDelivered(group.Value.DrainToImmutable());
-
     /// <summary>Durable queues give each event its position; the in-memory queues of dev mode do not, and need none.</summary>
     private static QueueMark? MarkOf(StreamSequenceToken? token)
         => token is QueuePosition p ? new QueueMark(p.TransactionId, p.MessageId, p.EventIndex) : null;
+
+    [LoggerMessage(EventId = 1108, EventName = "QueuedEventsDeadLettered", Level = LogLevel.Error,
+        Message = "{SkuLocation} kept failing to apply its {Count} queued event(s); they went to the dead letters and the rest of the delivery was acknowledged")]
+    private partial void LogGaveUp(Exception exception, string skuLocation, int count);
 
     [LoggerMessage(EventId = 1107, EventName = "QueuedEventWithoutSkuLocation", Level = LogLevel.Warning,
         Message = "Queued event {EventId} names '{Key}', which is not a SKU@LOCATION key; it was dropped")]

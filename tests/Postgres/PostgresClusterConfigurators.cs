@@ -29,6 +29,11 @@ public sealed class PostgresSiloConfigurator : ISiloConfigurator
         }
 
         siloBuilder.UseGridPostgresProviders(connectionString, streams);
+        siloBuilder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(streams));
+
+        // Retry failed deliveries every 200 ms (Orleans: 1 s, doubling), so that a consumer meets its own give-up time
+        // inside the short maximum delivery time these tests use.
+        siloBuilder.Services.AddKeyedSingleton<Orleans.Runtime.Providers.IMessageDeliveryBackoffProvider>(GridStreams.ProviderName, new QuickDeliveryRetries());
         siloBuilder.Services.PostConfigure<Grid.Streams.PostgresStreamOptions>(
             GridStreams.ProviderName, o => o.BatchedNamespaces.Add(PoisonBatchTestConsumerGrain.Namespace));
         siloBuilder.Services.AddGridGrains(new ConfigurationBuilder().Build());
@@ -94,4 +99,9 @@ internal static class PostgresCluster
             }
         }
     }
+}
+
+internal sealed class QuickDeliveryRetries : Orleans.Runtime.Providers.IMessageDeliveryBackoffProvider
+{
+    public TimeSpan Next(int attempt) => TimeSpan.FromMilliseconds(200);
 }

@@ -105,6 +105,32 @@ public sealed class StreamDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_SKU_location_that_keeps_failing_sends_only_its_own_events_to_the_dead_letters()
+    {
+        var prefix = $"POISON-{Guid.NewGuid():N}"[..16];
+        var skus = Enumerable.Range(0, 400).Select(i => $"{prefix}-{i}")
+            .Where(sku => GridStreams.InventoryPartition($"{sku}@DC1", Partitions) == GridStreams.PartitionKey(1))
+            .Take(2).ToList();
+        var (broken, healthy) = (skus[0], skus[1]);
+        await _database.ExecuteAsync(
+            $"INSERT INTO grid_inventory (service_id, grain_key, version, header) VALUES ('grid-tests', '{broken}@DC1', 1, 'not json'::bytea)");
+        var partition = Stream<QueuedMovement>(GridStreams.Inventory, GridStreams.PartitionKey(1));
+
+        await using (await HoldDeliveryAsync())
+        {
+            await partition.OnNextBatchAsync([Queued(broken, Receipt("b1", 4)), Queued(healthy, Receipt("h1", 6))]);
+            await partition.OnNextBatchAsync([Queued(healthy, Receipt("h2", 1))]);
+        }
+
+        await Eventually.ThatAsync(async () => await QueuedAsync() == 0, "the queue emptied", TimeSpan.FromSeconds(60));
+        Assert.Equal(7, (await Inventory(healthy).GetDetail()).OnHand);
+        var statistics = await Queues().GetStatisticsAsync();
+        var deadLetter = Assert.Single(statistics.RecentDeadLetters);
+        Assert.Equal(GridStreams.PartitionKey(1), deadLetter.StreamKey);
+        Assert.Contains($"{broken}@DC1 kept failing", deadLetter.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_batched_delivery_its_consumer_keeps_failing_on_goes_to_the_dead_letters_whole()
     {
         var key = Guid.NewGuid().ToString("N");
