@@ -1,5 +1,6 @@
 using Grid.Gateway;
 using Grid.Gateway.Hosting;
+using Grid.Gateway.Security;
 using Grid.Hosting;
 using Grid.Domain;
 using Grid.Infrastructure;
@@ -73,6 +74,7 @@ public static class SiloHostingExtensions
             builder.Services.AddGridGateway();
         }
 
+        builder.AddGridSecurity();
         builder.Services.AddGridHealth();
         return builder;
     }
@@ -119,6 +121,7 @@ public static class SiloHostingExtensions
     /// <summary>Maps the gateway endpoints when this silo serves them (always in dev mode).</summary>
     public static WebApplication MapGridSilo(this WebApplication app)
     {
+        app.UseGridSecurity();
         app.MapGridHealth();
         var grid = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GridOptions>>().Value;
         if (grid.Mode == GridMode.Dev || grid.HostGateway)

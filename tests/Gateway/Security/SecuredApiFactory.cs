@@ -1,0 +1,59 @@
+using System.Globalization;
+using System.Security.Claims;
+using Grid.Gateway.Security;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Grid.Tests.Gateway.Security;
+
+/// <summary>
+/// Given a dev-mode grid whose configuration adds clients of its own: an ERP key stored as its SHA-256 hash, a sales
+/// key limited to 2 requests a second, bearer tokens signed with a shared key, and the default rate limits.
+/// </summary>
+public sealed class SecuredApiFactory : GridApiFactory
+{
+    public const string ErpKey = "erp-secret-key-for-tests-0001";
+    public const string LimitedKey = "limited-sales-key-for-tests-01";
+    public const string Issuer = "https://idp.grid.test";
+    public const string Audience = "grid-api";
+    public const int LimitedPermitsPerWindow = 2;
+
+    private static readonly byte[] SigningKey = [.. Enumerable.Range(1, 32).Select(i => (byte)i)];
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Grid:RateLimits:PermitsPerWindow", "200");
+        builder.UseSetting("Grid:Auth:Keys:erp-system:Role", "erp");
+        builder.UseSetting("Grid:Auth:Keys:erp-system:Hash", "sha256:" + ApiKeyHash.Of(ErpKey).ToUpperInvariant());
+        builder.UseSetting("Grid:Auth:Keys:limited-shop:Role", "sales, crm");
+        builder.UseSetting("Grid:Auth:Keys:limited-shop:Key", LimitedKey);
+        builder.UseSetting("Grid:Auth:Keys:limited-shop:PermitsPerWindow", LimitedPermitsPerWindow.ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("Grid:Auth:Jwt:Issuer", Issuer);
+        builder.UseSetting("Grid:Auth:Jwt:Audience", Audience);
+        builder.UseSetting("Grid:Auth:Jwt:SigningKey", Convert.ToBase64String(SigningKey));
+    }
+
+    /// <summary>A token as the identity provider would issue it: signed, for <see cref="Audience"/>, with these scopes.</summary>
+    public static string Token(string scope, string clientId = "web-shop", string audience = Audience, DateTime? expires = null)
+    {
+        var now = DateTime.UtcNow;
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Audience = audience,
+            Subject = new ClaimsIdentity([new Claim("sub", clientId), new Claim("client_id", clientId), new Claim("scope", scope)]),
+            IssuedAt = (expires ?? now.AddHours(1)).AddHours(-2),
+            NotBefore = (expires ?? now.AddHours(1)).AddHours(-2),
+            Expires = expires ?? now.AddHours(1),
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(SigningKey), SecurityAlgorithms.HmacSha256),
+        });
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class SecuredApiCollection : ICollectionFixture<SecuredApiFactory>
+{
+    public const string Name = "Grid API with configured clients";
+}
