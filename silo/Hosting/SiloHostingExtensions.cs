@@ -75,7 +75,7 @@ public static class SiloHostingExtensions
         }
 
         builder.AddGridSecurity();
-        builder.Services.AddGridHealth();
+        builder.Services.AddGridHealth().AddGridSiloMembershipHealth();
         return builder;
     }
 
