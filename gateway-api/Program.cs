@@ -21,6 +21,7 @@ public static class GatewayProgram
             var app = builder.Build();
             app.UseGridSecurity();
             app.MapGridHealth();
+            app.MapGridTelemetry();
             app.MapGridApi();
             await app.CheckGridStartAsync();
             await app.RunAsync();

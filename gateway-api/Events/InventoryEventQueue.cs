@@ -10,6 +10,7 @@ public sealed class InventoryEventQueue(IClusterClient cluster)
 {
     public Task EnqueueAsync(IEnumerable<KeyValuePair<string, List<WarehouseMovement>>> movementsBySkuLocation)
     {
+        StreamTraceContext.Capture();
         var provider = cluster.GetStreamProvider(GridStreams.ProviderName);
         return Task.WhenAll(movementsBySkuLocation.Select(group =>
             provider.GetStream<WarehouseMovement>(StreamId.Create(GridStreams.Inventory, group.Key)).OnNextBatchAsync(group.Value)));

@@ -41,8 +41,12 @@ public static class SiloHostingExtensions
         var connectionString = builder.Configuration.GetConnectionString(GridOptions.ConnectionStringName);
         builder.Services.AddGridGrains(builder.Configuration);
 
+        builder.AddGridTelemetry("grid-silo");
         builder.UseOrleans(silo =>
         {
+            // Grain calls join the caller's trace, and carry it on through the stream events they queue.
+            silo.AddActivityPropagation();
+            silo.AddIncomingGrainCallFilter<StreamDeliveryTracing>();
             silo.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = grid.ClusterId;
@@ -123,6 +127,7 @@ public static class SiloHostingExtensions
     {
         app.UseGridSecurity();
         app.MapGridHealth();
+        app.MapGridTelemetry();
         var grid = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GridOptions>>().Value;
         if (grid.Mode == GridMode.Dev || grid.HostGateway)
         {

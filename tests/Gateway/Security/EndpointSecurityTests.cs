@@ -43,7 +43,7 @@ public sealed partial class EndpointSecurityTests(GridApiFactory factory)
             .Where(path => !path.StartsWith("/dashboard", StringComparison.Ordinal)) // dev mode only; Postgres mode requires ops
             .ToHashSet(StringComparer.Ordinal);
 
-        Assert.Subset(new HashSet<string>(["/health/live", "/health/ready", "/openapi/{documentName}.json"], StringComparer.Ordinal), anonymous);
+        Assert.Subset(new HashSet<string>(["/health/live", "/health/ready", "/metrics", "/openapi/{documentName}.json"], StringComparer.Ordinal), anonymous);
     }
 
     [Fact]
