@@ -10,6 +10,7 @@ using Orleans.Storage;
 using Grid.Silo.Database;
 using Grid.Silo.Storage;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Runtime.Hosting;
 
 namespace Grid.Silo.Hosting;
@@ -17,6 +18,9 @@ namespace Grid.Silo.Hosting;
 public static class SiloHostingExtensions
 {
     private const string Npgsql = "Npgsql";
+
+    /// <summary>Where a silo serves the Orleans dashboard.</summary>
+    public const string DashboardPath = "/dashboard";
 
     /// <summary>
     /// The pool Orleans' ADO.NET providers (clustering, grain state, reminders) share in one silo, unless the
@@ -47,6 +51,9 @@ public static class SiloHostingExtensions
             // Grain calls join the caller's trace, and carry it on through the stream events they queue.
             silo.AddActivityPropagation();
             silo.AddIncomingGrainCallFilter<StreamDeliveryTracing>();
+
+            // The Orleans dashboard (silos, grains, calls) at /dashboard; every silo of the cluster must collect for it.
+            silo.AddDashboard();
             silo.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = grid.ClusterId;
@@ -129,6 +136,19 @@ public static class SiloHostingExtensions
         app.MapGridHealth();
         app.MapGridTelemetry();
         var grid = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GridOptions>>().Value;
+
+        // It shows grain keys, calls and errors: open in dev mode, for the ops role elsewhere (a browser sends the key as the
+        // Basic password when asked).
+        var dashboard = app.MapOrleansDashboard(DashboardPath);
+        if (grid.Mode == GridMode.Dev)
+        {
+            dashboard.AllowAnonymous();
+        }
+        else
+        {
+            dashboard.RequireGridRole(GridRoles.Ops);
+        }
+
         if (grid.Mode == GridMode.Dev || grid.HostGateway)
         {
             app.MapGridApi();
