@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Grid.Gateway.Apis;
 using Grid.Gateway.Events;
 using Grid.Gateway.Problems;
+using Grid.Gateway.Security;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Grid.Gateway;
@@ -24,7 +25,7 @@ public static class GatewayExtensions
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddProblemDetails();
         services.AddExceptionHandler<GridExceptionHandler>();
-        services.AddOpenApi("v1");
+        services.AddOpenApi("v1", options => options.AddGridSecuritySchemes());
         services.AddSingleton<InventoryEventQueue>();
         services.AddSingleton<OrderEventQueue>();
         services.TryAddSingleton(TimeProvider.System);
@@ -37,7 +38,8 @@ public static class GatewayExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
 
-        var api = app.MapGroup("/api/v1");
+        // Every endpoint under /api/v1 counts against its client's rate limit, and must name its roles (RequireGridRole).
+        var api = app.MapGroup("/api/v1").RequireRateLimiting(GridRateLimits.PolicyName);
         api.MapAvailabilityApi()
             .MapReservationsApi()
             .MapInventoryApi()
@@ -50,7 +52,7 @@ public static class GatewayExtensions
             .MapShipmentsApi()
             .MapOrderOperationsApi();
 
-        app.MapOpenApi();
+        app.MapOpenApi().AllowAnonymous();
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using Grid.Gateway.Hosting;
+using Grid.Gateway.Security;
 
 namespace Grid.Gateway;
 
@@ -14,10 +15,13 @@ public static class GatewayProgram
             var builder = WebApplication.CreateBuilder(args);
             builder.AddGridClient();
             builder.Services.AddGridGateway();
+            builder.AddGridSecurity();
             builder.Services.AddGridHealth();
 
             var app = builder.Build();
+            app.UseGridSecurity();
             app.MapGridHealth();
+            app.MapGridTelemetry();
             app.MapGridApi();
             await app.CheckGridStartAsync();
             await app.RunAsync();

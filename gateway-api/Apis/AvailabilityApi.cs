@@ -1,3 +1,4 @@
+using Grid.Gateway.Security;
 using System.Collections.Immutable;
 using Grid.Gateway.Problems;
 using Grid.Gateway.Requests;
@@ -14,7 +15,8 @@ public static class AvailabilityApi
 
     public static RouteGroupBuilder MapAvailabilityApi(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/atp").WithTags("Availability");
+        var group = api.MapGroup("/atp").WithTags("Availability")
+            .RequireGridRole(GridRoles.Sales, GridRoles.Crm, GridRoles.Ops);
 
         group.MapGet("/{sku}", GetAvailability)
             .WithName("GetAvailability")

@@ -1,3 +1,4 @@
+using Grid.Gateway.Security;
 using Grid.Gateway.Problems;
 using Grid.Gateway.Requests;
 using Grid.Gateway.Validation;
@@ -17,7 +18,8 @@ public static class ErpApi
         api.MapPut("/customers/{customerId}/credit", SetCredit)
             .WithTags("ERP")
             .WithName("SetCustomerCredit")
-            .WithSummary("Set a customer's credit status (active or hold); an update older than the one applied is ignored");
+            .WithSummary("Set a customer's credit status (active or hold); an update older than the one applied is ignored")
+            .RequireGridRole(GridRoles.Erp);
 
         api.MapPost("/erp/invoices", PostInvoice)
             .WithTags("ERP")
@@ -25,7 +27,8 @@ public static class ErpApi
             .WithSummary("Post an invoice for an order (idempotent by invoiceId); a delivered order that is fully invoiced closes")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .RequireGridRole(GridRoles.Erp);
 
         return api;
     }

@@ -1,3 +1,4 @@
+using Grid.Gateway.Security;
 using System.Collections.Immutable;
 using Grid.Gateway.Problems;
 using Grid.Gateway.Requests;
@@ -16,11 +17,13 @@ public static class InventoryApi
 
         group.MapGet("/{key}", GetInventory)
             .WithName("GetInventory")
-            .WithSummary("Why ATP is what it is: buckets, reservations, allocations, inbound, last movements, invariant checks");
+            .WithSummary("Why ATP is what it is: buckets, reservations, allocations, inbound, last movements, invariant checks")
+            .RequireGridRole(GridRoles.Sales, GridRoles.Erp, GridRoles.Crm, GridRoles.Ops);
 
         group.MapPut("/{key}/policy", SetPolicy)
             .WithName("SetInventoryPolicy")
-            .WithSummary("Set safety stock and channel ring-fences");
+            .WithSummary("Set safety stock and channel ring-fences")
+            .RequireGridRole(GridRoles.Erp, GridRoles.Ops);
 
         return api;
     }

@@ -1,3 +1,4 @@
+using Grid.Gateway.Security;
 using System.Collections.Immutable;
 using Grid.Gateway.Problems;
 using Grid.Gateway.Requests;
@@ -14,7 +15,8 @@ public static class LocationsApi
 
     public static RouteGroupBuilder MapLocationsApi(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/locations").WithTags("Locations");
+        var group = api.MapGroup("/locations").WithTags("Locations")
+            .RequireGridRole(GridRoles.Ops, GridRoles.Erp);
 
         group.MapPut("/{location}", PutLocation)
             .WithName("PutLocation")

@@ -1,3 +1,4 @@
+using Grid.Gateway.Security;
 using System.Collections.Immutable;
 using Grid.Gateway.Problems;
 using Grid.Gateway.Validation;
@@ -16,7 +17,8 @@ public static class OrderOperationsApi
         api.MapGet("/ops/exceptions", GetExceptions)
             .WithTags("Operations")
             .WithName("GetOrderExceptions")
-            .WithSummary("Order exceptions, newest first; ?kind= (shortPick, slaBreach, carrierException, ...), ?orderId=, ?limit= (default 100)");
+            .WithSummary("Order exceptions, newest first; ?kind= (shortPick, slaBreach, carrierException, ...), ?orderId=, ?limit= (default 100)")
+            .RequireGridRole(GridRoles.Ops);
         return api;
     }
 

@@ -1,3 +1,4 @@
+using Grid.Gateway.Security;
 using System.Collections.Immutable;
 using Grid.Gateway.Problems;
 using Grid.Gateway.Requests;
@@ -23,26 +24,31 @@ public static class OrdersApi
         group.MapPost("/", SubmitOrder)
             .WithName("SubmitOrder")
             .WithSummary("Submit an order: credit check, sourcing and allocation per line, release when allowed (idempotent by orderId)")
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .RequireGridRole(GridRoles.Sales);
 
         group.MapGet("/{orderId}", GetOrder)
             .WithName("GetOrder")
-            .WithSummary("An order: status, lines with allocations, backorders and promised dates, exceptions, shipments, returns");
+            .WithSummary("An order: status, lines with allocations, backorders and promised dates, exceptions, shipments, returns")
+            .RequireGridRole(GridRoles.Sales, GridRoles.Crm, GridRoles.Erp, GridRoles.Ops);
 
         group.MapGet("/{orderId}/timeline", GetTimeline)
             .WithName("GetOrderTimeline")
-            .WithSummary("Every transition of an order with its time and cause");
+            .WithSummary("Every transition of an order with its time and cause")
+            .RequireGridRole(GridRoles.Sales, GridRoles.Crm, GridRoles.Erp, GridRoles.Ops);
 
         group.MapPost("/{orderId}/cancel", CancelOrder)
             .WithName("CancelOrder")
             .WithSummary("Cancel what has not shipped; allocations are given back (refused once fully shipped)")
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .RequireGridRole(GridRoles.Sales);
 
         group.MapPost("/{orderId}/returns", AuthorizeReturn)
             .WithName("AuthorizeReturn")
             .WithSummary("Authorize the return of shipped units (idempotent by returnId)")
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .RequireGridRole(GridRoles.Sales);
 
         return api;
     }

@@ -1,3 +1,4 @@
+using Grid.Gateway.Security;
 using Grid.Gateway.Problems;
 using Grid.Gateway.Requests;
 using Grid.Gateway.Validation;
@@ -11,7 +12,8 @@ public static class ReservationsApi
 {
     public static RouteGroupBuilder MapReservationsApi(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/reservations").WithTags("Reservations");
+        var group = api.MapGroup("/reservations").WithTags("Reservations")
+            .RequireGridRole(GridRoles.Sales);
 
         group.MapPost("/", CreateReservation)
             .WithName("CreateReservation")

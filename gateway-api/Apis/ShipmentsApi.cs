@@ -1,3 +1,4 @@
+using Grid.Gateway.Security;
 using Grid.Gateway.Problems;
 using Grid.Gateway.Requests;
 using Grid.Gateway.Validation;
@@ -15,11 +16,13 @@ public static class ShipmentsApi
 
         group.MapPost("/{shipmentId}/milestones", PostMilestone)
             .WithName("PostShipmentMilestone")
-            .WithSummary("Record a carrier milestone (packed, dispatched, inTransit, outForDelivery, delivered, exception), once per eventId");
+            .WithSummary("Record a carrier milestone (packed, dispatched, inTransit, outForDelivery, delivered, exception), once per eventId")
+            .RequireGridRole(GridRoles.Wms, GridRoles.Carrier);
 
         group.MapGet("/{shipmentId}", GetShipment)
             .WithName("GetShipment")
-            .WithSummary("A shipment: its order, lines, carrier, tracking number and milestones");
+            .WithSummary("A shipment: its order, lines, carrier, tracking number and milestones")
+            .RequireGridRole(GridRoles.Wms, GridRoles.Carrier, GridRoles.Sales, GridRoles.Crm, GridRoles.Erp, GridRoles.Ops);
 
         return api;
     }

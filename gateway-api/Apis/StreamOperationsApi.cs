@@ -1,3 +1,4 @@
+using Grid.Gateway.Security;
 using Grid.Gateway.Problems;
 using Grid.Streams;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -9,7 +10,8 @@ public static class StreamOperationsApi
 {
     public static RouteGroupBuilder MapStreamOperationsApi(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/ops/streams").WithTags("Operations");
+        var group = api.MapGroup("/ops/streams").WithTags("Operations")
+            .RequireGridRole(GridRoles.Ops);
 
         group.MapGet("/", GetStreams)
             .WithName("GetStreamQueues")

@@ -1,3 +1,4 @@
+using Grid.Gateway.Security;
 using System.Collections.Immutable;
 using Grid.Gateway.Events;
 using Grid.Gateway.Problems;
@@ -22,7 +23,8 @@ public static class SupplierEventsApi
         api.MapPost("/supplier/events", PostSupplierEvents)
             .WithTags("Supplier events")
             .WithName("PostSupplierEvents")
-            .WithSummary($"Queue up to {WarehouseEventsApi.MaxEventsPerRequest} supplier events (poAcknowledged, asn, delay); per-item results");
+            .WithSummary($"Queue up to {WarehouseEventsApi.MaxEventsPerRequest} supplier events (poAcknowledged, asn, delay); per-item results")
+            .RequireGridRole(GridRoles.Supplier);
         return api;
     }
 
@@ -86,6 +88,7 @@ public static class SupplierEventsApi
         // Remembered first, so that a delay naming only the PO or ASN finds every SKU-location it supplies.
         await Task.WhenAll(references.Select(r => grains.GetGrain<ISupplyReferenceGrain>(r.Key).Remember([.. r.Value])));
         await queue.EnqueueAsync(bySkuLocation);
+        GatewayInstruments.Inbound("supplier", accepted, rejected.Count);
         return TypedResults.Accepted((string?)null, new EventBatchResponse(accepted, rejected));
     }
 

@@ -1,3 +1,4 @@
+using Grid.Gateway.Security;
 using Grid.Gateway.Events;
 using Grid.Gateway.Problems;
 using Grid.Gateway.Requests;
@@ -26,7 +27,8 @@ public static class WarehouseEventsApi
         api.MapPost("/warehouse/events", PostWarehouseEvents)
             .WithTags("Warehouse events")
             .WithName("PostWarehouseEvents")
-            .WithSummary($"Queue up to {MaxEventsPerRequest} warehouse events; per-item results");
+            .WithSummary($"Queue up to {MaxEventsPerRequest} warehouse events; per-item results")
+            .RequireGridRole(GridRoles.Wms);
         return api;
     }
 
@@ -77,6 +79,7 @@ public static class WarehouseEventsApi
         }
 
         await Task.WhenAll(queue.EnqueueAsync(bySkuLocation), orders.EnqueueAsync(byOrder));
+        GatewayInstruments.Inbound("warehouse", accepted, rejected.Count);
         return TypedResults.Accepted((string?)null, new EventBatchResponse(accepted, rejected));
     }
 

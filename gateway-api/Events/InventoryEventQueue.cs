@@ -27,6 +27,7 @@ public sealed class InventoryEventQueue(IClusterClient cluster, IOptions<GridStr
             queued.AddRange(movements.Select(m => new QueuedMovement(skuLocation, m)));
         }
 
+        StreamTraceContext.Capture();
         var provider = cluster.GetStreamProvider(GridStreams.ProviderName);
         return Task.WhenAll(byPartition.Select(partition =>
             provider.GetStream<QueuedMovement>(StreamId.Create(GridStreams.Inventory, partition.Key)).OnNextBatchAsync(partition.Value)));

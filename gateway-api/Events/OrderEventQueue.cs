@@ -10,6 +10,7 @@ public sealed class OrderEventQueue(IClusterClient cluster)
 {
     public Task EnqueueAsync(IEnumerable<KeyValuePair<string, List<OrderWarehouseEvent>>> eventsByOrder)
     {
+        StreamTraceContext.Capture();
         var provider = cluster.GetStreamProvider(GridStreams.ProviderName);
         return Task.WhenAll(eventsByOrder.Select(group =>
             provider.GetStream<OrderWarehouseEvent>(StreamId.Create(GridStreams.Orders, OrderKeys.Order(group.Key))).OnNextBatchAsync(group.Value)));

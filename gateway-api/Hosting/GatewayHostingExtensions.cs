@@ -23,8 +23,10 @@ public static class GatewayHostingExtensions
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
+        builder.AddGridTelemetry("grid-gateway");
         builder.UseOrleansClient(client =>
         {
+            client.AddActivityPropagation();
             if (grid.Mode == GridMode.Dev)
             {
                 client.UseLocalhostClustering(grid.GatewayPort);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Grid.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -6,47 +7,88 @@ using Microsoft.Extensions.Options;
 namespace Grid.Gateway.Hosting;
 
 /// <summary>
-/// <c>/health/live</c> answers while the process serves HTTP; <c>/health/ready</c> only when the cluster has an
-/// active silo (and, in Postgres mode, the database answers with the expected schema).
+/// <c>/health/live</c> answers 200 while the process serves HTTP (restart it when it does not); <c>/health/ready</c>
+/// answers 200 only when this process can do its work (send it traffic), else 503: the cluster has an active silo, a
+/// silo is itself an active member of the cluster, and, in Postgres mode, the database answers with the schema this
+/// build needs. Both answer JSON: the overall status and each check's status, description and duration.
 /// </summary>
 public static class HealthExtensions
 {
     private const string ReadyTag = "ready";
+    private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(5);
 
     public static IServiceCollection AddGridHealth(this IServiceCollection services)
     {
         services.AddHealthChecks()
-            .AddCheck<ClusterHealthCheck>("cluster", tags: [ReadyTag])
-            .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag]);
+            .AddCheck<ClusterHealthCheck>("cluster", tags: [ReadyTag], timeout: CheckTimeout)
+            .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag], timeout: CheckTimeout);
+        return services;
+    }
+
+    /// <summary>A silo's own membership: ready only while the cluster counts this silo as active.</summary>
+    public static IServiceCollection AddGridSiloMembershipHealth(this IServiceCollection services)
+    {
+        services.AddHealthChecks().AddCheck<SiloMembershipHealthCheck>("membership", tags: [ReadyTag], timeout: CheckTimeout);
         return services;
     }
 
     public static WebApplication MapGridHealth(this WebApplication app)
     {
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).WithTags("Health");
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) }).WithTags("Health");
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteJsonAsync })
+            .WithTags("Health").AllowAnonymous().DisableRateLimiting();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = WriteJsonAsync })
+            .WithTags("Health").AllowAnonymous().DisableRateLimiting();
         return app;
     }
 
-    private sealed class ClusterHealthCheck(IGrainFactory grains) : IHealthCheck
+    private static Task WriteJsonAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        return JsonSerializer.SerializeAsync(context.Response.Body, new
+        {
+            status = report.Status.ToString(),
+            durationMs = Math.Round(report.TotalDuration.TotalMilliseconds, 1),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new
+            {
+                status = e.Value.Status.ToString(),
+                description = e.Value.Description,
+                durationMs = Math.Round(e.Value.Duration.TotalMilliseconds, 1),
+            }),
+        }, cancellationToken: context.RequestAborted);
+    }
+
+    internal sealed class ClusterHealthCheck(IGrainFactory grains) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
             try
             {
-                var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+                var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true, CancellationToken.None).WaitAsync(cancellationToken);
                 return hosts.Count > 0
                     ? HealthCheckResult.Healthy($"{hosts.Count} active silo(s)")
                     : HealthCheckResult.Unhealthy("No active silo in the cluster.");
             }
-            catch (Exception ex) when (ex is TimeoutException or OrleansException or InvalidOperationException)
+            catch (Exception ex) when (ex is TimeoutException or OrleansException or InvalidOperationException or OperationCanceledException)
             {
                 return HealthCheckResult.Unhealthy("The cluster does not answer.", ex);
             }
         }
     }
 
-    private sealed class DatabaseHealthCheck(IOptions<GridOptions> grid, IConfiguration configuration) : IHealthCheck
+    internal sealed class SiloMembershipHealthCheck(IClusterMembershipService membership, ILocalSiloDetails silo) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            var snapshot = membership.CurrentSnapshot;
+            var status = snapshot.GetSiloStatus(silo.SiloAddress);
+            var active = snapshot.Members.Values.Count(m => m.Status == SiloStatus.Active);
+            return Task.FromResult(status == SiloStatus.Active
+                ? HealthCheckResult.Healthy($"this silo ({silo.SiloAddress}) is active, one of {active}; membership version {snapshot.Version}")
+                : HealthCheckResult.Unhealthy($"this silo ({silo.SiloAddress}) is {status} in the cluster's membership"));
+        }
+    }
+
+    internal sealed class DatabaseHealthCheck(IOptions<GridOptions> grid, IConfiguration configuration) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
@@ -65,6 +107,10 @@ public static class HealthExtensions
             catch (GridStartupException ex)
             {
                 return HealthCheckResult.Unhealthy(ex.Message);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return HealthCheckResult.Unhealthy($"PostgreSQL did not answer within {CheckTimeout.TotalSeconds:0} s.");
             }
         }
     }

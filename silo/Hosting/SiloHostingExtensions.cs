@@ -1,5 +1,6 @@
 using Grid.Gateway;
 using Grid.Gateway.Hosting;
+using Grid.Gateway.Security;
 using Grid.Hosting;
 using Grid.Domain;
 using Grid.Infrastructure;
@@ -9,6 +10,7 @@ using Orleans.Storage;
 using Grid.Silo.Database;
 using Grid.Silo.Storage;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Runtime.Hosting;
 
 namespace Grid.Silo.Hosting;
@@ -16,6 +18,9 @@ namespace Grid.Silo.Hosting;
 public static class SiloHostingExtensions
 {
     private const string Npgsql = "Npgsql";
+
+    /// <summary>Where a silo serves the Orleans dashboard.</summary>
+    public const string DashboardPath = "/dashboard";
 
     /// <summary>
     /// The pool Orleans' ADO.NET providers (clustering, grain state, reminders) share in one silo, unless the
@@ -40,8 +45,15 @@ public static class SiloHostingExtensions
         var connectionString = builder.Configuration.GetConnectionString(GridOptions.ConnectionStringName);
         builder.Services.AddGridGrains(builder.Configuration);
 
+        builder.AddGridTelemetry("grid-silo");
         builder.UseOrleans(silo =>
         {
+            // Grain calls join the caller's trace, and carry it on through the stream events they queue.
+            silo.AddActivityPropagation();
+            silo.AddIncomingGrainCallFilter<StreamDeliveryTracing>();
+
+            // The Orleans dashboard (silos, grains, calls) at /dashboard; every silo of the cluster must collect for it.
+            silo.AddDashboard();
             silo.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = grid.ClusterId;
@@ -73,7 +85,8 @@ public static class SiloHostingExtensions
             builder.Services.AddGridGateway();
         }
 
-        builder.Services.AddGridHealth();
+        builder.AddGridSecurity();
+        builder.Services.AddGridHealth().AddGridSiloMembershipHealth();
         return builder;
     }
 
@@ -119,8 +132,23 @@ public static class SiloHostingExtensions
     /// <summary>Maps the gateway endpoints when this silo serves them (always in dev mode).</summary>
     public static WebApplication MapGridSilo(this WebApplication app)
     {
+        app.UseGridSecurity();
         app.MapGridHealth();
+        app.MapGridTelemetry();
         var grid = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GridOptions>>().Value;
+
+        // It shows grain keys, calls and errors: open in dev mode, for the ops role elsewhere (a browser sends the key as the
+        // Basic password when asked).
+        var dashboard = app.MapOrleansDashboard(DashboardPath);
+        if (grid.Mode == GridMode.Dev)
+        {
+            dashboard.AllowAnonymous();
+        }
+        else
+        {
+            dashboard.RequireGridRole(GridRoles.Ops);
+        }
+
         if (grid.Mode == GridMode.Dev || grid.HostGateway)
         {
             app.MapGridApi();

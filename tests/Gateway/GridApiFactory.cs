@@ -1,20 +1,38 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Hosting;
+using Grid.Gateway.Security;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Grid.Tests.Gateway;
 
 /// <summary>
 /// The whole dev-mode process (silo on in-memory providers plus the gateway endpoints) behind the real ASP.NET Core
-/// pipeline, on ports of its own so that it never meets a silo already running on this machine.
+/// pipeline, on ports of its own so that it never meets a silo already running on this machine. Its clients
+/// (<see cref="WebApplicationFactory{TEntryPoint}.CreateClient()"/>) send the dev key holding every role, and are not rate
+/// limited; <see cref="CreateAnonymousClient"/> sends no key.
 /// </summary>
-public sealed class GridApiFactory : WebApplicationFactory<Program>
+public class GridApiFactory : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Grid:Mode", "Dev");
         builder.UseSetting("Grid:SiloPort", FreePorts.Next().ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Grid:GatewayPort", FreePorts.Next().ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("Grid:RateLimits:PermitsPerWindow", "0");
+    }
+
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Add(GridAuthOptions.HeaderName, DevKeys.AllRoles);
+    }
+
+    /// <summary>A client that sends no API key (add one per request to try keys and roles).</summary>
+    public HttpClient CreateAnonymousClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Remove(GridAuthOptions.HeaderName);
+        return client;
     }
 }
 

@@ -35,6 +35,7 @@ public sealed class EventStreamProcessTests : IAsyncLifetime
         var first = await SiloProcess.StartAsync(_database.ConnectionString, firstSiloPort, settings);
         await using var second = await SiloProcess.StartAsync(_database.ConnectionString, settings);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
+        http.DefaultRequestHeaders.Add("X-Api-Key", SiloProcess.ApiKey);
         var run = Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
         var skus = Enumerable.Range(0, SkuLocations).Select(i => $"KILL-{run}-{i:00}").ToArray();
 

@@ -19,6 +19,9 @@ public sealed class SiloProcess : IAsyncDisposable
         _process = process;
     }
 
+    /// <summary>The API key every test silo accepts (configured in plain text, every role, not rate limited).</summary>
+    public const string ApiKey = "silo-process-tests-key";
+
     public int SiloPort { get; private init; }
 
     public int HttpPort { get; private init; }
@@ -60,6 +63,9 @@ public sealed class SiloProcess : IAsyncDisposable
             "--Grid:ClusterId=grid-process-tests",
             $"--Grid:SiloPort={siloPort.ToString(CultureInfo.InvariantCulture)}",
             $"--Grid:GatewayPort={FreePorts.Next().ToString(CultureInfo.InvariantCulture)}",
+            "--Grid:Auth:Keys:tests:Role=sales,wms,supplier,erp,crm,ops",
+            $"--Grid:Auth:Keys:tests:Key={ApiKey}",
+            "--Grid:Auth:Keys:tests:PermitsPerWindow=0",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
         }.Concat(extraArguments))
