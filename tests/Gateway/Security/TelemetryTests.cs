@@ -1,3 +1,4 @@
+using Grid.Hosting;
 using System.Diagnostics;
 using System.Net;
 using Grid.Gateway.Security;
@@ -44,13 +45,15 @@ public sealed class TelemetryTests(SecuredApiFactory factory)
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         }
 
-        // The SKU-location gets the event from the stream's delivery, not from the request: it still belongs to the
-        // request's trace, and so do the calls it makes while applying it (it tells its SKU grain of the new location).
+        // The event reaches its SKU-location through its stream partition's delivery, not from the request: the
+        // delivery still belongs to the request's trace, and so do the calls made while applying it (the partition's
+        // consumer calls the SKU-location, which tells its SKU grain of the new location).
         var spans = await SpansAsync(traceId, s => s.Any(d => d.DisplayName == "stream deliver") && s.Any(IsGrainCall("ISkuGrain")));
         var server = Assert.Single(spans, s => s.Source.Name == "Microsoft.AspNetCore");
         var delivery = spans.First(s => s.DisplayName == "stream deliver" && s.Kind == ActivityKind.Consumer);
-        Assert.Contains(sku, (string?)delivery.GetTagItem("grid.grain"), StringComparison.Ordinal);
+        Assert.Contains(GridStreams.InventoryPartition($"{sku}@{GridHttp.Dc1}", new GridStreamOptions().QueueCount), (string?)delivery.GetTagItem("grid.grain"), StringComparison.Ordinal);
         Assert.True(IsDescendant(delivery, server, spans), "The delivery is not under the request that queued the event.");
+        Assert.True(IsDescendant(spans.First(IsGrainCall("IInventoryGrain")), delivery, spans), "The SKU-location call is not under the delivery.");
         Assert.True(IsDescendant(spans.First(IsGrainCall("ISkuGrain")), delivery, spans), "The SKU grain call is not under the delivery.");
     }
 
