@@ -22,7 +22,8 @@ public sealed class ApiKeyStore
         {
             foreach (var (name, key, roles) in DevKeys.All)
             {
-                clients[ApiKeyHash.Of(key)] = new ApiClient(name, roles, null);
+                // The all-roles key drives the load generator: not rate limited. The per-role keys are, as production keys.
+                clients[ApiKeyHash.Of(key)] = new ApiClient(name, roles, key == DevKeys.AllRoles ? 0 : null);
             }
         }
 
@@ -55,7 +56,7 @@ public sealed class ApiKeyStore
 /// </summary>
 public static class DevKeys
 {
-    /// <summary>Every role at once: the walk-throughs, the tests and the load generator use it.</summary>
+    /// <summary>Every role at once, not rate limited: the walk-throughs, the tests and the load generator use it.</summary>
     public const string AllRoles = "grid-dev-all";
 
     /// <summary>The key of the dev client holding only <paramref name="role"/>: <c>grid-dev-&lt;role&gt;</c>.</summary>

@@ -23,6 +23,8 @@ public sealed class AuthOptionsTests
         var dev = Store(GridMode.Dev, new GridAuthOptions());
         Assert.Equal(["ops"], dev.Find(DevKeys.For(GridRoles.Ops))!.Roles);
         Assert.Equal(GridRoles.All, dev.Find(DevKeys.AllRoles)!.Roles);
+        Assert.Equal(0, dev.Find(DevKeys.AllRoles)!.PermitsPerWindow);
+        Assert.Null(dev.Find(DevKeys.For(GridRoles.Sales))!.PermitsPerWindow);
 
         var postgres = Store(GridMode.Postgres, new GridAuthOptions());
         Assert.Null(postgres.Find(DevKeys.AllRoles));
