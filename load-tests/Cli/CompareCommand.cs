@@ -89,7 +89,7 @@ internal static class CompareCommand
             var clock = System.Diagnostics.Stopwatch.StartNew();
             try
             {
-                using var seedClient = GridHttp.CreateClient(side.Server.BaseUri, 2, StockSeeder.RequestTimeout, apiKey: null);
+                using var seedClient = GridHttp.CreateClient(side.Server.BaseUri, 2, StockSeeder.RequestTimeout, apiKey: Servers.GridApiKey);
                 var seeded = await StockSeeder.SeedAsync(seedClient, settings.RunPrefix, template.InitialStock(), cancellationToken);
                 await Console.Error.WriteLineAsync(Invariant($"{side.Name}: seeded {seeded} SKU-location(s) under prefix {settings.RunPrefix} in {clock.Elapsed.TotalSeconds:0.0} s"));
             }
@@ -255,7 +255,7 @@ internal static class CompareCommand
 
         public bool Seeded { get; } = seeded;
 
-        public HttpClient Client { get; } = GridHttp.CreateClient(server.BaseUri, options.Clients, TimeSpan.FromSeconds(options.TimeoutSeconds), apiKey: null);
+        public HttpClient Client { get; } = GridHttp.CreateClient(server.BaseUri, options.Clients, TimeSpan.FromSeconds(options.TimeoutSeconds), apiKey: Servers.GridApiKey);
 
         public void Dispose() => Client.Dispose();
     }

@@ -79,8 +79,8 @@ internal static class ScaleCommand
         var startedAt = DateTimeOffset.UtcNow;
         var warnings = new List<string>();
 
-        using var seedClient = GridHttp.CreateClient(grid.BaseUri, options.SeedConcurrency, StockSeeder.RequestTimeout, apiKey: null);
-        using var readClient = GridHttp.CreateClient(grid.BaseUri, options.Clients, ReadTimeout, apiKey: null);
+        using var seedClient = GridHttp.CreateClient(grid.BaseUri, options.SeedConcurrency, StockSeeder.RequestTimeout, apiKey: Servers.GridApiKey);
+        using var readClient = GridHttp.CreateClient(grid.BaseUri, options.Clients, ReadTimeout, apiKey: Servers.GridApiKey);
 
         // 1. Warm-up: the seeding and read paths once (JIT, connection pools, Orleans' caches), then the baseline reading.
         await Console.Error.WriteLineAsync(Invariant(

@@ -37,6 +37,12 @@ internal static class Servers
         }
     }
 
+    /// <summary>
+    /// The API key the Grid silo started here accepts (every role, no rate limit): a Postgres-mode silo refuses the dev
+    /// keys. Made per run; the baseline ignores it.
+    /// </summary>
+    public static string GridApiKey { get; } = $"grid-load-{Guid.NewGuid():N}";
+
     /// <summary>Starts the Grid silo in PostgreSQL mode, hosting the gateway, applying the schema itself.</summary>
     public static ServerProcess StartGrid(string root, string connectionString)
     {
@@ -57,6 +63,9 @@ internal static class Servers
                 $"--ConnectionStrings:Grid={connectionString}",
                 "--Grid:HostGateway=true",
                 "--Grid:MigrateOnStart=true",
+                "--Grid:Auth:Keys:load:Role=sales,wms,supplier,erp,crm,ops",
+                $"--Grid:Auth:Keys:load:Key={GridApiKey}",
+                "--Grid:Auth:Keys:load:PermitsPerWindow=0",
                 $"--Grid:SiloPort={FreePort().ToString(CultureInfo.InvariantCulture)}",
                 $"--Grid:GatewayPort={FreePort().ToString(CultureInfo.InvariantCulture)}",
                 "--Logging:LogLevel:Default=Warning",
