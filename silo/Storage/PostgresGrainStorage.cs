@@ -135,27 +135,8 @@ internal sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
         return [.. keys.Select(key => found.GetValueOrDefault(key))];
     }
 
-    private async Task<IReadOnlyList<int?>> WriteManyAsync(IReadOnlyList<NpgsqlBatchCommand> writes)
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync();
-        await using var batch = new NpgsqlBatch(connection);
-        foreach (var write in writes)
-        {
-            batch.BatchCommands.Add(write);
-        }
-
-        // One implicit transaction: a version mismatch is an empty answer for that write alone; an error fails them all.
-        var versions = new int?[writes.Count];
-        await using var reader = await batch.ExecuteReaderAsync();
-        var index = 0;
-        do
-        {
-            versions[index++] = await reader.ReadAsync() ? reader.GetInt32(0) : null;
-        }
-        while (await reader.NextResultAsync());
-
-        return versions;
-    }
+    private Task<IReadOnlyList<int?>> WriteManyAsync(IReadOnlyList<NpgsqlBatchCommand> writes)
+        => VersionedWrites.ExecuteAsync(_dataSource, writes);
 
     private NpgsqlBatchCommand Command(string sql, GrainId grainId, string stateName, string? etag)
     {

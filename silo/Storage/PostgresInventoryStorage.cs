@@ -204,28 +204,8 @@ internal sealed class PostgresInventoryStorage : IGrainStorage, IExpiryIndex, IA
         return [.. keys.Select(key => found.GetValueOrDefault(key))];
     }
 
-    private async Task<IReadOnlyList<int?>> WriteManyAsync(IReadOnlyList<NpgsqlBatchCommand> writes)
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync();
-        await using var batch = new NpgsqlBatch(connection);
-        foreach (var write in writes)
-        {
-            batch.BatchCommands.Add(write);
-        }
-
-        // One implicit transaction: if a statement fails (a version mismatch is an empty answer, not a failure) none
-        // of the batch is stored, and every grain in it reloads from storage.
-        var versions = new int?[writes.Count];
-        await using var reader = await batch.ExecuteReaderAsync();
-        var index = 0;
-        do
-        {
-            versions[index++] = await reader.ReadAsync() ? reader.GetInt32(0) : null;
-        }
-        while (await reader.NextResultAsync());
-
-        return versions;
-    }
+    private Task<IReadOnlyList<int?>> WriteManyAsync(IReadOnlyList<NpgsqlBatchCommand> writes)
+        => VersionedWrites.ExecuteAsync(_dataSource, writes);
 
     private NpgsqlBatchCommand Command(string sql, string key)
     {
