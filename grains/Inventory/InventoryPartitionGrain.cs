@@ -68,6 +68,8 @@ public sealed partial class InventoryPartitionGrain(
         }
 
         var groups = bySkuLocation.Select(g => (SkuLocation: g.Key, Movements: g.Value.DrainToImmutable())).ToList();
+        // Taken before the attempt, so a slow first attempt does not eat into the time left to give up before Orleans does.
+        var attemptStarted = clock.GetUtcNow();
         var applying = groups.ConvertAll(g => GrainFactory.GetGrain<IInventoryGrain>(g.SkuLocation).ApplyDelivered(g.Movements));
         try
         {
@@ -78,7 +80,7 @@ public sealed partial class InventoryPartitionGrain(
         {
             if (_failing is not { } failing || !failing.First.Equals(first))
             {
-                _failing = (first, clock.GetUtcNow());
+                _failing = (first, attemptStarted);
                 throw;
             }
 

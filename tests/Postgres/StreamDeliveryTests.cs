@@ -20,7 +20,7 @@ public sealed class StreamDeliveryTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _database.InitializeAsync();
-        _cluster = await PostgresCluster.StartAsync(_database, silos: 2, maxDeliveryTime: TimeSpan.FromSeconds(2));
+        _cluster = await PostgresCluster.StartAsync(_database, silos: 2, maxDeliveryTime: TimeSpan.FromSeconds(6));
     }
 
     public async Task DisposeAsync()
