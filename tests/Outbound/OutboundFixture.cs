@@ -40,7 +40,7 @@ public sealed class OutboundFixture : IAsyncLifetime
             ["Grid:Outbound:Targets:erp:MaxRequestsPerSecond"] = "1000",
             ["Grid:Outbound:Targets:erp:MaxConcurrentRequests"] = "8",
             ["Grid:Outbound:Targets:erp:MaxAttempts"] = "6",
-            ["Grid:Outbound:Targets:erp:Timeout"] = "00:00:00.500",
+            ["Grid:Outbound:Targets:erp:Timeout"] = "00:00:01",
             ["Grid:Outbound:Targets:erp:InitialBackoff"] = "00:00:10",
             ["Grid:Outbound:Targets:erp:MaxBackoff"] = "00:05:00",
             ["Grid:Outbound:Targets:crm:Url"] = Receiver.Url("crm"),
