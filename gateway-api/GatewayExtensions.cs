@@ -48,7 +48,9 @@ public static class GatewayExtensions
             .MapErpApi()
             .MapLocationsApi()
             .MapShipmentsApi()
-            .MapOrderOperationsApi();
+            .MapOrderOperationsApi()
+            .MapOutboundOperationsApi()
+            .MapReconciliationApi();
 
         app.MapOpenApi();
         return app;
