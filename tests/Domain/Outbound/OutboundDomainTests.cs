@@ -161,6 +161,23 @@ public sealed class OutboundDomainTests
     }
 
     [Fact]
+    public void A_SKU_location_with_an_availability_change_not_yet_handed_over_is_due_for_the_sweep_until_it_is()
+    {
+        var inventory = new Grid.Domain.SkuLocationInventory();
+        inventory.Identify("SKU-1", "DC1");
+        inventory.MarkAvailabilityChanged(T0);
+        inventory.MarkAvailabilityChanged(T0.AddSeconds(5));
+
+        Assert.Equal(T0, inventory.TakeChanges().NextExpiry);
+        Assert.True(inventory.MarkAvailabilityHanded(1));
+        Assert.True(inventory.OutboundPending);
+        Assert.True(inventory.MarkAvailabilityHanded(2));
+        Assert.False(inventory.MarkAvailabilityHanded(2));
+        Assert.Null(inventory.TakeChanges().NextExpiry);
+        Assert.Equal((2L, 2L), (inventory.TakeChanges().Header.OutboundSequence, inventory.TakeChanges().Header.OutboundHanded));
+    }
+
+    [Fact]
     public void Target_settings_are_checked_at_start_up_naming_each_bad_key()
     {
         var options = new OutboundOptions
