@@ -72,6 +72,12 @@ public sealed class OutboundTargetOptions
     /// <summary>The longest back-off between attempts. Default: 00:15:00.</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// Events per request: 1 sends each event alone (<c>application/cloudevents+json</c>); more sends up to that many as a
+    /// JSON array (<c>application/cloudevents-batch+json</c>), at most one event per subject in each. Default: 1.
+    /// </summary>
+    public int BatchSize { get; set; } = 1;
+
     public RetryPolicy ToRetryPolicy() => new(InitialBackoff, MaxBackoff, MaxAttempts, MaxAge);
 }
 
@@ -150,6 +156,11 @@ internal sealed partial class OutboundOptionsValidator : IValidateOptions<Outbou
             if (t.MaxConcurrentRequests is < 1 or > 1000)
             {
                 problems.Add($"{key}:MaxConcurrentRequests must be 1-1000, not {t.MaxConcurrentRequests}.");
+            }
+
+            if (t.BatchSize is < 1 or > 100)
+            {
+                problems.Add($"{key}:BatchSize must be 1-100, not {t.BatchSize}.");
             }
 
             if (t.MaxAttempts is < 1 or > 1000)

@@ -251,14 +251,20 @@ public sealed partial class OutboundPublisherGrain : Grain, IOutboundPublisherGr
     private async Task<bool> DeliverRoundAsync()
     {
         var now = Now;
-        var batch = Queue.TakeDue(now, Math.Min(_concurrency - Queue.InFlight, _bucket.Available(now)));
+        var perRequest = _options!.BatchSize;
+        var batch = Queue.TakeDue(now, Math.Min(_concurrency - Queue.InFlight, _bucket.Available(now)) * perRequest);
         if (batch.Count == 0)
         {
             return false;
         }
 
-        _bucket.Take(batch.Count, now);
-        var results = await Task.WhenAll(batch.Select(d => _sender.SendAsync(_target, d.Queued, Now)));
+        // One request per event, or per batch of up to BatchSize events (heads of different subjects, so order holds).
+        var requests = batch.Chunk(perRequest).ToList();
+        _bucket.Take(requests.Count, now);
+        var answers = await Task.WhenAll(requests.Select(r => perRequest == 1
+            ? _sender.SendAsync(_target, r[0].Queued, Now)
+            : _sender.SendBatchAsync(_target, [.. r.Select(d => d.Queued)], Now)));
+        var results = requests.SelectMany((r, i) => r.Select(_ => answers[i])).ToArray();
         var done = Now;
         for (var i = 0; i < batch.Count; i++)
         {

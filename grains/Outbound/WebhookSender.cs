@@ -23,6 +23,8 @@ public sealed class WebhookSender
 
     public const string ContentType = "application/cloudevents+json";
 
+    public const string BatchContentType = "application/cloudevents-batch+json";
+
     private static readonly JsonEventFormatter Formatter = new();
 
     private readonly IHttpClientFactory _clients;
@@ -57,22 +59,48 @@ public sealed class WebhookSender
         return Formatter.EncodeStructuredModeMessage(cloudEvent, out _).ToArray();
     }
 
-    public async Task<AttemptResult> SendAsync(string target, QueuedEvent queued, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public Task<AttemptResult> SendAsync(string target, QueuedEvent queued, DateTimeOffset now, CancellationToken cancellationToken = default)
+        => SendAsync(target, queued.Event.Id, Envelope(queued, _source), ContentType, now, cancellationToken);
+
+    /// <summary>
+    /// Several events (one per subject) as one JSON array. Its <c>webhook-id</c> and <c>Idempotency-Key</c> name the batch
+    /// (a hash of its event ids, so the same batch retried keeps them); receivers dedupe each event by its own <c>id</c>.
+    /// </summary>
+    public Task<AttemptResult> SendBatchAsync(string target, IReadOnlyList<QueuedEvent> batch, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        using var body = new MemoryStream();
+        body.WriteByte((byte)'[');
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (i > 0)
+            {
+                body.WriteByte((byte)',');
+            }
+
+            body.Write(Envelope(batch[i], _source));
+        }
+
+        body.WriteByte((byte)']');
+        var id = "batch_" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes(string.Join(',', batch.Select(q => q.Event.Id)))))[..32];
+        return SendAsync(target, id, body.ToArray(), BatchContentType, now, cancellationToken);
+    }
+
+    private async Task<AttemptResult> SendAsync(string target, string id, byte[] body, string contentType, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (!_options.Targets.TryGetValue(target, out var options))
         {
             return new AttemptResult(null, null, $"target '{target}' is not configured", TimeSpan.Zero);
         }
 
-        var body = Envelope(queued, _source);
         var timestamp = now.ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, options.Url);
         request.Content = new ByteArrayContent(body);
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue(ContentType) { CharSet = "utf-8" };
-        request.Headers.TryAddWithoutValidation("webhook-id", queued.Event.Id);
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType) { CharSet = "utf-8" };
+        request.Headers.TryAddWithoutValidation("webhook-id", id);
         request.Headers.TryAddWithoutValidation("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
-        request.Headers.TryAddWithoutValidation("webhook-signature", WebhookSignature.Sign(_keys[target], queued.Event.Id, timestamp, body));
-        request.Headers.TryAddWithoutValidation("Idempotency-Key", $"\"{queued.Event.Id}\"");
+        request.Headers.TryAddWithoutValidation("webhook-signature", WebhookSignature.Sign(_keys[target], id, timestamp, body));
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", $"\"{id}\"");
 
         var started = Stopwatch.GetTimestamp();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -11,7 +11,7 @@ namespace Grid.Tests.Outbound;
 
 /// <summary>
 /// Given a one-silo in-process cluster (in-memory providers, a fake clock for its grains) whose outbound targets
-/// <c>erp</c> (every type) and <c>crm</c> (orders and commitments) point at a real local <see cref="WebhookReceiver"/>.
+/// <c>erp</c> (every type), <c>crm</c> (orders and commitments) and <c>wms</c> (releases, in batches of 10) point at a real local <see cref="WebhookReceiver"/>.
 /// Back-off and the publishers' timers run on the fake clock: tests move it on instead of sleeping.
 /// </summary>
 public sealed class OutboundFixture : IAsyncLifetime
@@ -47,6 +47,11 @@ public sealed class OutboundFixture : IAsyncLifetime
             ["Grid:Outbound:Targets:crm:Secret"] = WebhookReceiver.PlainSecret,
             ["Grid:Outbound:Targets:crm:EventTypes:0"] = "grid.order.*",
             ["Grid:Outbound:Targets:crm:EventTypes:1"] = "grid.commitment.revised.v1",
+            ["Grid:Outbound:Targets:wms:Url"] = Receiver.Url("wms"),
+            ["Grid:Outbound:Targets:wms:Secret"] = WebhookReceiver.Secret,
+            ["Grid:Outbound:Targets:wms:EventTypes:0"] = "grid.order.released.v1",
+            ["Grid:Outbound:Targets:wms:BatchSize"] = "10",
+            ["Grid:Outbound:Targets:wms:MaxConcurrentRequests"] = "2",
         };
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
 
@@ -79,7 +84,7 @@ public sealed class OutboundFixture : IAsyncLifetime
     public async Task SkipBackoffAsync(TimeSpan? by = null)
     {
         Clock.Advance(by ?? TimeSpan.FromMinutes(10));
-        foreach (var target in new[] { "erp", "crm" })
+        foreach (var target in new[] { "erp", "crm", "wms" })
         {
             for (var p = 0; p < Router.Partitions; p++)
             {

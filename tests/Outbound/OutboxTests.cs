@@ -23,7 +23,7 @@ public sealed class OutboxTests(OutboundFixture fixture)
         Assert.Equal(OrderStatus.Released, result.Order!.Status);
 
         var subject = $"order/{orderId}";
-        await Eventually.ThatAsync(() => fixture.SkippingBackoff(() => fixture.Receiver.AcceptedFor(subject).Count == 4), "accepted and released at both targets");
+        await Eventually.ThatAsync(() => fixture.SkippingBackoff(() => fixture.Receiver.AcceptedFor(subject).Count(r => r.Target != "wms") == 4), "accepted and released at both targets");
         foreach (var target in new[] { "erp", "crm" })
         {
             var events = fixture.Receiver.AcceptedFor(subject).Where(r => r.Target == target).ToList();
@@ -33,6 +33,10 @@ public sealed class OutboxTests(OutboundFixture fixture)
             Assert.Equal("released", events[1].Data.GetProperty("status").GetString());
             Assert.Equal(4, events[1].Data.GetProperty("lines")[0].GetProperty("allocated")[0].GetProperty("quantity").GetInt64());
         }
+
+        // The WMS takes the release only, in a batch.
+        await Eventually.ThatAsync(() => fixture.SkippingBackoff(() => fixture.Receiver.AcceptedFor(subject).Any(r => r.Target == "wms")), "the release at the WMS");
+        Assert.Equal("grid.order.released.v1", Assert.Single(fixture.Receiver.AcceptedFor(subject), r => r.Target == "wms").Type);
 
         // The CRM does not take availability; the ERP (every type) sees the SKU-location end at 6 available.
         var inventorySubject = $"inventory/{sku}@{location}";

@@ -175,4 +175,28 @@ public sealed class WebhookDeliveryTests(OutboundFixture fixture)
         Assert.Equal(RedeliveryCode.NothingSent, (await fixture.Ops.Redeliver("erp", subject, 9))!.Code);
         Assert.Null(await fixture.Ops.Redeliver("nowhere", subject, 1));
     }
+
+    [Fact]
+    public async Task A_target_configured_for_batches_gets_arrays_of_signed_events_one_per_subject_each_in_sequence_order()
+    {
+        var subjects = Enumerable.Range(0, 8).Select(i => Subject($"batch{i}")).ToList();
+        fixture.Receiver.Behaviour = _ => Reply.Ok;
+        foreach (var subject in subjects)
+        {
+            await fixture.Publisher("wms", subject).Accept(OutboundFixture.Events("grid.order.released.v1", subject, 3, fixture.Clock.GetUtcNow()));
+        }
+
+        await Eventually.ThatAsync(() => fixture.SkippingBackoff(() => subjects.All(s => fixture.Receiver.AcceptedFor(s).Count == 3)), "every event delivered");
+
+        var received = fixture.Receiver.All.Where(r => subjects.Contains(r.Subject)).ToList();
+        Assert.All(received, r => Assert.True(r.SignatureValid));
+        Assert.All(received, r => Assert.StartsWith("application/cloudevents-batch+json", r.ContentType, StringComparison.Ordinal));
+        Assert.True(received.Select(r => r.Timestamp + r.IdempotencyKey).Distinct().Count() < received.Count, "some requests carried several events");
+        foreach (var subject in subjects)
+        {
+            Assert.Equal(
+                ["00000000000000000001", "00000000000000000002", "00000000000000000003"],
+                fixture.Receiver.AcceptedFor(subject).Select(r => r.Sequence));
+        }
+    }
 }

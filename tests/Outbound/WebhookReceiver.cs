@@ -110,29 +110,36 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var json = JsonDocument.Parse(body).RootElement.Clone();
         var id = request.Headers["webhook-id"].ToString();
         var timestamp = long.Parse(request.Headers["webhook-timestamp"].ToString(), CultureInfo.InvariantCulture);
-        var valid = WebhookSignature.Verify(WebhookSignature.Key(target == "crm" ? PlainSecret : Secret), id, timestamp, bytes, request.Headers["webhook-signature"].ToString())
-            && json.GetProperty("id").GetString() == id;
-        var received = new ReceivedRequest(
-            target, id, json.GetProperty("type").GetString()!, json.GetProperty("subject").GetString()!, json.GetProperty("sequence").GetString()!,
-            json.GetProperty("data"), body, request.ContentType, request.Headers["Idempotency-Key"].ToString(), timestamp, valid,
-            _attempts.AddOrUpdate($"{target}/{id}", 1, (_, n) => n + 1));
+        var signed = WebhookSignature.Verify(WebhookSignature.Key(target == "crm" ? PlainSecret : Secret), id, timestamp, bytes, request.Headers["webhook-signature"].ToString());
+
+        // One event, or a batch (a JSON array): each event is received, and deduplicated, by its own id.
+        var events = json.ValueKind == JsonValueKind.Array ? [.. json.EnumerateArray()] : new[] { json };
+        var receivedAll = events.Select(e => new ReceivedRequest(
+            target, e.GetProperty("id").GetString()!, e.GetProperty("type").GetString()!, e.GetProperty("subject").GetString()!, e.GetProperty("sequence").GetString()!,
+            e.GetProperty("data"), json.ValueKind == JsonValueKind.Array ? e.GetRawText() : body, request.ContentType, request.Headers["Idempotency-Key"].ToString(), timestamp,
+            signed && (json.ValueKind == JsonValueKind.Array || e.GetProperty("id").GetString() == id),
+            _attempts.AddOrUpdate($"{target}/{e.GetProperty("id").GetString()}", 1, (_, n) => n + 1))).ToList();
         lock (_gate)
         {
-            _all.Add(received);
+            _all.AddRange(receivedAll);
         }
 
-        var reply = valid ? Behaviour(received) : new Reply(401);
+        var received = receivedAll[0];
+        var reply = received.SignatureValid ? Behaviour(received) : new Reply(401);
         if (reply.Hang is { } hang)
         {
             await Task.Delay(hang, request.HttpContext.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
             return Results.StatusCode(504);
         }
 
-        if (reply.Status is >= 200 and < 300 && _seen.TryAdd($"{target}/{id}", true))
+        foreach (var one in receivedAll)
         {
-            lock (_gate)
+            if (reply.Status is >= 200 and < 300 && _seen.TryAdd($"{target}/{one.Id}", true))
             {
-                _accepted.Add(received);
+                lock (_gate)
+                {
+                    _accepted.Add(one);
+                }
             }
         }
 
