@@ -50,7 +50,9 @@ public static class GatewayExtensions
             .MapErpApi()
             .MapLocationsApi()
             .MapShipmentsApi()
-            .MapOrderOperationsApi();
+            .MapOrderOperationsApi()
+            .MapOutboundOperationsApi()
+            .MapReconciliationApi();
 
         app.MapOpenApi().AllowAnonymous();
         return app;

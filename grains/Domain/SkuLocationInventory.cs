@@ -106,6 +106,43 @@ public sealed class SkuLocationInventory
     /// <summary>The last durable-queue position applied; anything at or before it is a redelivery and changes nothing.</summary>
     [JsonInclude] public DeliveryMark? LastDelivery { get; private set; }
 
+    /// <summary>
+    /// The outbox of this SKU-location's availability (latest wins, so one slot): the last change numbered for the
+    /// <c>inventory.availability.changed</c> event, and the last one a publisher accepted. While one is pending, its
+    /// stored state is due for the expiry sweep, which wakes the SKU-location after a crash to hand it over.
+    /// </summary>
+    [JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public long OutboundSequence { get; private set; }
+
+    [JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public long OutboundHanded { get; private set; }
+
+    [JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public DateTimeOffset? OutboundPendingSince { get; private set; }
+
+    [JsonIgnore] public bool OutboundPending => OutboundSequence > OutboundHanded;
+
+    /// <summary>Numbers an availability change for the outbox (written with the change that caused it).</summary>
+    public void MarkAvailabilityChanged(DateTimeOffset now)
+    {
+        OutboundSequence++;
+        OutboundPendingSince ??= now;
+    }
+
+    /// <summary>Every target accepted the availability change numbered <paramref name="sequence"/>; true when that is news.</summary>
+    public bool MarkAvailabilityHanded(long sequence)
+    {
+        if (sequence <= OutboundHanded)
+        {
+            return false;
+        }
+
+        OutboundHanded = Math.Min(sequence, OutboundSequence);
+        if (!OutboundPending)
+        {
+            OutboundPendingSince = null;
+        }
+
+        return true;
+    }
+
     /// <summary>Whether order lines wait in this SKU-location's backorder queue, which is then told when stock or supply grows.</summary>
     [JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool BackordersWaiting
@@ -1007,7 +1044,13 @@ public sealed class SkuLocationInventory
         IReadOnlyList<string> removed = RemovedIds is null ? [] : [.. RemovedIds];
         ChangedIds = null;
         RemovedIds = null;
-        return new InventoryChanges(CopyWithoutReservations(), changed, removed, NextExpiry);
+        var due = NextExpiry;
+        if (OutboundPendingSince is { } pending && (due is null || pending < due))
+        {
+            due = pending;
+        }
+
+        return new InventoryChanges(CopyWithoutReservations(), changed, removed, due);
     }
 
     /// <summary>Puts back the reservations stored apart from the rest of the state, when the inventory is read from storage.</summary>
@@ -1055,6 +1098,9 @@ public sealed class SkuLocationInventory
         LastWarehouseEventAt = LastWarehouseEventAt,
         LastDelivery = LastDelivery,
         BackordersWaiting = BackordersWaiting,
+        OutboundSequence = OutboundSequence,
+        OutboundHanded = OutboundHanded,
+        OutboundPendingSince = OutboundPendingSince,
     };
 }
 

@@ -1,5 +1,6 @@
 using Grid.Inventory;
 using Grid.Orders;
+using Grid.Outbound;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,6 +26,30 @@ public static class GridGrainsExtensions
             .Bind(configuration.GetSection(OrderOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddGridOutbound(configuration);
+        return services;
+    }
+
+    /// <summary>
+    /// Outbound delivery: the targets (validated at start-up), the router, one named HTTP client per target and the
+    /// webhook sender the publisher grains use.
+    /// </summary>
+    public static IServiceCollection AddGridOutbound(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<OutboundOptions>()
+            .Bind(configuration.GetSection(OutboundOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<OutboundOptions>, OutboundOptionsValidator>();
+        services.TryAddSingleton<OutboundRouter>();
+        services.TryAddSingleton<WebhookSender>();
+        services.AddHttpClient();
+        foreach (var target in configuration.GetSection($"{OutboundOptions.SectionName}:Targets").GetChildren())
+        {
+            // Retries are the publisher's (durable, per subject, across restarts); the client only redirects nowhere.
+            services.AddHttpClient(WebhookSender.HttpClientPrefix + target.Key)
+                .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+        }
+
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
 namespace Grid.Infrastructure;
@@ -35,4 +36,38 @@ public static class GridInstruments
     public static readonly Counter<long> SlaBreaches = Meter.CreateCounter<long>("grid.orders.sla_breaches", "{breach}", "Orders that stayed in a status beyond its SLA threshold.");
 
     public static readonly Counter<long> BackorderFills = Meter.CreateCounter<long>("grid.orders.backorder_fills", "{fill}", "Backorders (wholly or partly) allocated from stock that arrived.");
+
+    public static readonly Counter<long> OutboundDelivered = Meter.CreateCounter<long>("grid.outbound.delivered", "{event}", "Outbound events a target acknowledged (2xx), per target.");
+
+    public static readonly Counter<long> OutboundFailedAttempts = Meter.CreateCounter<long>("grid.outbound.failed_attempts", "{attempt}", "Outbound delivery attempts that failed (retried or dead-lettered), per target.");
+
+    public static readonly Counter<long> OutboundDeadLetters = Meter.CreateCounter<long>("grid.outbound.dead_letters", "{event}", "Outbound events given up on (permanent 4xx, too many attempts, too old), per target.");
+
+    public static readonly Counter<long> OutboundCoalesced = Meter.CreateCounter<long>("grid.outbound.coalesced", "{event}", "Availability changes replaced by a newer one before delivery (latest wins), per target.");
+
+    public static readonly Histogram<double> OutboundDeliveryLag = Meter.CreateHistogram<double>(
+        "grid.outbound.delivery_lag", "s", "From an outbound event's time (the change) to its acknowledgement by the target, per target.");
+
+    public static readonly Counter<long> ReconciliationDiscrepancies = Meter.CreateCounter<long>(
+        "grid.reconciliation.discrepancies", "{discrepancy}", "SKUs whose ERP on-hand differed from Grid's in a stock snapshot.");
+
+    // Outbox depth, oldest age and dead letters per target, as this silo's publisher activations last reported them.
+    private static readonly ConcurrentDictionary<(string Target, int Partition), (long Depth, DateTimeOffset? Oldest, long DeadLetters)> Outboxes = new();
+
+    private static readonly ObservableGauge<long> OutboxDepth = Meter.CreateObservableGauge(
+        "grid.outbound.depth", () => Outboxes.GroupBy(o => o.Key.Target).Select(g => new Measurement<long>(g.Sum(o => o.Value.Depth), new KeyValuePair<string, object?>("target", g.Key))),
+        "{event}", "Outbound events waiting per target (publishers active on this silo).");
+
+    private static readonly ObservableGauge<double> OutboxOldestAge = Meter.CreateObservableGauge(
+        "grid.outbound.oldest_age", () => Outboxes.GroupBy(o => o.Key.Target).Select(g => new Measurement<double>(
+            g.Max(o => o.Value.Oldest is { } oldest ? Math.Max(0, (TimeProvider.System.GetUtcNow() - oldest).TotalSeconds) : 0), new KeyValuePair<string, object?>("target", g.Key))),
+        "s", "Age of the oldest outbound event waiting per target (publishers active on this silo).");
+
+    private static readonly ObservableGauge<long> OutboxDeadLetterGauge = Meter.CreateObservableGauge(
+        "grid.outbound.dead_letters_held", () => Outboxes.GroupBy(o => o.Key.Target).Select(g => new Measurement<long>(g.Sum(o => o.Value.DeadLetters), new KeyValuePair<string, object?>("target", g.Key))),
+        "{event}", "Outbound dead letters held per target (publishers active on this silo).");
+
+    /// <summary>A publisher partition's figures for the outbox gauges.</summary>
+    public static void ReportOutbox(string target, int partition, long depth, DateTimeOffset? oldest, long deadLetters)
+        => Outboxes[(target, partition)] = (depth, oldest, deadLetters);
 }

@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
 using Grid.Domain;
+using Grid.Domain.Outbound;
 using Grid.Infrastructure;
 using Grid.Orders;
+using Grid.Outbound;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -26,6 +28,10 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
     private readonly InventoryRules _rules;
     private readonly ILogger<InventoryGrain> _logger;
     private readonly GroupCommit _commits;
+    private readonly OutboundRouter _router;
+    private bool _handingOff;
+    private long _writingSequence;
+    private long _durableSequence;
 
     private SkuLocationInventory _inventory = new();
     private AvailabilitySnapshot _durable = null!;
@@ -36,8 +42,10 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
         [PersistentState("inventory", StorageNames.Inventory)] IPersistentState<SkuLocationInventory> store,
         TimeProvider clock,
         IOptions<InventoryOptions> options,
+        OutboundRouter router,
         ILogger<InventoryGrain> logger)
     {
+        _router = router;
         _store = store;
         _clock = clock;
         _options = options.Value;
@@ -68,7 +76,8 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
         // the timer, due at once. Writing here would tell the SKU grain, and a SKU grain activating at that moment asks
         // this grain for its snapshot, which it cannot answer before its own activation ends (a 30 s deadlock).
         var expiredWhileInactive = ExpireInMemory(Now);
-        ScheduleExpiryTimer(immediately: expiredWhileInactive);
+        _durableSequence = _inventory.OutboundSequence;
+        ScheduleExpiryTimer(immediately: expiredWhileInactive || _inventory.OutboundPending);
         return Task.CompletedTask;
     }
 
@@ -237,10 +246,13 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
 
     public Task SweepExpired() => SweepExpiredAsync();
 
-    private Task SweepExpiredAsync()
+    private async Task SweepExpiredAsync()
     {
         ExpireInMemory(Now);
-        return _commits.WhenDurable();
+        await _commits.WhenDurable();
+
+        // An availability change written but not handed over before a crash: the sweep (or activation) sends it now.
+        await HandOffAvailabilityAsync();
     }
 
     /// <summary>Expires what is due and prunes closed reservations; true when the state changed.</summary>
@@ -321,6 +333,7 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
 
             // The inventory storage takes what changed from the live state before its first await, so commands
             // decided while this write is in flight are not part of it and wait for the next one.
+            MarkAvailabilityChange();
             _store.State = _inventory;
             var snapshot = _inventory.ToSnapshot();
             await _store.WriteStateAsync();
@@ -340,6 +353,12 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
             throw;
         }
 
+        _durableSequence = _writingSequence;
+        if (_inventory.OutboundPending)
+        {
+            _ = HandOffAvailabilityAsync();
+        }
+
         // Awaited before the callers are answered, so that network ATP read after a change already shows it. The
         // change is durable by now: if the SKU grain cannot be told, it catches up from this grain when it reactivates.
         try
@@ -349,6 +368,82 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
         catch (Exception ex) when (ex is TimeoutException or OrleansException)
         {
             LogSkuNotified(ex, Key);
+        }
+    }
+
+    // ---------------------------------------------------------------- outbound availability (transactional outbox, latest wins)
+
+    /// <summary>Numbers the change about to be written for the availability outbox, when its figures changed and a target wants them.</summary>
+    private void MarkAvailabilityChange()
+    {
+        _writingSequence = _inventory.OutboundSequence;
+        if (_router.TargetsFor(OutboundEventTypes.AvailabilityChanged.Type).Count == 0)
+        {
+            return;
+        }
+
+        var now = _inventory.ToSnapshot();
+        var before = _durable;
+        if (now.OnHand != before.OnHand || now.Damaged != before.Damaged || now.Quarantine != before.Quarantine
+            || now.SafetyStock != before.SafetyStock || now.Reserved != before.Reserved || now.Allocated != before.Allocated
+            || !now.Inbound.SequenceEqual(before.Inbound) || !now.RingFences.SequenceEqual(before.RingFences))
+        {
+            _inventory.MarkAvailabilityChanged(Now);
+        }
+
+        _writingSequence = _inventory.OutboundSequence;
+    }
+
+    /// <summary>
+    /// Hands the latest durable availability to the publishers of the targets that want it; once all accepted, the
+    /// outbox slot is marked handed and written soon (with the next change, or on its own). A failure leaves it
+    /// pending for the next write, sweep or activation.
+    /// </summary>
+    private async Task HandOffAvailabilityAsync()
+    {
+        if (_handingOff)
+        {
+            return;
+        }
+
+        _handingOff = true;
+        try
+        {
+            // Only what is durable is handed over, with the number it was written under; a newer change written
+            // meanwhile goes round again.
+            while (_durableSequence > _inventory.OutboundHanded)
+            {
+                await HandOffDurableAvailabilityAsync(_durableSequence);
+            }
+        }
+        catch (Exception ex) when (ex is TimeoutException or OrleansException)
+        {
+            LogHandOffDeferred(ex, Key);
+        }
+        finally
+        {
+            _handingOff = false;
+        }
+    }
+
+    private async Task HandOffDurableAvailabilityAsync(long sequence)
+    {
+        var subject = OutboundSubjects.Inventory(_inventory.Sku, _inventory.Location);
+        var a = _durable.ToAvailability(AvailabilityQuery.Now, Now, _options.StaleAfter);
+        var data = new AvailabilityEventData(
+            _inventory.Sku, _inventory.Location, a.Available, a.OnHand, a.Damaged, a.Quarantine, a.SafetyStock, a.Reserved, a.Allocated,
+            [.. a.Inbound.Select(i => new InboundEventData(i.Quantity, i.Eta, i.Reference))], a.AsOf, a.LastWarehouseEventAt, a.Stale);
+        var e = new OutboundEvent(Guid.NewGuid().ToString("D"), OutboundEventTypes.AvailabilityChanged.Type, subject, _durable.AsOf ?? Now, sequence, OutboundJson.Serialize(data));
+        var partition = _router.PartitionOf(subject);
+        foreach (var target in _router.TargetsFor(e.Type))
+        {
+            await GrainFactory.GetGrain<IOutboundPublisherGrain>(OutboundRouter.PublisherKey(target, partition)).Accept([e]);
+        }
+
+        if (_inventory.MarkAvailabilityHanded(sequence))
+        {
+            _commits.MarkChanged();
+            _ = _commits.WhenDurable().ContinueWith(static t => _ = t.Exception, TaskScheduler.Current);
         }
     }
 
@@ -373,6 +468,10 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
     [LoggerMessage(EventId = 1106, EventName = "QueuedEventRejected", Level = LogLevel.Warning,
         Message = "{Key}: queued event {EventId} could not be applied: {Detail}")]
     private partial void LogQueuedEventRejected(string key, string eventId, string? detail);
+
+    [LoggerMessage(EventId = 1107, EventName = "AvailabilityHandOffDeferred", Level = LogLevel.Warning,
+        Message = "{Key}: the availability change could not be handed to a publisher; it is sent with the next change, sweep or activation")]
+    private partial void LogHandOffDeferred(Exception exception, string key);
 
     [LoggerMessage(EventId = 1104, EventName = "InventoryWriteFailed", Level = LogLevel.Error,
         Message = "{Key}: inventory write failed; the activation will reload from storage")]

@@ -3,6 +3,7 @@ using Grid.Domain;
 using Grid.Domain.Orders;
 using Grid.Infrastructure;
 using Grid.Inventory;
+using Grid.Outbound;
 using Grid.Streams;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -33,6 +34,7 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable, IStrea
     private readonly OrderOptions _options;
     private readonly SlaPolicy _sla;
     private readonly ILogger<OrderGrain> _logger;
+    private readonly OutboundRouter _router;
     private IGrainTimer? _slaTimer;
     private bool _reminderRegistered;
 
@@ -40,8 +42,10 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable, IStrea
         [PersistentState("order", StorageNames.Grid)] IPersistentState<Order> store,
         TimeProvider clock,
         IOptions<OrderOptions> options,
+        OutboundRouter router,
         ILogger<OrderGrain> logger)
     {
+        _router = router;
         _store = store;
         _clock = clock;
         _options = options.Value;
@@ -57,6 +61,7 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable, IStrea
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        Order.Outbox.Wanted = WantsEvent;
         if (!Order.IsEmpty)
         {
             await CatchUpAsync();
@@ -80,7 +85,7 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable, IStrea
             return Answer(OrderResultCode.Ok);
         }
 
-        var order = Order.Submit(submission, Now);
+        var order = Order.Submit(submission, Now, WantsEvent);
         var credit = await Customer(command.CustomerId).GetCredit();
         order.ApplyCredit(credit.Status.ToDomain(), credit.Reason, Now);
         _store.State = order;
@@ -279,6 +284,7 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable, IStrea
             LogSlaBreached(OrderId, Order.Status, Order.Exceptions[^1].Detail);
             await WriteAsync();
             await ReportExceptionsAsync();
+            await RelayOutboxAsync();
         }
 
         await ScheduleSlaAsync();
@@ -404,7 +410,7 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable, IStrea
     private bool HasPendingWork()
         => Order.Plan.Count > 0 || Order.NeedsPlan || Order.PendingReleases.Count > 0 || Order.PendingWithdrawals.Count > 0
         || Order.PendingPicks.Count > 0 || Order.BackordersToQueue().Any() || Order.Shipments.Any(s => !s.Registered)
-        || Order.Exceptions.Any(e => !e.Reported) || (Order.Status == D.OrderStatus.OnHold) != Order.HoldRegistered;
+        || Order.Exceptions.Any(e => !e.Reported) || !Order.Outbox.IsEmpty || (Order.Status == D.OrderStatus.OnHold) != Order.HoldRegistered;
 
     /// <summary>
     /// Does what the order's state says is still to do, each step idempotent, and writes what it did. A step that fails
@@ -439,6 +445,7 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable, IStrea
             }
 
             await ReportExceptionsAsync();
+            await RelayOutboxAsync();
         }
         catch (Exception ex) when (ex is TimeoutException or OrleansException)
         {
@@ -616,6 +623,33 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable, IStrea
             LogWorkDeferred(ex, OrderId);
         }
     }
+
+    /// <summary>
+    /// Hands the outbox (written with the changes that caused it) to the publishers, then writes what they accepted. A
+    /// failure leaves it for the next command, ring, reminder or activation: at least once, never lost.
+    /// </summary>
+    private async Task RelayOutboxAsync()
+    {
+        if (Order.Outbox.IsEmpty)
+        {
+            return;
+        }
+
+        try
+        {
+            if (await OutboxRelay.HandOffAsync(GrainFactory, _router, Order.Outbox))
+            {
+                Order.OutboxSettled(Now);
+                await WriteAsync();
+            }
+        }
+        catch (Exception ex) when (ex is TimeoutException or OrleansException)
+        {
+            LogWorkDeferred(ex, OrderId);
+        }
+    }
+
+    private bool WantsEvent(string type) => _router.TargetsFor(type).Count > 0;
 
     /// <summary>Applies the notices the backorder queue at SKU@LOCATION holds for this order, then acknowledges them.</summary>
     private async Task PullNoticesAsync(string sku, string location)

@@ -1,5 +1,6 @@
 using Grid.Domain.Orders;
 using Grid.Infrastructure;
+using Grid.Outbound;
 
 namespace Grid.Orders;
 
@@ -9,14 +10,41 @@ namespace Grid.Orders;
 /// </summary>
 public sealed class ShipmentGrain(
     [PersistentState("shipment", StorageNames.Grid)] IPersistentState<Shipment> store,
-    TimeProvider clock) : Grain, IShipmentGrain
+    TimeProvider clock,
+    OutboundRouter router) : Grain, IShipmentGrain, IRemindable
 {
+    private const string ReminderName = "shipment-outbox";
+
     private Shipment Shipment => store.State;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         Shipment.Identify(OrderKeys.IdOf(this.GetPrimaryKeyString()));
+        Shipment.Outbox.Wanted = type => router.TargetsFor(type).Count > 0;
         return Task.CompletedTask;
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) => RelayAsync();
+
+    /// <summary>Hands the milestone events written with the milestones to the publishers; the reminder retries until they took them.</summary>
+    private async Task RelayAsync()
+    {
+        try
+        {
+            if (await OutboxRelay.HandOffAsync(GrainFactory, router, Shipment.Outbox))
+            {
+                await WriteAsync();
+            }
+
+            if (Shipment.Outbox.IsEmpty && await this.GetReminder(ReminderName) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+        }
+        catch (Exception ex) when (ex is TimeoutException or OrleansException)
+        {
+            // Left in the outbox: the reminder registered before the write hands it over later.
+        }
     }
 
     public async Task<ShipmentView> Confirm(ConfirmShipment command)
@@ -36,7 +64,13 @@ public sealed class ShipmentGrain(
             milestone.EventId, milestone.Type.ToDomain(), milestone.OccurredAt, clock.GetUtcNow(), milestone.Detail, milestone.ProofOfDelivery));
         if (added)
         {
+            if (!Shipment.Outbox.IsEmpty)
+            {
+                await this.RegisterOrUpdateReminder(ReminderName, router.Options.ReminderPeriod, router.Options.ReminderPeriod);
+            }
+
             await WriteAsync();
+            await RelayAsync();
             if (Shipment.OrderId is { } orderId)
             {
                 _ = GrainFactory.GetGrain<IOrderGrain>(OrderKeys.Order(orderId)).OnShipmentChanged(Shipment.ShipmentId);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
+using Grid.Domain.Outbound;
 
 namespace Grid.Domain.Orders;
 
@@ -10,7 +11,7 @@ namespace Grid.Domain.Orders;
 /// allocations, queue backorders, record shipments) is kept in its state as pending work until the grain that owns it
 /// reports it done, so a crash between the two repeats the work (idempotently) rather than losing it.
 /// </summary>
-public sealed class Order
+public sealed partial class Order
 {
     /// <summary>How many recent (source, event id) keys an order remembers to drop duplicate events.</summary>
     public const int EventKeyWindow = 256;
@@ -78,6 +79,9 @@ public sealed class Order
     /// <summary>The <see cref="StatusSince"/> of the stay for which an SLA breach was raised, so it is raised once per stay.</summary>
     [JsonInclude] public DateTimeOffset? SlaBreachedSince { get; private set; }
 
+    /// <summary>Outbound events caused by this order's changes, written with them and handed to the publishers after.</summary>
+    [JsonInclude] public Outbox Outbox { get; private set; } = new();
+
     [JsonIgnore] public bool IsEmpty => Version == 0;
 
     [JsonIgnore] public bool IsSourcing => Plan.Count > 0 || Lines.Any(l => l.Unsourced > 0);
@@ -87,10 +91,11 @@ public sealed class Order
 
     // ---------------------------------------------------------------- submission
 
-    public static Order Submit(OrderSubmission submission, DateTimeOffset now)
+    public static Order Submit(OrderSubmission submission, DateTimeOffset now, Func<string, bool>? wantedEvents = null)
     {
         var order = new Order
         {
+            Outbox = new Outbox { Wanted = wantedEvents },
             OrderId = submission.OrderId,
             CustomerId = submission.CustomerId,
             Channel = submission.Channel,
@@ -252,8 +257,8 @@ public sealed class Order
 
         if (backorder.PromisedDate is not null && backorder.PromisedDate != promisedDate)
         {
-            Commitments.Add(new CommitmentRevision(now, lineId, location, quantity, backorder.PromisedDate, promisedDate,
-                "backorder quantity changed; promised again from the supply due"));
+            ReviseCommitment(new CommitmentRevision(now, lineId, location, quantity, backorder.PromisedDate, promisedDate,
+                "backorder quantity changed; promised again from the supply due"), now);
         }
 
         line.Backorders[location] = backorder with { Queued = true, PromisedDate = promisedDate };
@@ -308,7 +313,7 @@ public sealed class Order
         if (Line(lineId) is { } line && line.Backorders.TryGetValue(location, out var backorder) && backorder.PromisedDate != promisedDate)
         {
             line.Backorders[location] = backorder with { PromisedDate = promisedDate };
-            Commitments.Add(new CommitmentRevision(now, lineId, location, backorder.Quantity, backorder.PromisedDate, promisedDate, cause));
+            ReviseCommitment(new CommitmentRevision(now, lineId, location, backorder.Quantity, backorder.PromisedDate, promisedDate, cause), now);
         }
 
         Touch(now);
@@ -510,9 +515,11 @@ public sealed class Order
             }
         }
 
-        Shipments.Add(new OrderShipment(shipmentId, location, carrier, trackingNumber, occurredAt, [.. lines]));
+        var shipment = new OrderShipment(shipmentId, location, carrier, trackingNumber, occurredAt, [.. lines]);
+        Shipments.Add(shipment);
         Touch(now);
         Settle(now, $"shipment {shipmentId} confirmed from {location}");
+        PublishShipment(shipment, $"shipment {shipmentId} confirmed from {location}", now);
         return OrderDecision.Changed;
     }
 
@@ -603,6 +610,7 @@ public sealed class Order
         if (Lines.Any(l => l.Shipped > 0))
         {
             MoveTo(OrderStatus.Shipped, $"the rest cancelled: {reason}", now);
+            PublishTransition(OrderStatus.PartiallyShipped, OrderStatus.Cancelled, $"the rest cancelled: {reason}", now);
         }
         else
         {
@@ -723,6 +731,9 @@ public sealed class Order
         }
 
         var beyond = authorization.Receive(sku, location, quantity, disposition, now);
+        Publish(OutboundEventTypes.ReturnReceived, new ReturnReceivedEventData(
+            OrderId, CustomerId, returnId, sku, location, quantity, disposition.ToString().ToLowerInvariant(), e.OccurredAt,
+            StatusNameOf(authorization.Status), authorization.Status == ReturnStatus.Closed, authorization.CreditMemoQuantity), now);
         if (beyond > 0)
         {
             RaiseException(OrderExceptionKind.ReturnOverReceipt, $"{what}: {beyond} beyond what it authorized.", now, null, location);
@@ -869,6 +880,7 @@ public sealed class Order
         StatusSince = now;
         Timeline.Add(new TimelineEntry(now, from, to, cause));
         Touch(now);
+        PublishTransition(from, to, cause, now);
     }
 
     /// <summary>
@@ -929,7 +941,9 @@ public sealed class Order
     private void RaiseException(OrderExceptionKind kind, string detail, DateTimeOffset now, string? lineId = null, string? location = null)
     {
         ExceptionCount++;
-        Exceptions.Add(new OrderException(string.Create(CultureInfo.InvariantCulture, $"{OrderId}#{ExceptionCount}"), kind, now, detail, lineId, location));
+        var exception = new OrderException(string.Create(CultureInfo.InvariantCulture, $"{OrderId}#{ExceptionCount}"), kind, now, detail, lineId, location);
+        Exceptions.Add(exception);
+        PublishException(exception, now);
         if (Exceptions.Count > ExceptionLimit)
         {
             Exceptions.RemoveAt(0);
@@ -955,6 +969,15 @@ public sealed class Order
         Touch(now);
         return true;
     }
+
+    private static string StatusNameOf(ReturnStatus status)
+    {
+        var name = status.ToString();
+        return string.Concat(char.ToLowerInvariant(name[0]).ToString(), name[1..]);
+    }
+
+    /// <summary>The outbox changed outside a decision (entries handed off): a change to write, like any other.</summary>
+    public void OutboxSettled(DateTimeOffset now) => Touch(now);
 
     private void Touch(DateTimeOffset now)
     {

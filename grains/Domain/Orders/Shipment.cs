@@ -1,6 +1,13 @@
 using System.Text.Json.Serialization;
 
+using Grid.Domain.Outbound;
+
 namespace Grid.Domain.Orders;
+
+/// <summary>Data of <c>grid.shipment.milestone.v1</c>.</summary>
+public sealed record ShipmentMilestoneEventData(
+    string ShipmentId, string? OrderId, string Milestone, DateTimeOffset OccurredAt, DateTimeOffset RecordedAt, string? Detail,
+    string? ProofOfDelivery, string? Location, string? Carrier, string? TrackingNumber);
 
 public enum MilestoneType
 {
@@ -35,6 +42,9 @@ public sealed class Shipment
     [JsonInclude] public List<ShipmentLine> Lines { get; private set; } = [];
     [JsonInclude] public List<Milestone> Milestones { get; private set; } = [];
     [JsonInclude] public DateTimeOffset? UpdatedAt { get; private set; }
+
+    /// <summary>The <c>shipment.milestone</c> events recorded with the milestones, for the publishers.</summary>
+    [JsonInclude] public Outbox Outbox { get; private set; } = new();
 
     [JsonIgnore] public bool IsConfirmed => OrderId is not null;
 
@@ -88,6 +98,9 @@ public sealed class Shipment
         var at = Milestones.FindLastIndex(m => m.OccurredAt <= milestone.OccurredAt);
         Milestones.Insert(at + 1, milestone);
         UpdatedAt = milestone.RecordedAt;
+        Outbox.Add(OutboundEventTypes.ShipmentMilestone, OutboundSubjects.Shipment(ShipmentId), milestone.RecordedAt, new ShipmentMilestoneEventData(
+            ShipmentId, OrderId, Name(milestone.Type), milestone.OccurredAt, milestone.RecordedAt, milestone.Detail, milestone.ProofOfDelivery,
+            Location, Carrier, TrackingNumber));
         return true;
     }
 

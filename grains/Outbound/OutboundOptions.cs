@@ -1,0 +1,192 @@
+using System.Text.RegularExpressions;
+using Grid.Domain.Outbound;
+using Microsoft.Extensions.Options;
+
+namespace Grid.Outbound;
+
+/// <summary>Outbound delivery (DESIGN §5), bound from <c>Grid:Outbound</c> and validated at start-up.</summary>
+public sealed class OutboundOptions
+{
+    public const string SectionName = "Grid:Outbound";
+
+    /// <summary>The targets by name (<c>Grid:Outbound:Targets:&lt;name&gt;:Url</c>, ...). Default: none (nothing is recorded for delivery).</summary>
+    public Dictionary<string, OutboundTargetOptions> Targets { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The CloudEvents <c>source</c> of every event. Default: <c>/grid/&lt;Grid:ClusterId&gt;</c>.</summary>
+    public string? Source { get; set; }
+
+    /// <summary>
+    /// Publisher partitions per target: subjects are spread over them by hash, each drains in parallel with its share of
+    /// the target's rate limit and concurrency. Changing it moves subjects to other partitions (drain first). Default: 4.
+    /// </summary>
+    public int Partitions { get; set; } = 4;
+
+    /// <summary>The longest a busy publisher sleeps before it looks again for events that fell due. Default: 00:00:01.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Period of the reminder that keeps a publisher with a backlog (or a source grain with an undelivered outbox) alive
+    /// and draining after restarts. Orleans' minimum is 1 minute unless <c>Grid:Reminders:MinimumReminderPeriod</c> lowers it. Default: 00:01:00.
+    /// </summary>
+    public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Delivered events kept per publisher partition for redelivery on request. Default: 1000.</summary>
+    public int RetainDelivered { get; set; } = 1000;
+
+    /// <summary>How long delivered events are kept for redelivery. Default: 1.00:00:00.</summary>
+    public TimeSpan RetainFor { get; set; } = TimeSpan.FromDays(1);
+
+    public string SourceFor(string clusterId) => string.IsNullOrWhiteSpace(Source) ? $"/grid/{clusterId}" : Source;
+}
+
+/// <summary>One outbound target: where, how it is signed, what it receives, and its limits.</summary>
+public sealed class OutboundTargetOptions
+{
+    /// <summary>The URL events are POSTed to (http or https). Required.</summary>
+    public string? Url { get; set; }
+
+    /// <summary>The Standard Webhooks signing secret: <c>whsec_</c> + base64, or any other text (its UTF-8 bytes). Required.</summary>
+    public string? Secret { get; set; }
+
+    /// <summary>Event type patterns this target receives: <c>grid.order.accepted.v1</c>, <c>grid.order.*</c> or <c>*</c>. Required.</summary>
+    public List<string> EventTypes { get; set; } = [];
+
+    /// <summary>Requests per second to this target, shared evenly by its partitions. Default: 20.</summary>
+    public double MaxRequestsPerSecond { get; set; } = 20;
+
+    /// <summary>Requests in flight to this target at once, shared evenly by its partitions (at least one each). Default: 4.</summary>
+    public int MaxConcurrentRequests { get; set; } = 4;
+
+    /// <summary>Attempts before an event goes to the dead letters. Default: 15.</summary>
+    public int MaxAttempts { get; set; } = 15;
+
+    /// <summary>Age (since it was queued) after which a failing event goes to the dead letters. Default: 3.00:00:00.</summary>
+    public TimeSpan MaxAge { get; set; } = TimeSpan.FromDays(3);
+
+    /// <summary>How long one HTTP attempt may take. Default: 00:00:15.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Back-off after the first failed attempt; it doubles with each further one (with jitter). Default: 00:00:01.</summary>
+    public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest back-off between attempts. Default: 00:15:00.</summary>
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Events per request: 1 sends each event alone (<c>application/cloudevents+json</c>); more sends up to that many as a
+    /// JSON array (<c>application/cloudevents-batch+json</c>), at most one event per subject in each. Default: 1.
+    /// </summary>
+    public int BatchSize { get; set; } = 1;
+
+    public RetryPolicy ToRetryPolicy() => new(InitialBackoff, MaxBackoff, MaxAttempts, MaxAge);
+}
+
+/// <summary>Every problem with <see cref="OutboundOptions"/>, each naming its key.</summary>
+internal sealed partial class OutboundOptionsValidator : IValidateOptions<OutboundOptions>
+{
+    public ValidateOptionsResult Validate(string? name, OutboundOptions options)
+    {
+        const string section = OutboundOptions.SectionName;
+        var problems = new List<string>();
+        if (options.Partitions is < 1 or > 256)
+        {
+            problems.Add($"{section}:Partitions must be 1-256, not {options.Partitions}.");
+        }
+
+        if (options.PollInterval <= TimeSpan.Zero || options.PollInterval > TimeSpan.FromMinutes(1))
+        {
+            problems.Add($"{section}:PollInterval must be more than zero and at most 00:01:00, not {options.PollInterval}.");
+        }
+
+        if (options.ReminderPeriod < TimeSpan.FromSeconds(1))
+        {
+            problems.Add($"{section}:ReminderPeriod must be at least 00:00:01, not {options.ReminderPeriod}.");
+        }
+
+        if (options.RetainDelivered is < 0 or > 100_000)
+        {
+            problems.Add($"{section}:RetainDelivered must be 0-100000, not {options.RetainDelivered}.");
+        }
+
+        if (options.Source is { } source && !Uri.TryCreate(source, UriKind.RelativeOrAbsolute, out _))
+        {
+            problems.Add($"{section}:Source must be a URI reference, not '{source}'.");
+        }
+
+        foreach (var (target, t) in options.Targets)
+        {
+            var key = $"{section}:Targets:{target}";
+            if (!TargetName().IsMatch(target))
+            {
+                problems.Add($"{key}: a target name is 1-32 of A-Z, a-z, 0-9, '_' and '-'.");
+            }
+
+            if (!Uri.TryCreate(t.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+            {
+                problems.Add($"{key}:Url must be an absolute http or https URL, not '{t.Url}'.");
+            }
+
+            if (string.IsNullOrEmpty(t.Secret))
+            {
+                problems.Add($"{key}:Secret is required (a whsec_ secret, or any text).");
+            }
+            else if (!WebhookSignature.IsUsable(t.Secret))
+            {
+                problems.Add($"{key}:Secret starts with whsec_ but what follows is not base64.");
+            }
+
+            if (t.EventTypes.Count == 0)
+            {
+                problems.Add($"{key}:EventTypes must list at least one event type pattern (such as grid.order.* or *).");
+            }
+
+            for (var i = 0; i < t.EventTypes.Count; i++)
+            {
+                if (OutboundEventTypes.Selected(t.EventTypes[i]).Count == 0)
+                {
+                    problems.Add($"{key}:EventTypes:{i} '{t.EventTypes[i]}' selects no event type; known: {string.Join(", ", OutboundEventTypes.All.Select(x => x.Type))}.");
+                }
+            }
+
+            if (t.MaxRequestsPerSecond is <= 0 or > 100_000 || double.IsNaN(t.MaxRequestsPerSecond))
+            {
+                problems.Add($"{key}:MaxRequestsPerSecond must be more than 0 and at most 100000, not {t.MaxRequestsPerSecond}.");
+            }
+
+            if (t.MaxConcurrentRequests is < 1 or > 1000)
+            {
+                problems.Add($"{key}:MaxConcurrentRequests must be 1-1000, not {t.MaxConcurrentRequests}.");
+            }
+
+            if (t.BatchSize is < 1 or > 100)
+            {
+                problems.Add($"{key}:BatchSize must be 1-100, not {t.BatchSize}.");
+            }
+
+            if (t.MaxAttempts is < 1 or > 1000)
+            {
+                problems.Add($"{key}:MaxAttempts must be 1-1000, not {t.MaxAttempts}.");
+            }
+
+            if (t.MaxAge <= TimeSpan.Zero)
+            {
+                problems.Add($"{key}:MaxAge must be more than zero, not {t.MaxAge}.");
+            }
+
+            if (t.Timeout <= TimeSpan.Zero || t.Timeout > TimeSpan.FromMinutes(5))
+            {
+                problems.Add($"{key}:Timeout must be more than zero and at most 00:05:00, not {t.Timeout}.");
+            }
+
+            if (t.InitialBackoff <= TimeSpan.Zero || t.MaxBackoff < t.InitialBackoff)
+            {
+                problems.Add($"{key}:InitialBackoff must be more than zero and MaxBackoff at least InitialBackoff ({t.InitialBackoff}, {t.MaxBackoff}).");
+            }
+        }
+
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,32}$")]
+    private static partial Regex TargetName();
+}

@@ -1,0 +1,387 @@
+using System.Collections.Immutable;
+using Grid.Domain.Outbound;
+using Grid.Infrastructure;
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+
+namespace Grid.Outbound;
+
+/// <summary>
+/// The publisher of one target and partition (key <c>target/partition</c>). Source grains hand it their outbox entries;
+/// it writes them to its own state before it answers, then delivers them over HTTP: a timer drains while there is work
+/// (heads of subjects in parallel, each subject in sequence order, within its share of the target's rate limit and
+/// concurrency), and a reminder, registered before the first event is written, keeps a publisher with a backlog alive
+/// and draining after any restart. The rules live in <see cref="PublisherQueue"/>.
+/// </summary>
+/// <remarks>
+/// Reentrant so that hand-offs gather behind a write in flight and go on while HTTP requests are out (see
+/// <see cref="GroupCommit"/>): every decision on the queue runs to completion between awaits.
+/// </remarks>
+[Reentrant]
+public sealed partial class OutboundPublisherGrain : Grain, IOutboundPublisherGrain, IRemindable
+{
+    private const string ReminderName = "outbound-drain";
+
+    private readonly IPersistentState<PublisherQueue> _store;
+    private readonly OutboundRouter _router;
+    private readonly WebhookSender _sender;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<OutboundPublisherGrain> _logger;
+    private readonly GroupCommit _commits;
+
+    private string _target = "";
+    private int _partition;
+    private OutboundTargetOptions? _options;
+    private RetryPolicy _policy = null!;
+    private Retention _retention = null!;
+    private TokenBucket _bucket = null!;
+    private int _concurrency;
+    private IGrainTimer? _timer;
+    private bool _pumping;
+    private bool _again;
+    private Task? _reminder;
+
+    public OutboundPublisherGrain(
+        [PersistentState("outbound-publisher", StorageNames.Grid)] IPersistentState<PublisherQueue> store,
+        OutboundRouter router,
+        WebhookSender sender,
+        TimeProvider clock,
+        ILogger<OutboundPublisherGrain> logger)
+    {
+        _store = store;
+        _router = router;
+        _sender = sender;
+        _clock = clock;
+        _logger = logger;
+        _commits = new GroupCommit(WriteAsync);
+    }
+
+    private PublisherQueue Queue => _store.State;
+
+    private DateTimeOffset Now => _clock.GetUtcNow();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        (_target, _partition) = OutboundRouter.ParseKey(this.GetPrimaryKeyString());
+        _options = _router.Options.Targets.GetValueOrDefault(_target);
+        Queue.ResetInFlight();
+        if (_options is not null)
+        {
+            var partitions = _router.Partitions;
+            var rate = _options.MaxRequestsPerSecond / partitions;
+            _bucket = new TokenBucket(rate, Math.Max(1, rate));
+            _concurrency = Math.Max(1, _options.MaxConcurrentRequests / partitions);
+            _policy = _options.ToRetryPolicy();
+            _retention = new Retention(_router.Options.RetainDelivered, _router.Options.RetainFor);
+        }
+
+        _timer = this.RegisterGrainTimer(
+            static (grain, _) => grain.PumpAsync(),
+            this,
+            new GrainTimerCreationOptions { DueTime = Timeout.InfiniteTimeSpan, Period = Timeout.InfiniteTimeSpan, Interleave = true });
+        Report();
+        if (Queue.HasPending)
+        {
+            if (_options is null)
+            {
+                LogUnknownTarget(_target, Queue.Depth);
+            }
+            else
+            {
+                await EnsureReminderAsync();
+                Kick();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- hand-off from source grains
+
+    public async Task<AcceptResult> Accept(ImmutableArray<OutboundEvent> events)
+    {
+        if (_options is null)
+        {
+            return new AcceptResult(AcceptCode.UnknownTarget, 0, 0, 0);
+        }
+
+        var outcome = Queue.Accept(events, Now);
+        if (outcome.Queued + outcome.Coalesced > 0)
+        {
+            // The reminder exists before the events are durable here, so a crash right after the write cannot strand them.
+            await EnsureReminderAsync();
+            _commits.MarkChanged();
+            await _commits.WhenDurable();
+            GridInstruments.OutboundCoalesced.Add(outcome.Coalesced, Tag());
+            Report();
+            Kick();
+        }
+
+        return new AcceptResult(AcceptCode.Accepted, outcome.Queued, outcome.Duplicates, outcome.Coalesced);
+    }
+
+    // ---------------------------------------------------------------- ops
+
+    public Task<PublisherStatus> GetStatus() => Task.FromResult(new PublisherStatus(
+        _target, _partition, Queue.Depth, Queue.OldestEnqueuedAt, Queue.DeliveredCount, Queue.FailedAttempts, Queue.DeadLetters.Count,
+        Queue.CoalescedCount, Queue.Paused, Queue.LastDeliveredAt, Queue.LastError, [.. Queue.RecentLags], Queue.InFlight));
+
+    public Task<ImmutableArray<OutboundDeadLetterView>> GetDeadLetters(int limit, bool includeData)
+        => Task.FromResult(Queue.DeadLetters.AsEnumerable().Reverse().Take(limit).Select(d => ToView(d, includeData)).ToImmutableArray());
+
+    public async Task<int> ReplayDeadLetters(ImmutableArray<string>? ids)
+    {
+        var replayed = Queue.Replay(ids is { } list ? list : null, Now);
+        if (replayed > 0)
+        {
+            await EnsureReminderAsync();
+            await DurableAsync();
+            LogReplayed(_target, _partition, replayed);
+            Kick();
+        }
+
+        return replayed;
+    }
+
+    public async Task SetPaused(bool paused)
+    {
+        if (Queue.Paused == paused)
+        {
+            return;
+        }
+
+        Queue.SetPaused(paused);
+        await DurableAsync();
+        LogPaused(_target, _partition, paused);
+        if (!paused)
+        {
+            Kick();
+        }
+    }
+
+    public async Task<RedeliveryResult> Redeliver(string subject, long fromSequence)
+    {
+        var result = Queue.Redeliver(subject, fromSequence, Now, _retention ?? new Retention(0, TimeSpan.Zero));
+        if (result.Queued > 0)
+        {
+            await EnsureReminderAsync();
+            await DurableAsync();
+            Kick();
+        }
+
+        return result;
+    }
+
+    public Task Wake()
+    {
+        Kick();
+        return Task.CompletedTask;
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (!Queue.HasPending || _options is null)
+        {
+            // Idle: nothing to keep alive for. The next hand-off registers it again.
+            if (await this.GetReminder(ReminderName) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+
+            _reminder = null;
+            return;
+        }
+
+        Kick();
+    }
+
+    // ---------------------------------------------------------------- draining
+
+    private void Kick()
+    {
+        if (_options is null)
+        {
+            return;
+        }
+
+        if (_pumping)
+        {
+            _again = true;
+            return;
+        }
+
+        // Straight away, on this activation (reentrant), rather than through a timer: the caller does not wait for it.
+        _ = PumpAsync();
+    }
+
+    private async Task PumpAsync()
+    {
+        if (_pumping || _options is null)
+        {
+            _again = true;
+            return;
+        }
+
+        _pumping = true;
+        try
+        {
+            do
+            {
+                _again = false;
+                while (await DeliverRoundAsync())
+                {
+                }
+            }
+            while (_again);
+        }
+        catch (Exception ex)
+        {
+            // A failed write: memory is ahead of storage; the next activation starts again from what storage holds.
+            LogPumpFailed(ex, _target, _partition);
+            DeactivateOnIdle();
+            return;
+        }
+        finally
+        {
+            _pumping = false;
+        }
+
+        ScheduleNext();
+    }
+
+    /// <summary>Delivers what is due now, within the rate limit and concurrency; false when nothing was.</summary>
+    private async Task<bool> DeliverRoundAsync()
+    {
+        var now = Now;
+        var perRequest = _options!.BatchSize;
+        var batch = Queue.TakeDue(now, Math.Min(_concurrency - Queue.InFlight, _bucket.Available(now)) * perRequest);
+        if (batch.Count == 0)
+        {
+            return false;
+        }
+
+        // One request per event, or per batch of up to BatchSize events (heads of different subjects, so order holds).
+        var requests = batch.Chunk(perRequest).ToList();
+        _bucket.Take(requests.Count, now);
+        var answers = await Task.WhenAll(requests.Select(r => perRequest == 1
+            ? _sender.SendAsync(_target, r[0].Queued, Now)
+            : _sender.SendBatchAsync(_target, [.. r.Select(d => d.Queued)], Now)));
+        var results = requests.SelectMany((r, i) => r.Select(_ => answers[i])).ToArray();
+        var done = Now;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var queued = batch[i].Queued;
+            var described = results[i].Describe();
+            var verdict = Queue.Complete(batch[i], results[i], done, _policy, _retention, Random.Shared.NextDouble());
+            switch (verdict)
+            {
+                case DeliveryVerdict.Delivered:
+                    GridInstruments.OutboundDelivered.Add(1, Tag());
+                    GridInstruments.OutboundDeliveryLag.Record(Math.Max(0, (done - queued.Event.Time).TotalSeconds), Tag());
+                    break;
+                case DeliveryVerdict.Retry:
+                    GridInstruments.OutboundFailedAttempts.Add(1, Tag());
+                    LogRetry(_target, queued.Event.Type, queued.Event.Subject, queued.Sequence, described, queued.Attempts + 1);
+                    break;
+                default:
+                    GridInstruments.OutboundFailedAttempts.Add(1, Tag());
+                    GridInstruments.OutboundDeadLetters.Add(1, Tag());
+                    LogDeadLettered(_target, queued.Event.Type, queued.Event.Subject, queued.Sequence, described);
+                    break;
+            }
+        }
+
+        await DurableAsync();
+        return true;
+    }
+
+    private void ScheduleNext()
+    {
+        if (_options is null || Queue.NextDueAt() is not { } next)
+        {
+            _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        var now = Now;
+        var due = next - now;
+        var token = _bucket.UntilNext(now);
+        if (token > due)
+        {
+            due = token;
+        }
+
+        // Time may be a test's fake clock: never sleep past the poll interval without looking again.
+        var poll = _router.Options.PollInterval;
+        due = due < TimeSpan.Zero ? TimeSpan.Zero : due > poll ? poll : due;
+        _timer?.Change(due, Timeout.InfiniteTimeSpan);
+    }
+
+    // ---------------------------------------------------------------- durability
+
+    private Task EnsureReminderAsync()
+    {
+        if (_reminder is null || _reminder.IsFaulted)
+        {
+            var period = _router.Options.ReminderPeriod;
+            _reminder = this.RegisterOrUpdateReminder(ReminderName, period, period);
+        }
+
+        return _reminder;
+    }
+
+    private async Task DurableAsync()
+    {
+        _commits.MarkChanged();
+        await _commits.WhenDurable();
+        Report();
+    }
+
+    private async Task WriteAsync()
+    {
+        try
+        {
+            await _store.WriteStateAsync();
+        }
+        catch (Exception ex)
+        {
+            LogWriteFailed(ex, _target, _partition);
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    private void Report() => GridInstruments.ReportOutbox(_target, _partition, Queue.Depth, Queue.OldestEnqueuedAt, Queue.DeadLetters.Count);
+
+    private KeyValuePair<string, object?> Tag() => new("target", _target);
+
+    private static OutboundDeadLetterView ToView(DeadLetter d, bool includeData) => new(
+        d.Queued.Event.Id, d.Queued.Event.Type, d.Queued.Event.Subject, d.Queued.SequenceText, d.Queued.Event.Time, d.Queued.EnqueuedAt,
+        d.DeadLetteredAt, d.Queued.Attempts, d.Queued.LastStatus, d.Reason, includeData ? d.Queued.Event.Data : null);
+
+    [LoggerMessage(EventId = 1401, EventName = "OutboundRetry", Level = LogLevel.Debug,
+        Message = "Outbound {Target}: {Type} {Subject} #{Sequence} not delivered ({Result}), attempt {Attempts}; retried later")]
+    private partial void LogRetry(string target, string type, string subject, long sequence, string result, int attempts);
+
+    [LoggerMessage(EventId = 1402, EventName = "OutboundDeadLettered", Level = LogLevel.Warning,
+        Message = "Outbound {Target}: {Type} {Subject} #{Sequence} dead-lettered: {Result}")]
+    private partial void LogDeadLettered(string target, string type, string subject, long sequence, string result);
+
+    [LoggerMessage(EventId = 1403, EventName = "OutboundReplayed", Level = LogLevel.Information,
+        Message = "Outbound {Target}/{Partition}: {Count} dead letter(s) queued again")]
+    private partial void LogReplayed(string target, int partition, int count);
+
+    [LoggerMessage(EventId = 1404, EventName = "OutboundPaused", Level = LogLevel.Information,
+        Message = "Outbound {Target}/{Partition}: paused = {Paused}")]
+    private partial void LogPaused(string target, int partition, bool paused);
+
+    [LoggerMessage(EventId = 1405, EventName = "OutboundUnknownTarget", Level = LogLevel.Warning,
+        Message = "Outbound {Target}: {Depth} event(s) wait for a target that is no longer configured; they stay until it is again")]
+    private partial void LogUnknownTarget(string target, long depth);
+
+    [LoggerMessage(EventId = 1406, EventName = "OutboundPumpFailed", Level = LogLevel.Error,
+        Message = "Outbound {Target}/{Partition}: draining stopped; the publisher reloads from storage")]
+    private partial void LogPumpFailed(Exception exception, string target, int partition);
+
+    [LoggerMessage(EventId = 1407, EventName = "OutboundWriteFailed", Level = LogLevel.Error,
+        Message = "Outbound {Target}/{Partition}: write failed; the publisher reloads from storage")]
+    private partial void LogWriteFailed(Exception exception, string target, int partition);
+}

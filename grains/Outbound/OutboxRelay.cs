@@ -1,0 +1,37 @@
+using System.Collections.Immutable;
+using Grid.Domain.Outbound;
+
+namespace Grid.Outbound;
+
+/// <summary>
+/// Hands a source grain's outbox to the publishers of the targets that want each event, in outbox order per target, and
+/// books what they accepted. Called after the write that holds the outbox; a failure leaves the rest for the next call.
+/// </summary>
+public static class OutboxRelay
+{
+    /// <summary>True when the outbox changed (entries accepted or settled): the caller writes it, soon but not necessarily now.</summary>
+    public static async Task<bool> HandOffAsync(IGrainFactory grains, OutboundRouter router, Outbox outbox)
+    {
+        if (outbox.IsEmpty)
+        {
+            return false;
+        }
+
+        var changed = false;
+        var targets = outbox.Entries.SelectMany(e => router.TargetsFor(e.Event.Type)).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var target in targets)
+        {
+            var pending = outbox.PendingFor(target).Where(e => router.TargetsFor(e.Type).Contains(target, StringComparer.Ordinal)).ToList();
+            foreach (var partition in pending.GroupBy(e => router.PartitionOf(e.Subject)))
+            {
+                var events = partition.ToImmutableArray();
+                var result = await grains.GetGrain<IOutboundPublisherGrain>(OutboundRouter.PublisherKey(target, partition.Key)).Accept(events);
+                outbox.MarkAccepted(target, events.Select(e => e.Id));
+                changed = true;
+                _ = result;
+            }
+        }
+
+        return outbox.Settle(router.TargetsFor) || changed;
+    }
+}

@@ -1,0 +1,97 @@
+using System.Collections.Immutable;
+using Grid.Domain.Outbound;
+using Grid.Infrastructure;
+using Grid.Inventory;
+using Microsoft.Extensions.Logging;
+
+namespace Grid.Outbound;
+
+/// <summary>
+/// Compares the ERP's stock snapshots with the SKU-locations' on-hand, keeps the reports and publishes the discrepancies
+/// through its outbox (written with the report; a reminder keeps an undelivered outbox alive across restarts).
+/// </summary>
+public sealed partial class ReconciliationGrain(
+    [PersistentState("reconciliation", StorageNames.Grid)] IPersistentState<StockReconciliation> store,
+    OutboundRouter router,
+    TimeProvider clock,
+    ILogger<ReconciliationGrain> logger) : Grain, IReconciliationGrain, IRemindable
+{
+    private const string ReminderName = "reconciliation-outbox";
+    private const int ReadsAtOnce = 256;
+
+    private StockReconciliation State => store.State;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        State.Outbox.Wanted = type => router.TargetsFor(type).Count > 0;
+        return Task.CompletedTask;
+    }
+
+    public async Task<ReconcileResult> Reconcile(StockSnapshot snapshot)
+    {
+        if (State.Recall(snapshot) is { } earlier)
+        {
+            await RelayAsync();
+            return earlier;
+        }
+
+        var grid = new Dictionary<string, GridStock>(StringComparer.Ordinal);
+        foreach (var chunk in snapshot.Items.Chunk(ReadsAtOnce))
+        {
+            var read = await Task.WhenAll(chunk.Select(async item =>
+            {
+                var s = await GrainFactory.GetGrain<IInventoryGrain>(Identifiers.SkuLocationKey(item.Sku, snapshot.Location)).GetSnapshot();
+                return (item.Sku, Stock: new GridStock(s.OnHand, s.AsOf, s.LastWarehouseEventAt));
+            }));
+            foreach (var (sku, stock) in read)
+            {
+                grid[sku] = stock;
+            }
+        }
+
+        var report = State.Reconcile(snapshot, grid, clock.GetUtcNow());
+        if (!State.Outbox.IsEmpty)
+        {
+            await this.RegisterOrUpdateReminder(ReminderName, router.Options.ReminderPeriod, router.Options.ReminderPeriod);
+        }
+
+        await store.WriteStateAsync();
+        GridInstruments.ReconciliationDiscrepancies.Add(report.Discrepancies.Length);
+        LogReconciled(snapshot.SnapshotId, snapshot.Location, report.Compared, report.Discrepancies.Length);
+        await RelayAsync();
+        return new ReconcileResult(ReconcileCode.Reconciled, report);
+    }
+
+    public Task<ImmutableArray<ReconciliationReport>> GetReports(string? location, int limit)
+        => Task.FromResult(State.Reports.Where(r => location is null || r.Location == location).Take(limit).ToImmutableArray());
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status) => await RelayAsync();
+
+    private async Task RelayAsync()
+    {
+        try
+        {
+            if (await OutboxRelay.HandOffAsync(GrainFactory, router, State.Outbox))
+            {
+                await store.WriteStateAsync();
+            }
+
+            if (State.Outbox.IsEmpty && await this.GetReminder(ReminderName) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+        }
+        catch (Exception ex) when (ex is TimeoutException or OrleansException)
+        {
+            LogRelayDeferred(ex);
+        }
+    }
+
+    [LoggerMessage(EventId = 1501, EventName = "StockSnapshotReconciled", Level = LogLevel.Information,
+        Message = "Stock snapshot {SnapshotId} for {Location}: {Compared} SKU(s) compared, {Discrepancies} discrepancies")]
+    private partial void LogReconciled(string snapshotId, string location, int compared, int discrepancies);
+
+    [LoggerMessage(EventId = 1502, EventName = "ReconciliationRelayDeferred", Level = LogLevel.Warning,
+        Message = "Discrepancy events could not be handed to a publisher; the reminder tries again")]
+    private partial void LogRelayDeferred(Exception exception);
+}

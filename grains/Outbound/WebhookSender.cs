@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using CloudNative.CloudEvents;
+using CloudNative.CloudEvents.Extensions;
+using CloudNative.CloudEvents.SystemTextJson;
+using Grid.Domain.Outbound;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+
+namespace Grid.Outbound;
+
+/// <summary>
+/// One HTTP attempt to deliver one event (API.md "Outbound"): a CloudEvents 1.0 structured JSON body with a string,
+/// zero-padded <c>sequence</c> and <c>partitionkey</c> = subject, signed the Standard Webhooks way, with
+/// <c>Idempotency-Key</c>. Retrying is the publisher's business (durably, across restarts), so this never retries.
+/// </summary>
+public sealed class WebhookSender
+{
+    /// <summary>Named HTTP clients are <c>grid-outbound-&lt;target&gt;</c>.</summary>
+    public const string HttpClientPrefix = "grid-outbound-";
+
+    public const string ContentType = "application/cloudevents+json";
+
+    public const string BatchContentType = "application/cloudevents-batch+json";
+
+    private static readonly JsonEventFormatter Formatter = new();
+
+    private readonly IHttpClientFactory _clients;
+    private readonly OutboundOptions _options;
+    private readonly string _source;
+    private readonly Dictionary<string, byte[]> _keys;
+
+    public WebhookSender(IHttpClientFactory clients, IOptions<OutboundOptions> options, IOptions<ClusterOptions> cluster)
+    {
+        _clients = clients;
+        _options = options.Value;
+        _source = _options.SourceFor(cluster.Value.ClusterId);
+        _keys = _options.Targets.ToDictionary(t => t.Key, t => WebhookSignature.Key(t.Value.Secret!), StringComparer.Ordinal);
+    }
+
+    /// <summary>The structured-mode CloudEvent for one queued event, as the bytes that are signed and sent.</summary>
+    public static byte[] Envelope(QueuedEvent queued, string source)
+    {
+        var e = queued.Event;
+        var cloudEvent = new CloudEvent(CloudEventsSpecVersion.V1_0, [Sequence.SequenceAttribute, Partitioning.PartitionKeyAttribute])
+        {
+            Id = e.Id,
+            Type = e.Type,
+            Source = new Uri(source, UriKind.RelativeOrAbsolute),
+            Subject = e.Subject,
+            Time = e.Time.ToUniversalTime(),
+            DataContentType = "application/json",
+            Data = JsonDocument.Parse(e.Data).RootElement,
+        };
+        cloudEvent[Sequence.SequenceAttribute] = queued.SequenceText;
+        cloudEvent[Partitioning.PartitionKeyAttribute] = e.Subject;
+        return Formatter.EncodeStructuredModeMessage(cloudEvent, out _).ToArray();
+    }
+
+    public Task<AttemptResult> SendAsync(string target, QueuedEvent queued, DateTimeOffset now, CancellationToken cancellationToken = default)
+        => SendAsync(target, queued.Event.Id, Envelope(queued, _source), ContentType, now, cancellationToken);
+
+    /// <summary>
+    /// Several events (one per subject) as one JSON array. Its <c>webhook-id</c> and <c>Idempotency-Key</c> name the batch
+    /// (a hash of its event ids, so the same batch retried keeps them); receivers dedupe each event by its own <c>id</c>.
+    /// </summary>
+    public Task<AttemptResult> SendBatchAsync(string target, IReadOnlyList<QueuedEvent> batch, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        using var body = new MemoryStream();
+        body.WriteByte((byte)'[');
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (i > 0)
+            {
+                body.WriteByte((byte)',');
+            }
+
+            body.Write(Envelope(batch[i], _source));
+        }
+
+        body.WriteByte((byte)']');
+        var id = "batch_" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes(string.Join(',', batch.Select(q => q.Event.Id)))))[..32];
+        return SendAsync(target, id, body.ToArray(), BatchContentType, now, cancellationToken);
+    }
+
+    private async Task<AttemptResult> SendAsync(string target, string id, byte[] body, string contentType, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!_options.Targets.TryGetValue(target, out var options))
+        {
+            return new AttemptResult(null, null, $"target '{target}' is not configured", TimeSpan.Zero);
+        }
+
+        var timestamp = now.ToUnixTimeSeconds();
+        using var request = new HttpRequestMessage(HttpMethod.Post, options.Url);
+        request.Content = new ByteArrayContent(body);
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType) { CharSet = "utf-8" };
+        request.Headers.TryAddWithoutValidation("webhook-id", id);
+        request.Headers.TryAddWithoutValidation("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
+        request.Headers.TryAddWithoutValidation("webhook-signature", WebhookSignature.Sign(_keys[target], id, timestamp, body));
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", $"\"{id}\"");
+
+        var started = Stopwatch.GetTimestamp();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Timeout);
+        try
+        {
+            using var response = await _clients.CreateClient(HttpClientPrefix + target)
+                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            return new AttemptResult((int)response.StatusCode, RetryAfter(response, now), ReasonOf(response), Stopwatch.GetElapsedTime(started));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new AttemptResult(null, null, $"timed out after {options.Timeout.TotalSeconds:0.###} s", Stopwatch.GetElapsedTime(started));
+        }
+        catch (HttpRequestException ex)
+        {
+            return new AttemptResult(null, null, ex.Message, Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    private static string? ReasonOf(HttpResponseMessage response)
+        => response.IsSuccessStatusCode ? null : response.ReasonPhrase;
+
+    private static TimeSpan? RetryAfter(HttpResponseMessage response, DateTimeOffset now)
+        => response.Headers.RetryAfter switch
+        {
+            { Delta: { } delta } => delta,
+            { Date: { } date } => date > now ? date - now : TimeSpan.Zero,
+            _ => null,
+        };
+}
