@@ -40,7 +40,8 @@ internal static class CompareCommand
         await using var databases = await BenchDatabases.CreateAsync(server, [gridDatabase, baselineDatabase], cancellationToken);
         await Console.Error.WriteLineAsync($"PostgreSQL {postgresVersion} at {BenchPostgres.Describe(server)}; databases {gridDatabase} and {baselineDatabase}");
 
-        var grid = Servers.StartGrid(root, databases.ConnectionString(gridDatabase));
+        var grid = Servers.StartGrid(root, databases.ConnectionString(gridDatabase), Servers.GridLogFile(options.OutFile, stamp));
+        await Console.Error.WriteLineAsync($"Grid silo log: {grid.Process.LogFile}");
         await using var gridProcess = grid.Process;
         var baseline = Servers.StartBaseline(databases.ConnectionString(baselineDatabase));
         await using var baselineProcess = baseline.Process;

@@ -61,7 +61,8 @@ internal static class ScaleCommand
         await using var databases = await BenchDatabases.CreateAsync(server, [database], cancellationToken);
         await Console.Error.WriteLineAsync($"PostgreSQL {postgresVersion} at {BenchPostgres.Describe(server)}; database {database}");
 
-        var grid = Servers.StartGrid(root, databases.ConnectionString(database));
+        var grid = Servers.StartGrid(root, databases.ConnectionString(database), Servers.GridLogFile(options.OutFile, database));
+        await Console.Error.WriteLineAsync($"Grid silo log: {grid.Process.LogFile}");
         await using var gridProcess = grid.Process;
         await Servers.WaitReadyAsync(grid, waitForStartedLine: true, cancellationToken);
         await Console.Error.WriteLineAsync($"Grid silo ready at {grid.BaseUri} (pid {grid.Process.Id})");

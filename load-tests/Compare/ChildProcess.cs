@@ -20,6 +20,7 @@ internal sealed class ChildProcess : IAsyncDisposable
     private readonly List<string> _all = [];
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<(string Text, TaskCompletionSource Seen)> _awaitedLines = [];
+    private StreamWriter? _log;
 
     static ChildProcess()
     {
@@ -46,14 +47,21 @@ internal sealed class ChildProcess : IAsyncDisposable
     /// <summary>Completes with the exit code when the process ends.</summary>
     public Task<int> Exited => _exited.Task;
 
-    /// <summary>Starts <paramref name="fileName"/>; stdout and stderr are captured unless <paramref name="inheritStderr"/>.</summary>
+    /// <summary>Where every line the process writes is kept in full, when a log file was given.</summary>
+    public string? LogFile { get; private set; }
+
+    /// <summary>
+    /// Starts <paramref name="fileName"/>; stdout and stderr are captured unless <paramref name="inheritStderr"/>, and
+    /// written in full to <paramref name="logFile"/> when one is given.
+    /// </summary>
     public static ChildProcess Start(
         string name,
         string fileName,
         IEnumerable<string> arguments,
         string workingDirectory,
         IReadOnlyDictionary<string, string>? environment = null,
-        bool inheritStderr = false)
+        bool inheritStderr = false,
+        string? logFile = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -75,6 +83,12 @@ internal sealed class ChildProcess : IAsyncDisposable
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var child = new ChildProcess(name, process);
+        if (logFile is not null)
+        {
+            child.LogFile = Path.GetFullPath(logFile);
+            child._log = new StreamWriter(child.LogFile, append: false) { AutoFlush = true };
+        }
+
         process.OutputDataReceived += (_, e) => child.Append(e.Data);
         if (!inheritStderr)
         {
@@ -185,6 +199,12 @@ internal sealed class ChildProcess : IAsyncDisposable
         Kill();
         Live.TryRemove(this, out _);
         _process.Dispose();
+        lock (_tail)
+        {
+            _log?.Dispose();
+            _log = null;
+        }
+
         return ValueTask.CompletedTask;
     }
 
@@ -211,6 +231,7 @@ internal sealed class ChildProcess : IAsyncDisposable
                 _tail.Dequeue();
             }
 
+            _log?.WriteLine(line);
             if (_all.Count < 10_000)
             {
                 _all.Add(line);

@@ -43,8 +43,11 @@ internal static class Servers
     /// </summary>
     public static string GridApiKey { get; } = $"grid-load-{Guid.NewGuid():N}";
 
-    /// <summary>Starts the Grid silo in PostgreSQL mode, hosting the gateway, applying the schema itself.</summary>
-    public static ServerProcess StartGrid(string root, string connectionString)
+    /// <summary>
+    /// Starts the Grid silo in PostgreSQL mode, hosting the gateway, applying the schema itself. Its whole output goes
+    /// to <paramref name="logFile"/> (warnings and errors, at the log levels given here).
+    /// </summary>
+    public static ServerProcess StartGrid(string root, string connectionString, string logFile)
     {
         var executable = SiloExecutable(root);
         if (!File.Exists(executable))
@@ -71,9 +74,16 @@ internal static class Servers
                 "--Logging:LogLevel:Default=Warning",
                 "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
             ],
-            Path.GetDirectoryName(executable)!);
+            Path.GetDirectoryName(executable)!,
+            logFile: logFile);
         return new ServerProcess(process, baseUri);
     }
+
+    /// <summary>The silo's log file: beside the report (<c>r.json</c> → <c>r.silo.log</c>), else in the temp folder.</summary>
+    public static string GridLogFile(string? outFile, string stamp)
+        => outFile is not null
+            ? Path.ChangeExtension(Path.GetFullPath(outFile), ".silo.log")
+            : Path.Combine(Path.GetTempPath(), stamp + ".silo.log");
 
     /// <summary>
     /// Starts this executable's <c>baseline</c> verb on a free port, with Server GC as Grid's silo has it.
