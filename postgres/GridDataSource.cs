@@ -10,6 +10,11 @@ namespace Grid.Postgres;
 public static class GridDataSource
 {
     private static readonly string[] PoolSizeKeys = ["Maximum Pool Size", "MaxPoolSize"];
+    private static readonly string[] AutoPrepareKeys = ["Max Auto Prepare", "MaxAutoPrepare"];
+    private static readonly string[] ResetKeys = ["No Reset On Close", "NoResetOnClose"];
+
+    /// <summary>Statements each connection keeps prepared: Grid's storages run a handful of statements, over and over.</summary>
+    public const int DefaultMaxAutoPrepare = 32;
 
     public static NpgsqlDataSource Create(string connectionString, int defaultMaxPoolSize, string applicationName)
     {
@@ -17,13 +22,28 @@ public static class GridDataSource
         return builder.Build();
     }
 
-    /// <summary>The connection string with a pool ceiling and an application name unless it names its own.</summary>
+    /// <summary>
+    /// The connection string with Grid's defaults where it names none: a pool ceiling, an application name, statements
+    /// prepared automatically once reused, and no session reset (<c>DISCARD ALL</c>) when a connection goes back to
+    /// the pool, since Grid never changes session state and the reset would also drop the prepared statements.
+    /// Behind a pooler that cannot keep prepared statements, set <c>Max Auto Prepare=0</c>.
+    /// </summary>
     public static string WithDefaults(string connectionString, int defaultMaxPoolSize, string applicationName)
     {
         var settings = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!NamesPoolSize(connectionString))
+        if (!Names(connectionString, PoolSizeKeys))
         {
             settings.MaxPoolSize = defaultMaxPoolSize;
+        }
+
+        if (!Names(connectionString, AutoPrepareKeys))
+        {
+            settings.MaxAutoPrepare = DefaultMaxAutoPrepare;
+        }
+
+        if (!Names(connectionString, ResetKeys))
+        {
+            settings.NoResetOnClose = true;
         }
 
         if (string.IsNullOrEmpty(settings.ApplicationName))
@@ -34,7 +54,7 @@ public static class GridDataSource
         return settings.ConnectionString;
     }
 
-    private static bool NamesPoolSize(string connectionString)
+    private static bool Names(string connectionString, string[] keys)
         => connectionString.Split(';').Select(part => part.Split('=', 2)[0].Trim())
-            .Any(key => PoolSizeKeys.Contains(key, StringComparer.OrdinalIgnoreCase));
+            .Any(key => keys.Contains(key, StringComparer.OrdinalIgnoreCase));
 }

@@ -50,6 +50,10 @@ internal sealed class PostgresInventoryStorage : IGrainStorage, IExpiryIndex, IA
         SELECT grain_key, payload FROM grid_inventory_reservation WHERE service_id = @service AND grain_key = ANY(@keys);
         """;
 
+    // The forgotten reservations are found one primary-key probe each (the LIMIT keeps the planner from turning the
+    // lookup into a join). Written as "reservation_id = ANY(@removed)", the planner may instead walk every
+    // reservation of the SKU-location and filter them, since its statistics take each SKU-location to hold about one
+    // row: on a hot SKU-location holding 20,000 reservations that cost 5,000 buffer reads and 17 ms per write.
     private const string WriteSql = """
         WITH head AS (
             INSERT INTO grid_inventory AS i (service_id, grain_key, version, header, next_expiry)
@@ -65,8 +69,13 @@ internal sealed class PostgresInventoryStorage : IGrainStorage, IExpiryIndex, IA
             WHERE EXISTS (SELECT 1 FROM head)
             ON CONFLICT (service_id, grain_key, reservation_id) DO UPDATE SET payload = EXCLUDED.payload
         ), removed AS (
-            DELETE FROM grid_inventory_reservation
-            WHERE service_id = @service AND grain_key = @key AND reservation_id = ANY(@removed)
+            DELETE FROM grid_inventory_reservation AS d
+            WHERE d.ctid = ANY (ARRAY(
+                SELECT found.ctid FROM unnest(@removed) AS x(id)
+                CROSS JOIN LATERAL (
+                    SELECT r.ctid FROM grid_inventory_reservation AS r
+                    WHERE r.service_id = @service AND r.grain_key = @key AND r.reservation_id = x.id
+                    LIMIT 1) AS found))
               AND EXISTS (SELECT 1 FROM head)
         )
         SELECT version FROM head;

@@ -32,4 +32,24 @@ public sealed class GridDataSourceTests
 
         Assert.Equal("erp-bridge", settings.ApplicationName);
     }
+
+    [Fact]
+    public void Statements_are_prepared_automatically_and_connections_are_not_reset_when_the_connection_string_says_nothing()
+    {
+        var settings = new NpgsqlConnectionStringBuilder(GridDataSource.WithDefaults("Host=db", 16, "grid"));
+
+        Assert.Equal(GridDataSource.DefaultMaxAutoPrepare, settings.MaxAutoPrepare);
+        Assert.True(settings.NoResetOnClose);
+    }
+
+    [Theory]
+    [InlineData("Host=db;Max Auto Prepare=0;No Reset On Close=false")]
+    [InlineData("Host=db;MaxAutoPrepare=0;NoResetOnClose=false")]
+    public void Preparation_and_reset_settings_the_operator_named_win(string connectionString)
+    {
+        var settings = new NpgsqlConnectionStringBuilder(GridDataSource.WithDefaults(connectionString, 16, "grid"));
+
+        Assert.Equal(0, settings.MaxAutoPrepare);
+        Assert.False(settings.NoResetOnClose);
+    }
 }
