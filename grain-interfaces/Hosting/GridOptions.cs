@@ -49,6 +49,12 @@ public sealed class GridOptions
     /// <summary>Whether a Postgres-mode silo applies the schema at start-up instead of only checking it. Default: false.</summary>
     public bool MigrateOnStart { get; set; }
 
+    /// <summary>
+    /// Whether this silo collects for the Orleans dashboard and serves it at <c>/dashboard</c>. Every silo of a cluster
+    /// must agree. Collecting records every grain call and counts the activations each second. Default: true.
+    /// </summary>
+    public bool Dashboard { get; set; } = true;
+
     /// <summary>Every problem with these settings, each naming its key; empty when they are usable.</summary>
     public IReadOnlyList<string> Problems(string? connectionString)
     {

@@ -53,7 +53,11 @@ public static class SiloHostingExtensions
             silo.AddIncomingGrainCallFilter<StreamDeliveryTracing>();
 
             // The Orleans dashboard (silos, grains, calls) at /dashboard; every silo of the cluster must collect for it.
-            silo.AddDashboard();
+            if (grid.Dashboard)
+            {
+                silo.AddDashboard();
+            }
+
             silo.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = grid.ClusterId;
@@ -139,14 +143,17 @@ public static class SiloHostingExtensions
 
         // It shows grain keys, calls and errors: open in dev mode, for the ops role elsewhere (a browser sends the key as the
         // Basic password when asked).
-        var dashboard = app.MapOrleansDashboard(DashboardPath);
-        if (grid.Mode == GridMode.Dev)
+        if (grid.Dashboard)
         {
-            dashboard.AllowAnonymous();
-        }
-        else
-        {
-            dashboard.RequireGridRole(GridRoles.Ops);
+            var dashboard = app.MapOrleansDashboard(DashboardPath);
+            if (grid.Mode == GridMode.Dev)
+            {
+                dashboard.AllowAnonymous();
+            }
+            else
+            {
+                dashboard.RequireGridRole(GridRoles.Ops);
+            }
         }
 
         if (grid.Mode == GridMode.Dev || grid.HostGateway)

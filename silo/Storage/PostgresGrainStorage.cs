@@ -24,11 +24,15 @@ internal sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
     private const int ConcurrentRoundTrips = 4;
     private const int MaxBatch = 256;
 
+    // One primary-key probe per grain (the LIMIT keeps the planner from turning the lookup into a join): as a join,
+    // the planner hashed the key list and scanned every stored state of the service, once per batch of activations.
     private const string ReadSql = """
         SELECT s.grain_id, s.state_name, s.version, s.payload
-        FROM grid_grain_state s
-        JOIN unnest(@grains, @states) AS k(grain_id, state_name) USING (grain_id, state_name)
-        WHERE s.service_id = @service;
+        FROM unnest(@grains, @states) AS k(grain_id, state_name)
+        CROSS JOIN LATERAL (
+            SELECT g.grain_id, g.state_name, g.version, g.payload FROM grid_grain_state AS g
+            WHERE g.service_id = @service AND g.grain_id = k.grain_id AND g.state_name = k.state_name
+            LIMIT 1) AS s;
         """;
 
     private const string WriteSql = """

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Hosting;
 
 namespace Grid.Tests.Gateway;
 
@@ -13,5 +14,30 @@ public sealed class DashboardTests(GridApiFactory factory)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+    }
+}
+
+/// <summary>The process with <c>Grid:Dashboard=false</c>.</summary>
+public sealed class NoDashboardApiFactory : GridApiFactory
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Grid:Dashboard", "false");
+    }
+}
+
+public sealed class DashboardSwitchedOffTests(NoDashboardApiFactory factory) : IClassFixture<NoDashboardApiFactory>
+{
+    [Fact]
+    public async Task A_silo_with_the_dashboard_switched_off_serves_no_dashboard_and_still_serves_the_api()
+    {
+        using var client = factory.CreateClient();
+
+        using var dashboard = await client.GetAsync(new Uri("/dashboard/", UriKind.Relative));
+        using var atp = await client.GetAsync(new Uri("/api/v1/atp/SKU-NO-DASHBOARD", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.NotFound, dashboard.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, atp.StatusCode);
     }
 }
