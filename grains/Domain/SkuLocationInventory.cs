@@ -24,6 +24,8 @@ public sealed class SkuLocationInventory
     private Dictionary<string, Reservation>? _reservations;
     private List<string>? _recentEventKeys;
     private List<MovementRecord>? _recentMovements;
+    private int _unsavedEventKeys;
+    private int _unsavedMovements;
 
     // What only some use (ring-fences, allocations, inbound supply, cycle counts, violations, reservation bookkeeping),
     // in a second object made on first use: a SKU-location that only received stock does not pay for its fields.
@@ -95,6 +97,12 @@ public sealed class SkuLocationInventory
     [JsonInclude] public long? LastCycleCountSequence { get => _rare?.LastCycleCountSequence; private set => SetRare(value, static (r, v) => r.LastCycleCountSequence = v); }
 
     [JsonIgnore] public IReadOnlyList<MovementRecord> RecentMovements => _recentMovements ?? (IReadOnlyList<MovementRecord>)[];
+
+    /// <summary>How many event keys were ever remembered here: numbers each key in the journal stored beside the header.</summary>
+    [JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public long EventKeySequence { get; private set; }
+
+    /// <summary>How many movements were ever recorded here: numbers each movement in the journal stored beside the header.</summary>
+    [JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public long MovementSequence { get; private set; }
     [JsonIgnore] public IReadOnlyList<Violation> Violations => ViolationList ?? (IReadOnlyList<Violation>)[];
 
     /// <summary>When the state last changed.</summary>
@@ -919,6 +927,8 @@ public sealed class SkuLocationInventory
     {
         var keys = _recentEventKeys ??= new(1);
         keys.Add(key);
+        EventKeySequence++;
+        _unsavedEventKeys++;
         SeenEvents?.Add(key);
         var excess = keys.Count - rules.DedupeWindow;
         if (excess > 0)
@@ -939,6 +949,8 @@ public sealed class SkuLocationInventory
     {
         var movements = _recentMovements ??= new(1);
         movements.Add(record);
+        MovementSequence++;
+        _unsavedMovements++;
         if (movements.Count > rules.RecentMovementCount)
         {
             movements.RemoveRange(0, movements.Count - rules.RecentMovementCount);
@@ -1050,7 +1062,44 @@ public sealed class SkuLocationInventory
             due = pending;
         }
 
-        return new InventoryChanges(CopyWithoutReservations(), changed, removed, due);
+        return new InventoryChanges(CopyWithoutReservations(withJournal: false), changed, removed, due, TakeJournal());
+    }
+
+    private InventoryJournal TakeJournal()
+    {
+        var keys = RecentEventKeys;
+        var movements = RecentMovements;
+        var newKeys = Math.Min(_unsavedEventKeys, keys.Count);
+        var newMovements = Math.Min(_unsavedMovements, movements.Count);
+        _unsavedEventKeys = 0;
+        _unsavedMovements = 0;
+        return new InventoryJournal(
+            EventKeySequence - newKeys + 1,
+            newKeys == 0 ? [] : [.. keys.Skip(keys.Count - newKeys)],
+            EventKeySequence - keys.Count + 1,
+            MovementSequence - newMovements + 1,
+            newMovements == 0 ? [] : [.. movements.Skip(movements.Count - newMovements)],
+            MovementSequence - movements.Count + 1);
+    }
+
+    /// <summary>
+    /// Puts back the event keys and movements stored apart from the header (its journal), oldest first, when the
+    /// inventory is read from storage.
+    /// </summary>
+    public void RestoreJournal(IReadOnlyList<string> eventKeys, IReadOnlyList<MovementRecord> movements)
+    {
+        if (EventKeySequence == 0 && MovementSequence == 0 && eventKeys.Count == 0 && movements.Count == 0)
+        {
+            // A header written before the journal existed carries its keys and movements itself: they are numbered
+            // now and go to the journal with the next write.
+            EventKeySequence = _unsavedEventKeys = RecentEventKeys.Count;
+            MovementSequence = _unsavedMovements = RecentMovements.Count;
+            return;
+        }
+
+        _recentEventKeys = eventKeys.Count == 0 ? null : [.. eventKeys];
+        _recentMovements = movements.Count == 0 ? null : [.. movements];
+        SeenEvents = null;
     }
 
     /// <summary>Puts back the reservations stored apart from the rest of the state, when the inventory is read from storage.</summary>
@@ -1068,12 +1117,12 @@ public sealed class SkuLocationInventory
     /// <summary>A full copy that later commands cannot change. The reservations, allocations and lines are immutable values.</summary>
     public SkuLocationInventory Copy()
     {
-        var copy = CopyWithoutReservations();
+        var copy = CopyWithoutReservations(withJournal: true);
         copy._reservations = _reservations is null ? null : new(_reservations, StringComparer.Ordinal);
         return copy;
     }
 
-    private SkuLocationInventory CopyWithoutReservations() => new()
+    private SkuLocationInventory CopyWithoutReservations(bool withJournal) => new()
     {
         Sku = Sku,
         Location = Location,
@@ -1088,11 +1137,13 @@ public sealed class SkuLocationInventory
         UsageMap = UsageMap is null ? null : new(UsageMap, StringComparer.Ordinal),
         AllocationMap = AllocationMap is null ? null : new(AllocationMap, StringComparer.Ordinal),
         InboundLines = InboundLines is null ? null : [.. InboundLines],
-        _recentEventKeys = _recentEventKeys is null ? null : [.. _recentEventKeys],
+        _recentEventKeys = !withJournal || _recentEventKeys is null ? null : [.. _recentEventKeys],
         LastCycleCountAt = LastCycleCountAt,
         LastCycleCountSource = LastCycleCountSource,
         LastCycleCountSequence = LastCycleCountSequence,
-        _recentMovements = _recentMovements is null ? null : [.. _recentMovements],
+        _recentMovements = !withJournal || _recentMovements is null ? null : [.. _recentMovements],
+        EventKeySequence = EventKeySequence,
+        MovementSequence = MovementSequence,
         ViolationList = ViolationList is null ? null : [.. ViolationList],
         AsOf = AsOf,
         LastWarehouseEventAt = LastWarehouseEventAt,
@@ -1106,7 +1157,7 @@ public sealed class SkuLocationInventory
 
 /// <summary>
 /// A SKU-location's change since the previous write: <see cref="Header"/> is all of the state but the reservations
-/// (its <see cref="SkuLocationInventory.Reservations"/> is empty).
+/// and the journal (its <see cref="SkuLocationInventory.Reservations"/>, recent event keys and movements are empty).
 /// </summary>
 /// <remarks><see cref="NextExpiry"/> is stored beside the state so that reservations of a SKU-location no silo holds
 /// can be found and expired (see <see cref="IExpiryIndex"/>).</remarks>
@@ -1114,7 +1165,24 @@ public sealed record InventoryChanges(
     SkuLocationInventory Header,
     IReadOnlyList<Reservation> ChangedReservations,
     IReadOnlyList<string> RemovedReservations,
-    DateTimeOffset? NextExpiry);
+    DateTimeOffset? NextExpiry,
+    InventoryJournal Journal);
+
+/// <summary>
+/// What a write adds to a SKU-location's journal, the recent event keys and movements kept apart from its header so
+/// that a write stores the few recorded since the last one instead of rewriting hundreds: the new entries numbered
+/// from <c>FirstNew…</c>, and the oldest number of each still kept (the store forgets those below it).
+/// </summary>
+public sealed record InventoryJournal(
+    long FirstNewEventKey,
+    IReadOnlyList<string> NewEventKeys,
+    long OldestEventKeyKept,
+    long FirstNewMovement,
+    IReadOnlyList<MovementRecord> NewMovements,
+    long OldestMovementKept)
+{
+    public bool IsEmpty => NewEventKeys.Count == 0 && NewMovements.Count == 0;
+}
 
 /// <summary>Where the SKU-locations with reservations due are found, whatever holds their state.</summary>
 public interface IExpiryIndex

@@ -22,6 +22,10 @@ public sealed class InMemoryInventoryStore
         public Dictionary<string, Reservation> Reservations { get; } = new(StringComparer.Ordinal);
 
         public DateTimeOffset? NextExpiry { get; set; }
+
+        public SortedDictionary<long, string> EventKeys { get; } = [];
+
+        public SortedDictionary<long, MovementRecord> Movements { get; } = [];
     }
 }
 
@@ -51,6 +55,7 @@ internal sealed class InMemoryInventoryStorage(InMemoryInventoryStore store) : I
         {
             var inventory = InventoryStateSerializer.DeserializeHeader(entry.Header);
             inventory.RestoreReservations(entry.Reservations.Values);
+            inventory.RestoreJournal([.. entry.EventKeys.Values], [.. entry.Movements.Values]);
             grainState.State = (T)(object)inventory;
             grainState.ETag = entry.Version.ToString(CultureInfo.InvariantCulture);
             grainState.RecordExists = true;
@@ -84,12 +89,27 @@ internal sealed class InMemoryInventoryStorage(InMemoryInventoryStore store) : I
                 entry.Reservations.Remove(id);
             }
 
+            Append(entry.EventKeys, changes.Journal.FirstNewEventKey, changes.Journal.NewEventKeys, changes.Journal.OldestEventKeyKept);
+            Append(entry.Movements, changes.Journal.FirstNewMovement, changes.Journal.NewMovements, changes.Journal.OldestMovementKept);
             entry.Version++;
             grainState.ETag = entry.Version.ToString(CultureInfo.InvariantCulture);
             grainState.RecordExists = true;
         }
 
         return Task.CompletedTask;
+    }
+
+    private static void Append<TEntry>(SortedDictionary<long, TEntry> journal, long first, IReadOnlyList<TEntry> added, long oldestKept)
+    {
+        for (var i = 0; i < added.Count; i++)
+        {
+            journal[first + i] = added[i];
+        }
+
+        foreach (var forgotten in journal.Keys.TakeWhile(sequence => sequence < oldestKept).ToList())
+        {
+            journal.Remove(forgotten);
+        }
     }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)

@@ -12,11 +12,16 @@ internal static class InventoryStateSerializer
 
     public static byte[] Serialize(Reservation reservation) => JsonSerializer.SerializeToUtf8Bytes(reservation, Options);
 
+    public static byte[] Serialize(MovementRecord movement) => JsonSerializer.SerializeToUtf8Bytes(movement, Options);
+
     public static SkuLocationInventory DeserializeHeader(ReadOnlySpan<byte> json)
         => JsonSerializer.Deserialize<SkuLocationInventory>(json, Options) ?? throw new JsonException("Empty inventory state.");
 
     public static Reservation DeserializeReservation(ReadOnlySpan<byte> json)
         => JsonSerializer.Deserialize<Reservation>(json, Options) ?? throw new JsonException("Empty reservation.");
+
+    public static MovementRecord DeserializeMovement(ReadOnlySpan<byte> json)
+        => JsonSerializer.Deserialize<MovementRecord>(json, Options) ?? throw new JsonException("Empty movement.");
 
     public static SkuLocationInventory AsInventory<T>(IGrainState<T> grainState)
         => grainState.State as SkuLocationInventory

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Grid.Domain;
 using Grid.Postgres;
 using Npgsql;
@@ -9,8 +10,9 @@ using Orleans.Storage;
 namespace Grid.Silo.Storage;
 
 /// <summary>
-/// Grain storage for SKU-location state in PostgreSQL (schema 5): one statement per write carrying the state header
-/// and only the reservations that changed since the previous write, guarded by the version the grain last read.
+/// Grain storage for SKU-location state in PostgreSQL (schemas 5 and 9): one statement per write carrying the state
+/// header, only the reservations that changed since the previous write and the event keys and movements recorded since
+/// then (the journal), guarded by the version the grain last read.
 /// </summary>
 /// <remarks>
 /// <para>The changes are taken from the grain's live state synchronously, before the first await, so the grain may keep
@@ -50,11 +52,23 @@ internal sealed class PostgresInventoryStorage : IGrainStorage, IExpiryIndex, IA
         SELECT grain_key, payload FROM grid_inventory_reservation WHERE service_id = @service AND grain_key = ANY(@keys);
         """;
 
+    private const string ReadJournalSql = """
+        SELECT k.key, j.kind, j.payload
+        FROM unnest(@keys) AS k(key)
+        CROSS JOIN LATERAL (
+            SELECT j.kind, j.sequence, j.payload FROM grid_inventory_journal AS j
+            WHERE j.service_id = @service AND j.grain_key = k.key
+            ORDER BY j.kind, j.sequence) AS j;
+        """;
+
+    private const short EventKeyEntry = 1;
+    private const short MovementEntry = 2;
+
     // The forgotten reservations are found one primary-key probe each (the LIMIT keeps the planner from turning the
     // lookup into a join). Written as "reservation_id = ANY(@removed)", the planner may instead walk every
     // reservation of the SKU-location and filter them, since its statistics take each SKU-location to hold about one
     // row: on a hot SKU-location holding 20,000 reservations that cost 5,000 buffer reads and 17 ms per write.
-    private const string WriteSql = """
+    private const string WriteStateSql = """
         WITH head AS (
             INSERT INTO grid_inventory AS i (service_id, grain_key, version, header, next_expiry)
             VALUES (@service, @key, 1, @header, @nextExpiry)
@@ -78,8 +92,31 @@ internal sealed class PostgresInventoryStorage : IGrainStorage, IExpiryIndex, IA
                     LIMIT 1) AS found))
               AND EXISTS (SELECT 1 FROM head)
         )
-        SELECT version FROM head;
         """;
+
+    // Appends the event keys and movements recorded since the last write and forgets those out of the window. Only a
+    // write that recorded some carries it: most writes of a reservation did not.
+    private const string WriteJournalSql = """
+        , journaled AS (
+            INSERT INTO grid_inventory_journal (service_id, grain_key, kind, sequence, payload)
+            SELECT @service, @key, j.kind, j.sequence, j.payload
+            FROM unnest(@journalKinds, @journalSequences, @journalPayloads) AS j(kind, sequence, payload)
+            WHERE EXISTS (SELECT 1 FROM head)
+            ON CONFLICT (service_id, grain_key, kind, sequence) DO UPDATE SET payload = EXCLUDED.payload
+        ), keys_forgotten AS (
+            DELETE FROM grid_inventory_journal
+            WHERE service_id = @service AND grain_key = @key AND kind = 1 AND sequence < @oldestEventKey
+              AND EXISTS (SELECT 1 FROM head)
+        ), movements_forgotten AS (
+            DELETE FROM grid_inventory_journal
+            WHERE service_id = @service AND grain_key = @key AND kind = 2 AND sequence < @oldestMovement
+              AND EXISTS (SELECT 1 FROM head)
+        )
+        """;
+
+    private const string WriteSql = WriteStateSql + "\nSELECT version FROM head;";
+
+    private const string WriteWithJournalSql = WriteStateSql + WriteJournalSql + "\nSELECT version FROM head;";
 
     private const string DueSql = """
         SELECT grain_key FROM grid_inventory
@@ -90,6 +127,7 @@ internal sealed class PostgresInventoryStorage : IGrainStorage, IExpiryIndex, IA
 
     private const string ClearSql = """
         DELETE FROM grid_inventory_reservation WHERE service_id = @service AND grain_key = @key;
+        DELETE FROM grid_inventory_journal WHERE service_id = @service AND grain_key = @key;
         DELETE FROM grid_inventory WHERE service_id = @service AND grain_key = @key;
         """;
 
@@ -112,6 +150,9 @@ internal sealed class PostgresInventoryStorage : IGrainStorage, IExpiryIndex, IA
 
         var inventory = InventoryStateSerializer.DeserializeHeader(stored.Header);
         inventory.RestoreReservations([.. stored.Reservations.Select(payload => InventoryStateSerializer.DeserializeReservation(payload))]);
+        inventory.RestoreJournal(
+            [.. stored.EventKeys.Select(payload => Encoding.UTF8.GetString(payload))],
+            [.. stored.Movements.Select(payload => InventoryStateSerializer.DeserializeMovement(payload))]);
         grainState.State = (T)(object)inventory;
         grainState.ETag = stored.Version.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
@@ -124,13 +165,18 @@ internal sealed class PostgresInventoryStorage : IGrainStorage, IExpiryIndex, IA
         var key = grainId.Key.ToString()!;
         int? expected = grainState.ETag is null ? null : int.Parse(grainState.ETag, CultureInfo.InvariantCulture);
 
-        var command = Command(WriteSql, key);
+        var journal = changes.Journal;
+        var command = Command(journal.IsEmpty ? WriteSql : WriteWithJournalSql, key);
         command.Parameters.Add(new NpgsqlParameter<byte[]>("header", InventoryStateSerializer.Serialize(changes.Header)));
         command.Parameters.Add(new NpgsqlParameter("expected", NpgsqlDbType.Integer) { Value = (object?)expected ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("nextExpiry", NpgsqlDbType.TimestampTz) { Value = (object?)changes.NextExpiry?.UtcDateTime ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter<string[]>("ids", [.. changes.ChangedReservations.Select(r => r.Id)]));
         command.Parameters.Add(new NpgsqlParameter<byte[][]>("payloads", [.. changes.ChangedReservations.Select(InventoryStateSerializer.Serialize)]));
         command.Parameters.Add(new NpgsqlParameter<string[]>("removed", [.. changes.RemovedReservations]));
+        if (!journal.IsEmpty)
+        {
+            AddJournal(command, journal);
+        }
 
         if (await _writes.SubmitAsync(command) is not { } written)
         {
@@ -185,7 +231,7 @@ internal sealed class PostgresInventoryStorage : IGrainStorage, IExpiryIndex, IA
     {
         var distinct = keys.Distinct().ToArray();
         await using var batch = _dataSource.CreateBatch();
-        foreach (var sql in new[] { ReadSql, ReadReservationsSql })
+        foreach (var sql in new[] { ReadSql, ReadReservationsSql, ReadJournalSql })
         {
             var command = new NpgsqlBatchCommand(sql);
             command.Parameters.Add(new NpgsqlParameter<string>("service", _serviceId));
@@ -198,7 +244,7 @@ internal sealed class PostgresInventoryStorage : IGrainStorage, IExpiryIndex, IA
         while (await reader.ReadAsync())
         {
             var key = reader.GetString(0);
-            found[key] = new StoredInventory(reader.GetInt32(1), reader.GetFieldValue<byte[]>(2), []);
+            found[key] = new StoredInventory(reader.GetInt32(1), reader.GetFieldValue<byte[]>(2), [], [], []);
         }
 
         await reader.NextResultAsync();
@@ -210,7 +256,40 @@ internal sealed class PostgresInventoryStorage : IGrainStorage, IExpiryIndex, IA
             }
         }
 
+        await reader.NextResultAsync();
+        while (await reader.ReadAsync())
+        {
+            if (found.TryGetValue(reader.GetString(0), out var stored))
+            {
+                (reader.GetInt16(1) == EventKeyEntry ? stored.EventKeys : stored.Movements).Add(reader.GetFieldValue<byte[]>(2));
+            }
+        }
+
         return [.. keys.Select(key => found.GetValueOrDefault(key))];
+    }
+
+    private static void AddJournal(NpgsqlBatchCommand command, InventoryJournal journal)
+    {
+        var count = journal.NewEventKeys.Count + journal.NewMovements.Count;
+        var kinds = new short[count];
+        var sequences = new long[count];
+        var payloads = new byte[count][];
+        var i = 0;
+        for (var k = 0; k < journal.NewEventKeys.Count; k++, i++)
+        {
+            (kinds[i], sequences[i], payloads[i]) = (EventKeyEntry, journal.FirstNewEventKey + k, Encoding.UTF8.GetBytes(journal.NewEventKeys[k]));
+        }
+
+        for (var m = 0; m < journal.NewMovements.Count; m++, i++)
+        {
+            (kinds[i], sequences[i], payloads[i]) = (MovementEntry, journal.FirstNewMovement + m, InventoryStateSerializer.Serialize(journal.NewMovements[m]));
+        }
+
+        command.Parameters.Add(new NpgsqlParameter<short[]>("journalKinds", kinds));
+        command.Parameters.Add(new NpgsqlParameter<long[]>("journalSequences", sequences));
+        command.Parameters.Add(new NpgsqlParameter<byte[][]>("journalPayloads", payloads));
+        command.Parameters.Add(new NpgsqlParameter<long>("oldestEventKey", journal.OldestEventKeyKept));
+        command.Parameters.Add(new NpgsqlParameter<long>("oldestMovement", journal.OldestMovementKept));
     }
 
     private Task<IReadOnlyList<int?>> WriteManyAsync(IReadOnlyList<NpgsqlBatchCommand> writes)
@@ -224,6 +303,6 @@ internal sealed class PostgresInventoryStorage : IGrainStorage, IExpiryIndex, IA
         return command;
     }
 
-    /// <summary>A SKU-location's stored header and reservation payloads, deserialized by the grain that asked.</summary>
-    private sealed record StoredInventory(int Version, byte[] Header, List<byte[]> Reservations);
+    /// <summary>A SKU-location's stored header, reservation and journal payloads (oldest first), deserialized by the grain that asked.</summary>
+    private sealed record StoredInventory(int Version, byte[] Header, List<byte[]> Reservations, List<byte[]> EventKeys, List<byte[]> Movements);
 }

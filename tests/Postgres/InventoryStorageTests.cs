@@ -116,4 +116,76 @@ public sealed class InventoryStorageTests : IAsyncLifetime
             Assert.Equal("r1", Assert.Single(stored.Reservations).Key);
         }
     }
+    [Fact]
+    public async Task Event_keys_and_movements_read_back_within_their_windows_and_no_more_are_stored()
+    {
+        var rules = InventoryRules.Default;
+        var state = await ReadAsync("BUSY@DC1");
+        var inventory = state.State!;
+        inventory.Identify("BUSY", "DC1");
+        var events = rules.DedupeWindow + 40;
+        for (var i = 0; i < events; i++)
+        {
+            inventory.Apply(new Movement($"e{i}", "wms", T0, MovementKind.Receipt, 1), T0, rules);
+            if (i % 7 == 0)
+            {
+                await _storage.WriteStateAsync("inventory", Key("BUSY@DC1"), state);
+            }
+        }
+
+        await _storage.WriteStateAsync("inventory", Key("BUSY@DC1"), state);
+        var read = (await ReadAsync("BUSY@DC1")).State!;
+
+        Assert.Equal(inventory.RecentEventKeys, read.RecentEventKeys);
+        Assert.Equal(inventory.RecentMovements, read.RecentMovements);
+        Assert.Equal(rules.RecentMovementCount, read.RecentMovements.Count);
+        Assert.Equal(MovementResult.Duplicate, read.Apply(new Movement($"e{events - 1}", "wms", T0, MovementKind.Receipt, 1), T0, rules).Result);
+        Assert.Equal(events, read.OnHand);
+        Assert.Equal(
+            rules.DedupeWindow + rules.RecentMovementCount,
+            await _database.ScalarAsync<long>("SELECT count(*) FROM grid_inventory_journal WHERE grain_key = 'BUSY@DC1'"));
+    }
+
+    [Fact]
+    public async Task A_write_of_a_busy_sku_location_stores_a_header_that_does_not_grow_with_its_history()
+    {
+        var state = await ReadAsync("HEAD@DC1");
+        state.State!.Identify("HEAD", "DC1");
+        state.State.Apply(new Movement("first", "wms", T0, MovementKind.Receipt, 1), T0, InventoryRules.Default);
+        await _storage.WriteStateAsync("inventory", Key("HEAD@DC1"), state);
+        var small = await _database.ScalarAsync<int>("SELECT length(header) FROM grid_inventory WHERE grain_key = 'HEAD@DC1'");
+
+        for (var i = 0; i < 300; i++)
+        {
+            state.State.Apply(new Movement($"e{i}", "wms", T0, MovementKind.Receipt, 1), T0, InventoryRules.Default);
+            await _storage.WriteStateAsync("inventory", Key("HEAD@DC1"), state);
+        }
+
+        var after = await _database.ScalarAsync<int>("SELECT length(header) FROM grid_inventory WHERE grain_key = 'HEAD@DC1'");
+        Assert.InRange(after, small - 16, small + 16);
+    }
+
+    [Fact]
+    public async Task A_header_stored_before_the_journal_keeps_its_history_through_the_next_write()
+    {
+        var old = new SkuLocationInventory("OLD", "DC1");
+        old.Apply(new Movement("e1", "wms", T0, MovementKind.Receipt, 3), T0, InventoryRules.Default);
+        old.Apply(new Movement("e2", "wms", T0, MovementKind.Receipt, 4), T0, InventoryRules.Default);
+        var legacy = System.Text.Json.JsonSerializer.Serialize(old)
+            .Replace("\"EventKeySequence\":2,", "", StringComparison.Ordinal)
+            .Replace("\"MovementSequence\":2,", "", StringComparison.Ordinal);
+        Assert.DoesNotContain("Sequence\":2", legacy, StringComparison.Ordinal);
+        await _database.ExecuteAsync(
+            $"INSERT INTO grid_inventory (service_id, grain_key, version, header) VALUES ('storage-tests', 'OLD@DC1', 1, convert_to('{legacy.Replace("'", "''", StringComparison.Ordinal)}', 'UTF8'))");
+
+        var state = await ReadAsync("OLD@DC1");
+        state.State!.Apply(new Movement("e3", "wms", T0, MovementKind.Receipt, 5), T0, InventoryRules.Default);
+        await _storage.WriteStateAsync("inventory", Key("OLD@DC1"), state);
+        var read = (await ReadAsync("OLD@DC1")).State!;
+
+        Assert.Equal(["wms\u001fe1", "wms\u001fe2", "wms\u001fe3"], read.RecentEventKeys);
+        Assert.Equal([3L, 4L, 5L], read.RecentMovements.Select(m => m.Quantity));
+        Assert.Equal(12, read.OnHand);
+        Assert.Equal(6, await _database.ScalarAsync<long>("SELECT count(*) FROM grid_inventory_journal WHERE grain_key = 'OLD@DC1'"));
+    }
 }
