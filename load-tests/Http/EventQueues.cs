@@ -8,6 +8,8 @@ namespace Grid.LoadTests.Http;
 internal static class EventQueues
 {
     private static readonly Uri StreamsPath = new("api/v1/ops/streams", UriKind.Relative);
+    private static readonly Uri MetricsPath = new("metrics", UriKind.Relative);
+    private const string AppliedCounter = "grid_warehouse_events_applied_total";
 
     /// <summary>
     /// Queue depth and dead letters; null when the target has no durable queues (dev mode, the baseline); depth −1 when
@@ -47,11 +49,52 @@ internal static class EventQueues
     }
 
     /// <summary>
-    /// Waits until the queues are empty, polling every <paramref name="pollInterval"/>; answers how long that took and
-    /// the dead-letter count then, or null at once when the target has no durable queues. Gives up after
-    /// <paramref name="timeout"/> and answers with what was still queued.
+    /// How many queued events Grid has applied to their SKU-locations since it started (the sum of its
+    /// <c>grid_warehouse_events_applied_total</c> series at <c>/metrics</c>); null where the target does not show it.
     /// </summary>
-    public static async Task<QueueDrain?> WaitUntilEmptyAsync(HttpClient client, TimeSpan pollInterval, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<long?> AppliedAsync(HttpClient client, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await client.GetAsync(MetricsPath, cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                return null;
+            }
+
+            long? applied = null;
+            using var reader = new StringReader(await response.Content.ReadAsStringAsync(cancellationToken));
+            while (await reader.ReadLineAsync(cancellationToken) is { } line)
+            {
+                if (line.StartsWith(AppliedCounter, StringComparison.Ordinal)
+                    && line.Length > AppliedCounter.Length && line[AppliedCounter.Length] is '{' or ' '
+                    && double.TryParse(line.AsSpan(line.LastIndexOf(' ') + 1), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value))
+                {
+                    applied = (applied ?? 0) + (long)value;
+                }
+            }
+
+            return applied;
+        }
+        catch (Exception ex) when (ex is HttpRequestException
+            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Waits until the queues are empty, or (when <paramref name="appliedTarget"/> is given and the target counts what
+    /// it applied) until that many events were applied, whichever comes first, polling every
+    /// <paramref name="pollInterval"/>; answers how long that took and the dead-letter count then, or null at once when
+    /// the target has no durable queues. Gives up after <paramref name="timeout"/> and answers with what was still queued.
+    /// </summary>
+    /// <remarks>
+    /// The applied count ends the wait earlier than the queues do: a queue's rows are deleted only once Orleans' cache
+    /// releases the messages delivered, bucket by bucket, some time after they were applied.
+    /// </remarks>
+    public static async Task<QueueDrain?> WaitUntilEmptyAsync(
+        HttpClient client, TimeSpan pollInterval, TimeSpan timeout, CancellationToken cancellationToken, long? appliedTarget = null)
     {
         var clock = Stopwatch.StartNew();
         while (true)
@@ -63,9 +106,10 @@ internal static class EventQueues
             }
 
             var (depth, deadLetters) = state.Value;
-            if (depth == 0 || (depth > 0 && clock.Elapsed > timeout))
+            var applied = await AppliedAsync(client, cancellationToken);
+            if (depth == 0 || (applied is not null && applied >= appliedTarget) || (depth > 0 && clock.Elapsed > timeout))
             {
-                return new QueueDrain(clock.Elapsed, depth, deadLetters);
+                return new QueueDrain(clock.Elapsed, depth == 0 || applied >= appliedTarget ? 0 : depth, deadLetters, applied);
             }
 
             await Task.Delay(pollInterval, cancellationToken);
@@ -73,5 +117,8 @@ internal static class EventQueues
     }
 }
 
-/// <summary>How long the queues took to empty, what was left when waiting gave up (0 when they emptied), and the dead letters then.</summary>
-internal sealed record QueueDrain(TimeSpan Elapsed, long LeftQueued, long DeadLetters);
+/// <summary>
+/// How long the queues took to empty (or every event to be applied), what was left when waiting gave up (0 when done),
+/// and the dead letters and events applied (where counted) then.
+/// </summary>
+internal sealed record QueueDrain(TimeSpan Elapsed, long LeftQueued, long DeadLetters, long? Applied);

@@ -6,8 +6,9 @@ using Grid.LoadTests.Scenarios;
 namespace Grid.LoadTests.Http;
 
 /// <summary>
-/// What a <c>warehouse-ingest</c> pass leaves behind: a 202 means "durably queued", so the pass is not over until the
-/// target's event queues are empty. Measures the drain, the applied rate over the whole pass (events accepted ÷ time
+/// What a <c>warehouse-ingest</c> pass leaves behind: a 202 means "durably queued", so the pass is not over until every
+/// event accepted was applied (by Grid's applied-events counter where it shows one, else when the target's event queues
+/// are empty). Measures the drain, the applied rate over the whole pass (events accepted ÷ time
 /// from the first request until the last event was applied) and the apply lag of a sample of SKU-locations: for each
 /// receipt of the pass in their last movements, <c>appliedAt − occurredAt</c> (the scenario stamps occurredAt when it
 /// builds the request, so the lag counts the HTTP request, the queue and the consumer). Where the target applies
@@ -27,9 +28,9 @@ internal static class IngestProbe
     public static async Task<IngestFigures> MeasureAsync(
         HttpClient client, WarehouseIngestScenario scenario, TimeSpan sending, QueueDrain? before, bool sampleLag, CancellationToken cancellationToken)
     {
-        var drain = await EventQueues.WaitUntilEmptyAsync(client, PollInterval, DrainTimeout, cancellationToken);
-        var drainTime = drain?.Elapsed ?? TimeSpan.Zero;
         var accepted = scenario.AcceptedEvents;
+        var drain = await EventQueues.WaitUntilEmptyAsync(client, PollInterval, DrainTimeout, cancellationToken, appliedTarget: before?.Applied + accepted);
+        var drainTime = drain?.Elapsed ?? TimeSpan.Zero;
         var lags = sampleLag && drain is not null ? await SampleLagAsync(client, scenario, cancellationToken) : [];
         lags.Sort();
 
