@@ -39,6 +39,7 @@ public sealed class SecuredApiFactory : GridApiFactory
         builder.UseSetting("Grid:Auth:Jwt:Issuer", Issuer);
         builder.UseSetting("Grid:Auth:Jwt:Audience", Audience);
         builder.UseSetting("Grid:Auth:Jwt:SigningKey", Convert.ToBase64String(SigningKey));
+        builder.UseSetting("Grid:Telemetry:Tracing", "true");
         builder.ConfigureTestServices(services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(Spans)));
     }
 
