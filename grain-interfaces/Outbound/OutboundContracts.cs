@@ -13,6 +13,7 @@ namespace Grid.Outbound;
 /// <param name="Time">When the change happened.</param>
 /// <param name="Data">The event data as JSON.</param>
 /// <param name="SourceSequence">Rises with every event the source grain records for the subject; a publisher drops an event at or below the last it accepted for the subject (a hand-off repeated after a crash).</param>
+/// <param name="TraceParent">The W3C <c>traceparent</c> of the recorded trace whose work caused the event, if any: its delivery continues that trace.</param>
 [GenerateSerializer, Immutable, Alias("grid.outbound.OutboundEvent")]
 public sealed record OutboundEvent(
     [property: Id(0)] string Id,
@@ -20,7 +21,8 @@ public sealed record OutboundEvent(
     [property: Id(2)] string Subject,
     [property: Id(3)] DateTimeOffset Time,
     [property: Id(4)] long SourceSequence,
-    [property: Id(5)] string Data);
+    [property: Id(5)] string Data,
+    [property: Id(6)] string? TraceParent = null);
 
 [GenerateSerializer, Alias("grid.outbound.AcceptCode")]
 public enum AcceptCode

@@ -27,6 +27,9 @@ public sealed class WebhookSender
 
     private static readonly JsonEventFormatter Formatter = new();
 
+    /// <summary>Grid's own spans (the same source name as the gateway's and silo's).</summary>
+    private static readonly ActivitySource Tracing = new("Grid");
+
     private readonly IHttpClientFactory _clients;
     private readonly OutboundOptions _options;
     private readonly string _source;
@@ -60,7 +63,7 @@ public sealed class WebhookSender
     }
 
     public Task<AttemptResult> SendAsync(string target, QueuedEvent queued, DateTimeOffset now, CancellationToken cancellationToken = default)
-        => SendAsync(target, queued.Event.Id, Envelope(queued, _source), ContentType, now, cancellationToken);
+        => SendAsync(target, [queued], queued.Event.Id, Envelope(queued, _source), ContentType, now, cancellationToken);
 
     /// <summary>
     /// Several events (one per subject) as one JSON array. Its <c>webhook-id</c> and <c>Idempotency-Key</c> name the batch
@@ -83,16 +86,79 @@ public sealed class WebhookSender
         body.WriteByte((byte)']');
         var id = "batch_" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
             System.Text.Encoding.UTF8.GetBytes(string.Join(',', batch.Select(q => q.Event.Id)))))[..32];
-        return SendAsync(target, id, body.ToArray(), BatchContentType, now, cancellationToken);
+        return SendAsync(target, batch, id, body.ToArray(), BatchContentType, now, cancellationToken);
     }
 
-    private async Task<AttemptResult> SendAsync(string target, string id, byte[] body, string contentType, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<AttemptResult> SendAsync(
+        string target, IReadOnlyList<QueuedEvent> events, string id, byte[] body, string contentType, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (!_options.Targets.TryGetValue(target, out var options))
         {
             return new AttemptResult(null, null, $"target '{target}' is not configured", TimeSpan.Zero);
         }
 
+        using var delivery = StartDelivery(target, id, events);
+        var result = await SendAsync(target, options, id, body, contentType, now, cancellationToken);
+        if (delivery is not null)
+        {
+            delivery.SetTag("http.response.status_code", result.Status);
+            if (result.Status is not (>= 200 and < 300))
+            {
+                delivery.SetStatus(ActivityStatusCode.Error, result.Error);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The span of one delivery attempt, in the trace of the change that caused its (first) event; the other events of
+    /// a batch are linked. Its HTTP request is a child, and carries the trace to the receiver in <c>traceparent</c>.
+    /// </summary>
+    private static Activity? StartDelivery(string target, string id, IReadOnlyList<QueuedEvent> events)
+    {
+        if (!Tracing.HasListeners())
+        {
+            return null;
+        }
+
+        ActivityContext parent = default;
+        List<ActivityLink>? links = null;
+        foreach (var queued in events)
+        {
+            if (queued.Event.TraceParent is { } traceParent && ActivityContext.TryParse(traceParent, null, isRemote: true, out var context))
+            {
+                if (parent == default)
+                {
+                    parent = context;
+                }
+                else if (context.TraceId != parent.TraceId)
+                {
+                    (links ??= []).Add(new ActivityLink(context));
+                }
+            }
+        }
+
+        // Whatever the publisher's timer happens to run under is not the cause of this delivery.
+        Activity.Current = null;
+        var activity = Tracing.StartActivity("outbound deliver", ActivityKind.Producer, parent, links: links);
+        if (activity is not null)
+        {
+            activity.SetTag("messaging.system", "webhook");
+            activity.SetTag("messaging.destination.name", target);
+            activity.SetTag("messaging.message.id", id);
+            activity.SetTag("messaging.batch.message_count", events.Count);
+            activity.SetTag("grid.outbound.event_type", events[0].Event.Type);
+            activity.SetTag("grid.outbound.subject", events[0].Event.Subject);
+            activity.SetTag("grid.outbound.attempt", events.Max(e => e.Attempts) + 1);
+        }
+
+        return activity;
+    }
+
+    private async Task<AttemptResult> SendAsync(
+        string target, OutboundTargetOptions options, string id, byte[] body, string contentType, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var timestamp = now.ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, options.Url);
         request.Content = new ByteArrayContent(body);

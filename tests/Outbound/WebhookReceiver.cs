@@ -26,7 +26,8 @@ public sealed record ReceivedRequest(
     string? IdempotencyKey,
     long Timestamp,
     bool SignatureValid,
-    int Attempt);
+    int Attempt,
+    string? TraceParent = null);
 
 /// <summary>How the receiver answers one request: a status, a Retry-After, or a hang longer than the sender's timeout.</summary>
 public sealed record Reply(int Status, TimeSpan? RetryAfter = null, TimeSpan? Hang = null)
@@ -118,7 +119,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
             target, e.GetProperty("id").GetString()!, e.GetProperty("type").GetString()!, e.GetProperty("subject").GetString()!, e.GetProperty("sequence").GetString()!,
             e.GetProperty("data"), json.ValueKind == JsonValueKind.Array ? e.GetRawText() : body, request.ContentType, request.Headers["Idempotency-Key"].ToString(), timestamp,
             signed && (json.ValueKind == JsonValueKind.Array || e.GetProperty("id").GetString() == id),
-            _attempts.AddOrUpdate($"{target}/{e.GetProperty("id").GetString()}", 1, (_, n) => n + 1))).ToList();
+            _attempts.AddOrUpdate($"{target}/{e.GetProperty("id").GetString()}", 1, (_, n) => n + 1),
+            request.Headers.TryGetValue("traceparent", out var traceParent) ? traceParent.ToString() : null)).ToList();
         lock (_gate)
         {
             _all.AddRange(receivedAll);

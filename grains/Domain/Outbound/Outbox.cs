@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Grid.Outbound;
@@ -44,7 +45,7 @@ public sealed class Outbox
         }
 
         LastSequence++;
-        var e = new OutboundEvent(Guid.NewGuid().ToString("D"), type.Type, subject, time, LastSequence, OutboundJson.Serialize(data));
+        var e = new OutboundEvent(Guid.NewGuid().ToString("D"), type.Type, subject, time, LastSequence, OutboundJson.Serialize(data), OutboundTrace.Current);
         Entries.Add(new OutboxEntry(e, []));
         return e;
     }
@@ -69,6 +70,13 @@ public sealed class Outbox
     /// </summary>
     public bool Settle(Func<string, IReadOnlyList<string>> targetsFor)
         => Entries.RemoveAll(x => targetsFor(x.Event.Type).All(t => x.AcceptedBy.Contains(t, StringComparer.Ordinal))) > 0;
+}
+
+/// <summary>The trace an outbound event is recorded in, so that its delivery continues it.</summary>
+public static class OutboundTrace
+{
+    /// <summary>The W3C <c>traceparent</c> of the current activity when its trace is recorded; null otherwise.</summary>
+    public static string? Current => Activity.Current is { IdFormat: ActivityIdFormat.W3C, Recorded: true } activity ? activity.Id : null;
 }
 
 /// <summary>An outbox entry: the event and the targets that have accepted it so far.</summary>
