@@ -13,7 +13,7 @@ namespace Grid.LoadTests.Http;
 /// <c>POST /api/v1/warehouse/events</c>, several in flight, each built only when it is sent. A batch that fails is
 /// retried (its receipts keep their event ids, so Grid drops any it already applied as duplicates); progress, with the
 /// silo's resident memory, goes to stderr. Where Grid queues warehouse events before applying them (PostgreSQL mode
-/// with durable event streams), seeding ends only once its queues are empty, so every receipt has been applied and
+/// with durable event streams), seeding ends only once every receipt has been applied (Grid's applied-events counter), so
 /// every SKU-location is resident. Also reads every SKU-location and SKU of a layout once
 /// (<see cref="TouchAsync"/>), to make them all resident again after a long seeding.
 /// </summary>
@@ -41,6 +41,7 @@ internal static class ScaleSeeder
         ServerProcess silo, HttpClient client, ScaleLayout layout, int concurrency, bool reportProgress, CancellationToken cancellationToken, List<string>? warnings = null)
     {
         var seeded = 0;
+        var appliedBefore = await EventQueues.AppliedAsync(client, cancellationToken);
         var clock = Stopwatch.StartNew();
         using var stopProgress = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var progress = reportProgress
@@ -71,21 +72,22 @@ internal static class ScaleSeeder
             await progress;
         }
 
-        await WaitForQueuesAsync(silo, client, clock, reportProgress, warnings, cancellationToken);
+        await WaitForQueuesAsync(silo, client, clock, appliedBefore + seeded, reportProgress, warnings, cancellationToken);
         return (seeded, clock.Elapsed);
     }
 
     /// <summary>
-    /// Waits until Grid's event queues are empty (<c>GET /api/v1/ops/streams</c>, <c>depth</c> 0): the events accepted
-    /// have all been applied. Events Grid gave up on (dead letters) are put back on their queues
+    /// Waits until Grid has applied every event accepted (its <c>grid_warehouse_events_applied_total</c> has reached
+    /// <paramref name="appliedTarget"/>) or its event queues are empty (<c>GET /api/v1/ops/streams</c>, <c>depth</c> 0). Events Grid gave up on (dead letters) are put back on their queues
     /// (<c>POST /api/v1/ops/streams/dead-letters/replay</c>; same event ids, so nothing is applied twice) up to
     /// <see cref="Attempts"/> times; what is still dead-lettered or queued after that, or queued without progress for
     /// <see cref="QueueStall"/>, is left and reported in <paramref name="warnings"/>. Returns at once where Grid has
     /// no durable queues (dev mode, or a build without them).
     /// </summary>
     private static async Task WaitForQueuesAsync(
-        ServerProcess silo, HttpClient client, Stopwatch clock, bool reportProgress, List<string>? warnings, CancellationToken cancellationToken)
+        ServerProcess silo, HttpClient client, Stopwatch clock, long? appliedTarget, bool reportProgress, List<string>? warnings, CancellationToken cancellationToken)
     {
+        long highestApplied = 0;
         var accepted = clock.Elapsed;
         var lastReport = clock.Elapsed;
         long? deadLettersBefore = null;
@@ -112,15 +114,25 @@ internal static class ScaleSeeder
                 continue;
             }
 
+            // Every receipt is applied once Grid's applied counter has risen by them all; the queue rows themselves go only
+            // when Orleans' cache releases them, bucket by bucket, which can lag the applying by minutes.
+            var applied = await EventQueues.AppliedAsync(client, cancellationToken);
+            var allApplied = applied >= appliedTarget;
             deadLettersBefore ??= deadLetters;
-            if (depth < lowestDepth)
+            if (depth < lowestDepth || applied > highestApplied)
             {
-                lowestDepth = depth;
+                lowestDepth = Math.Min(lowestDepth, depth);
+                highestApplied = Math.Max(highestApplied, applied ?? 0);
                 lastProgress = clock.Elapsed;
             }
 
             var newDeadLetters = deadLetters - deadLettersBefore.Value;
             var stalled = depth > 0 && clock.Elapsed - lastProgress > QueueStall;
+            if (allApplied)
+            {
+                depth = 0;
+            }
+
             if (depth == 0 || stalled)
             {
                 if (newDeadLetters > 0 && replays < Attempts)
@@ -144,7 +156,7 @@ internal static class ScaleSeeder
                 else if (reportProgress && clock.Elapsed - accepted > TimeSpan.FromSeconds(1))
                 {
                     await Console.Error.WriteLineAsync(Invariant(
-                        $"event queues empty {Duration(clock.Elapsed - accepted)} after the last batch was accepted: every receipt applied"));
+                        $"every receipt applied {Duration(clock.Elapsed - accepted)} after the last batch was accepted"));
                 }
 
                 return;
@@ -154,7 +166,7 @@ internal static class ScaleSeeder
             {
                 lastReport = clock.Elapsed;
                 await Console.Error.WriteLineAsync(Invariant(
-                    $"waiting for the event queues: {depth:N0} events still queued, {newDeadLetters:N0} dead-lettered, {Duration(clock.Elapsed - accepted)} after the last batch was accepted"));
+                    $"waiting for the event queues: {(applied is null ? "" : $"{applied:N0} of {appliedTarget:N0} events applied since the silo started, ")}{depth:N0} queue rows left, {newDeadLetters:N0} dead-lettered, {Duration(clock.Elapsed - accepted)} after the last batch was accepted"));
             }
 
             await Task.Delay(QueuePollInterval, cancellationToken);
