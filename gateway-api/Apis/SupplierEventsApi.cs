@@ -1,7 +1,6 @@
 using Grid.Gateway.Security;
 using System.Collections.Immutable;
 using Grid.Gateway.Events;
-using Grid.Gateway.Problems;
 using Grid.Gateway.Requests;
 using Grid.Gateway.Validation;
 using Grid.Inventory;
@@ -31,46 +30,24 @@ public static class SupplierEventsApi
     public static async Task<Results<Accepted<EventBatchResponse>, ValidationProblem>> PostSupplierEvents(
         EventBatchRequest? request, InventoryEventQueue queue, IGrainFactory grains, IOptions<JsonOptions> json)
     {
-        if (request?.Events is null)
+        if (EventItems.CheckBatch(request, "supplier", out var events) is { } invalid)
         {
-            return GridProblems.Invalid("events", "'events' is required: an array of supplier events.");
+            return invalid;
         }
 
-        if (request.Events.Count > WarehouseEventsApi.MaxEventsPerRequest)
-        {
-            return GridProblems.Invalid("events", $"At most {WarehouseEventsApi.MaxEventsPerRequest} events per request; {request.Events.Count} were sent.");
-        }
-
-        var rejected = new List<RejectedEvent>();
         var bySkuLocation = new Dictionary<string, List<WarehouseMovement>>(StringComparer.Ordinal);
         var references = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        var accepted = 0;
-
-        for (var index = 0; index < request.Events.Count; index++)
+        var rejected = await EventItems.ForEachAsync<SupplierEventItem>(events, json.Value.SerializerOptions, async item =>
         {
-            var (item, error) = EventItems.Read<SupplierEventItem>(request.Events[index], json.Value.SerializerOptions);
-            if (item is null)
-            {
-                rejected.Add(new RejectedEvent(index, EventItems.EventIdOf(request.Events[index]), error!));
-                continue;
-            }
-
             var (movements, problem) = await ToMovementsAsync(item, grains);
             if (problem is not null)
             {
-                rejected.Add(new RejectedEvent(index, item.EventId, problem));
-                continue;
+                return problem;
             }
 
-            accepted++;
             foreach (var (key, movement) in movements)
             {
-                if (!bySkuLocation.TryGetValue(key, out var list))
-                {
-                    bySkuLocation[key] = list = [];
-                }
-
-                list.Add(movement);
+                bySkuLocation.AddTo(key, movement);
             }
 
             if (item.Type is "poAcknowledged" or "asn")
@@ -83,7 +60,10 @@ public static class SupplierEventsApi
 
                 keys.UnionWith(movements.Select(m => m.Key));
             }
-        }
+
+            return null;
+        });
+        var accepted = events.Count - rejected.Count;
 
         // Remembered first, so that a delay naming only the PO or ASN finds every SKU-location it supplies.
         await Task.WhenAll(references.Select(r => grains.GetGrain<ISupplyReferenceGrain>(r.Key).Remember([.. r.Value])));

@@ -1,6 +1,5 @@
 using Grid.Gateway.Security;
 using Grid.Gateway.Events;
-using Grid.Gateway.Problems;
 using Grid.Gateway.Requests;
 using Grid.Gateway.Validation;
 using Grid.Inventory;
@@ -20,7 +19,7 @@ namespace Grid.Gateway.Apis;
 /// </summary>
 public static class WarehouseEventsApi
 {
-    public const int MaxEventsPerRequest = 1000;
+    public const int MaxEventsPerRequest = EventItems.MaxPerRequest;
 
     public static RouteGroupBuilder MapWarehouseEventsApi(this RouteGroupBuilder api)
     {
@@ -35,62 +34,33 @@ public static class WarehouseEventsApi
     public static async Task<Results<Accepted<EventBatchResponse>, ValidationProblem>> PostWarehouseEvents(
         EventBatchRequest? request, InventoryEventQueue queue, OrderEventQueue orders, IOptions<JsonOptions> json)
     {
-        if (request?.Events is null)
+        if (EventItems.CheckBatch(request, "warehouse", out var events) is { } invalid)
         {
-            return GridProblems.Invalid("events", "'events' is required: an array of warehouse events.");
+            return invalid;
         }
 
-        if (request.Events.Count > MaxEventsPerRequest)
-        {
-            return GridProblems.Invalid("events", $"At most {MaxEventsPerRequest} events per request; {request.Events.Count} were sent.");
-        }
-
-        var rejected = new List<RejectedEvent>();
         var bySkuLocation = new Dictionary<string, List<WarehouseMovement>>(StringComparer.Ordinal);
         var byOrder = new Dictionary<string, List<OrderWarehouseEvent>>(StringComparer.Ordinal);
-        var accepted = 0;
-
-        for (var index = 0; index < request.Events.Count; index++)
+        var rejected = await EventItems.ForEachAsync<WarehouseEventItem>(events, json.Value.SerializerOptions, item =>
         {
-            var (item, error) = EventItems.Read<WarehouseEventItem>(request.Events[index], json.Value.SerializerOptions);
-            if (item is null)
-            {
-                rejected.Add(new RejectedEvent(index, EventItems.EventIdOf(request.Events[index]), error!));
-                continue;
-            }
-
             var (movement, orderEvent, problem) = ToEvents(item);
-            if (problem is not null)
+            if (movement is not null && problem is null)
             {
-                rejected.Add(new RejectedEvent(index, item.EventId, problem));
-                continue;
+                bySkuLocation.AddTo(Identifiers.SkuLocationKey(item.Sku!, item.Location!), movement);
             }
 
-            accepted++;
-            if (movement is not null)
+            if (orderEvent is not null && problem is null)
             {
-                Add(bySkuLocation, Identifiers.SkuLocationKey(item.Sku!, item.Location!), movement);
+                byOrder.AddTo(item.OrderId!, orderEvent);
             }
 
-            if (orderEvent is not null)
-            {
-                Add(byOrder, item.OrderId!, orderEvent);
-            }
-        }
+            return ValueTask.FromResult(problem);
+        });
+        var accepted = events.Count - rejected.Count;
 
         await Task.WhenAll(queue.EnqueueAsync(bySkuLocation), orders.EnqueueAsync(byOrder));
         GatewayInstruments.Inbound("warehouse", accepted, rejected.Count);
         return TypedResults.Accepted((string?)null, new EventBatchResponse(accepted, rejected));
-    }
-
-    private static void Add<T>(Dictionary<string, List<T>> groups, string key, T item)
-    {
-        if (!groups.TryGetValue(key, out var list))
-        {
-            groups[key] = list = [];
-        }
-
-        list.Add(item);
     }
 
     /// <summary>
