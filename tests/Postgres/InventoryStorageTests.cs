@@ -37,6 +37,16 @@ public sealed class InventoryStorageTests : IAsyncLifetime
         return state;
     }
 
+    /// <summary>A SKU-location of DC1 that received <paramref name="quantity"/> (event <paramref name="eventId"/>), written once.</summary>
+    private async Task<GrainState<SkuLocationInventory>> WrittenWithReceiptAsync(string sku, long quantity, string eventId = "rcv")
+    {
+        var state = await ReadAsync($"{sku}@DC1");
+        state.State!.Identify(sku, "DC1");
+        state.State.Apply(new Movement(eventId, "wms", T0, MovementKind.Receipt, quantity), T0, InventoryRules.Default);
+        await _storage.WriteStateAsync("inventory", Key($"{sku}@DC1"), state);
+        return state;
+    }
+
     [Fact]
     public async Task A_sku_location_never_written_reads_as_empty()
     {
@@ -77,13 +87,10 @@ public sealed class InventoryStorageTests : IAsyncLifetime
     [Fact]
     public async Task A_write_from_an_activation_that_read_an_older_version_is_refused_and_changes_nothing()
     {
-        var first = await ReadAsync("RACE@DC1");
-        first.State!.Identify("RACE", "DC1");
-        first.State.Apply(new Movement("rcv", "wms", T0, MovementKind.Receipt, 10), T0, InventoryRules.Default);
-        await _storage.WriteStateAsync("inventory", Key("RACE@DC1"), first);
+        var first = await WrittenWithReceiptAsync("RACE", 10);
 
         var stale = await ReadAsync("RACE@DC1");
-        first.State.Reserve(new ReserveRequest("r1", "web", 4), T0, InventoryRules.Default);
+        first.State!.Reserve(new ReserveRequest("r1", "web", 4), T0, InventoryRules.Default);
         await _storage.WriteStateAsync("inventory", Key("RACE@DC1"), first);
 
         stale.State!.Reserve(new ReserveRequest("r2", "web", 9), T0, InventoryRules.Default);
@@ -149,15 +156,12 @@ public sealed class InventoryStorageTests : IAsyncLifetime
     [Fact]
     public async Task A_write_of_a_busy_sku_location_stores_a_header_that_does_not_grow_with_its_history()
     {
-        var state = await ReadAsync("HEAD@DC1");
-        state.State!.Identify("HEAD", "DC1");
-        state.State.Apply(new Movement("first", "wms", T0, MovementKind.Receipt, 1), T0, InventoryRules.Default);
-        await _storage.WriteStateAsync("inventory", Key("HEAD@DC1"), state);
+        var state = await WrittenWithReceiptAsync("HEAD", 1, "first");
         var small = await _database.ScalarAsync<int>("SELECT length(header) FROM grid_inventory WHERE grain_key = 'HEAD@DC1'");
 
         for (var i = 0; i < 300; i++)
         {
-            state.State.Apply(new Movement($"e{i}", "wms", T0, MovementKind.Receipt, 1), T0, InventoryRules.Default);
+            state.State!.Apply(new Movement($"e{i}", "wms", T0, MovementKind.Receipt, 1), T0, InventoryRules.Default);
             await _storage.WriteStateAsync("inventory", Key("HEAD@DC1"), state);
         }
 
