@@ -114,7 +114,7 @@ public sealed class GridOptions
 /// <summary>The schema version this build of Grid needs in PostgreSQL.</summary>
 public static class GridSchema
 {
-    public const int Version = 9;
+    public const int Version = 10;
 
     public const string MigrationsTable = "grid_schema_migrations";
 }

@@ -8,4 +8,7 @@ public static class StorageNames
 
     /// <summary>SKU-location state: written as deltas (the header and the reservations that changed), never whole.</summary>
     public const string Inventory = "inventory";
+
+    /// <summary>Outbound publisher queues: written as rows (the header, and the subjects and entries that changed), never whole.</summary>
+    public const string Outbound = "outbound";
 }

@@ -36,7 +36,15 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
     private SkuLocationInventory _inventory = new();
     private AvailabilitySnapshot _durable = null!;
     private IGrainTimer? _expiryTimer;
+    private IGrainTimer? _handedTimer;
+    private long _storedHanded;
     private bool _registeredWithSku;
+
+    /// <summary>
+    /// How long the mark that a publisher accepted the latest availability change may wait for a write of its own. Under
+    /// load the next change's write carries it long before; an idle SKU-location writes it once, after this.
+    /// </summary>
+    private static readonly TimeSpan HandedWriteDelay = TimeSpan.FromSeconds(2);
 
     public InventoryGrain(
         [PersistentState("inventory", StorageNames.Inventory)] IPersistentState<SkuLocationInventory> store,
@@ -77,6 +85,7 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
         // this grain for its snapshot, which it cannot answer before its own activation ends (a 30 s deadlock).
         var expiredWhileInactive = ExpireInMemory(Now);
         _durableSequence = _inventory.OutboundSequence;
+        _storedHanded = _inventory.OutboundHanded;
         ScheduleExpiryTimer(immediately: expiredWhileInactive || _inventory.OutboundPending);
         return Task.CompletedTask;
     }
@@ -336,7 +345,9 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
             MarkAvailabilityChange();
             _store.State = _inventory;
             var snapshot = _inventory.ToSnapshot();
+            var handed = _inventory.OutboundHanded;
             await _store.WriteStateAsync();
+            _storedHanded = Math.Max(_storedHanded, handed);
 
             var before = _durable;
             _durable = snapshot;
@@ -442,8 +453,42 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
 
         if (_inventory.MarkAvailabilityHanded(sequence))
         {
+            ScheduleHandedWrite();
+        }
+    }
+
+    /// <summary>
+    /// The mark goes with the next write; if none comes within <see cref="HandedWriteDelay"/>, it is written on its own
+    /// (until then the stored state asks the expiry sweep to hand the change over again, which publishers drop as a repeat).
+    /// </summary>
+    private void ScheduleHandedWrite()
+    {
+        if (_handedTimer is null)
+        {
+            _handedTimer = this.RegisterGrainTimer(
+                static (grain, _) => grain.WriteHandedAsync(),
+                this,
+                new GrainTimerCreationOptions { DueTime = HandedWriteDelay, Period = Timeout.InfiniteTimeSpan, Interleave = true });
+        }
+        else
+        {
+            _handedTimer.Change(HandedWriteDelay, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private async Task WriteHandedAsync()
+    {
+        if (_inventory.OutboundHanded > _storedHanded)
+        {
             _commits.MarkChanged();
-            _ = _commits.WhenDurable().ContinueWith(static t => _ = t.Exception, TaskScheduler.Current);
+            try
+            {
+                await _commits.WhenDurable();
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // The write failed and the activation reloads; the change is handed over again from what was stored.
+            }
         }
     }
 

@@ -51,11 +51,14 @@ public sealed class OutboundTargetOptions
     /// <summary>Event type patterns this target receives: <c>grid.order.accepted.v1</c>, <c>grid.order.*</c> or <c>*</c>. Required.</summary>
     public List<string> EventTypes { get; set; } = [];
 
-    /// <summary>Requests per second to this target, shared evenly by its partitions. Default: 20.</summary>
-    public double MaxRequestsPerSecond { get; set; } = 20;
+    /// <summary>
+    /// Requests per second to this target, shared evenly by its partitions. With <see cref="BatchSize"/> this bounds the
+    /// events per second a target can take (50 × 100 = 5,000 by default). Default: 50.
+    /// </summary>
+    public double MaxRequestsPerSecond { get; set; } = 50;
 
-    /// <summary>Requests in flight to this target at once, shared evenly by its partitions (at least one each). Default: 4.</summary>
-    public int MaxConcurrentRequests { get; set; } = 4;
+    /// <summary>Requests in flight to this target at once, shared evenly by its partitions (at least one each). Default: 8.</summary>
+    public int MaxConcurrentRequests { get; set; } = 8;
 
     /// <summary>Attempts before an event goes to the dead letters. Default: 15.</summary>
     public int MaxAttempts { get; set; } = 15;
@@ -74,9 +77,10 @@ public sealed class OutboundTargetOptions
 
     /// <summary>
     /// Events per request: 1 sends each event alone (<c>application/cloudevents+json</c>); more sends up to that many as a
-    /// JSON array (<c>application/cloudevents-batch+json</c>), at most one event per subject in each. Default: 1.
+    /// JSON array (<c>application/cloudevents-batch+json</c>), at most one event per subject in each. A batch goes out as
+    /// soon as events are due; it is never held back to fill up. Default: 100.
     /// </summary>
-    public int BatchSize { get; set; } = 1;
+    public int BatchSize { get; set; } = 100;
 
     public RetryPolicy ToRetryPolicy() => new(InitialBackoff, MaxBackoff, MaxAttempts, MaxAge);
 }

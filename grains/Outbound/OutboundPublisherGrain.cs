@@ -42,7 +42,7 @@ public sealed partial class OutboundPublisherGrain : Grain, IOutboundPublisherGr
     private Task? _reminder;
 
     public OutboundPublisherGrain(
-        [PersistentState("outbound-publisher", StorageNames.Grid)] IPersistentState<PublisherQueue> store,
+        [PersistentState("outbound-publisher", StorageNames.Outbound)] IPersistentState<PublisherQueue> store,
         OutboundRouter router,
         WebhookSender sender,
         TimeProvider clock,

@@ -69,7 +69,14 @@ internal sealed record RejectedWarehouseEvent(int Index, string? EventId, string
 
 internal sealed record WarehouseEventsAnswer(int Accepted, IReadOnlyList<RejectedWarehouseEvent> Rejected);
 
+/// <summary>The outbox as Grid's <c>GET /api/v1/ops/outbox</c> shows it: one target and what waits for it.</summary>
+internal sealed record OutboxTargetAnswer(string Target, long Depth);
+
+internal sealed record OutboxAnswer(IReadOnlyList<OutboxTargetAnswer> Targets);
+
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(AvailabilityData))]
+[JsonSerializable(typeof(OutboxAnswer))]
 [JsonSerializable(typeof(SkuAtp))]
 [JsonSerializable(typeof(AtpBatchRequest))]
 [JsonSerializable(typeof(AtpBatchAnswer))]

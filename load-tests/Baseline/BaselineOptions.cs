@@ -16,6 +16,12 @@ internal sealed record BaselineOptions
 
     public string Urls { get; init; } = DefaultUrls;
 
+    /// <summary>Where the outbox relay posts availability changes; null: no outbox is written.</summary>
+    public Uri? OutboundUrl { get; init; }
+
+    /// <summary>The Standard Webhooks secret the relay signs with (required with <see cref="OutboundUrl"/>).</summary>
+    public string? OutboundSecret { get; init; }
+
     public static BaselineOptions Parse(IReadOnlyList<string> args)
     {
         var values = OptionReader.Parse(args, KnownOptions);
@@ -54,7 +60,25 @@ internal sealed record BaselineOptions
             }
         }
 
-        return new BaselineOptions { ConnectionString = builder.ConnectionString, Urls = urls };
+        Uri? outboundUrl = null;
+        if (values.Text("--outbound-url") is { } outbound)
+        {
+            if (!Uri.TryCreate(outbound, UriKind.Absolute, out outboundUrl) || outboundUrl.Scheme != Uri.UriSchemeHttp)
+            {
+                throw new UsageException("--outbound-url", $"'{outbound}' is not an http:// URL.");
+            }
+        }
+
+        var outboundSecret = values.Text("--outbound-secret");
+        if ((outboundUrl is null) != (outboundSecret is null))
+        {
+            throw new UsageException("--outbound-secret", "--outbound-url and --outbound-secret go together.");
+        }
+
+        return new BaselineOptions
+        {
+            ConnectionString = builder.ConnectionString, Urls = urls, OutboundUrl = outboundUrl, OutboundSecret = outboundSecret,
+        };
     }
 
     public static string Usage => $"""
@@ -69,7 +93,10 @@ internal sealed record BaselineOptions
           --connection <cs>        Npgsql connection string (Host, Database, ...); pooling and Max Auto Prepare
                                    (default {DefaultMaxAutoPrepare}) are switched on
           --urls <url>             where to listen, default {DefaultUrls}
+          --outbound-url <url>     write every availability change to an outbox table in its transaction, and relay
+                                   the outbox to this webhook receiver (signed CloudEvents batches); default: no outbox
+          --outbound-secret <s>    the receiver's Standard Webhooks secret (with --outbound-url)
         """;
 
-    private static readonly HashSet<string> KnownOptions = new(StringComparer.Ordinal) { "--connection", "--urls" };
+    private static readonly HashSet<string> KnownOptions = new(StringComparer.Ordinal) { "--connection", "--urls", "--outbound-url", "--outbound-secret" };
 }

@@ -40,6 +40,9 @@ internal static class BaselineService
         await using (dataSource)
         {
             builder.Services.AddSingleton(dataSource);
+            builder.Services.AddSingleton(options);
+            builder.Services.AddSingleton<BaselineOutbox>();
+            builder.Services.AddHostedService(services => services.GetRequiredService<BaselineOutbox>());
             builder.Services.AddSingleton<BaselineStore>();
             builder.Services.AddSingleton<CeilingStore>();
 
@@ -77,6 +80,10 @@ internal static class BaselineService
         app.MapPost("/api/v1/reservations", ReserveAsync);
         app.MapPost("/api/v1/warehouse/events", PostWarehouseEventsAsync);
         app.MapGet("/ceiling/atp/{sku}", GetCeilingAtp);
+        app.MapGet("/api/v1/ops/outbox", async Task<IResult> (BaselineOutbox outbox, CancellationToken ct)
+            => outbox.Enabled
+                ? TypedResults.Ok(new OutboxAnswer([new OutboxTargetAnswer("baseline", await outbox.DepthAsync(ct))]))
+                : TypedResults.Ok(new OutboxAnswer([])));
     }
 
     private static async Task<IResult> GetAtpAsync(string sku, string? locations, BaselineStore store, CancellationToken ct)

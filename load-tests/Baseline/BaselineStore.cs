@@ -36,7 +36,7 @@ internal sealed record ReserveOutcome(ReserveStatus Status, ReservationAnswer? R
 /// statements (Npgsql's automatic preparation, see <see cref="BaselineService"/>). SQL uses positional parameters, so
 /// Npgsql sends it as written.
 /// </summary>
-internal sealed class BaselineStore(NpgsqlDataSource db)
+internal sealed class BaselineStore(NpgsqlDataSource db, BaselineOutbox outbox)
 {
     public const string SchemaSql = """
         CREATE TABLE IF NOT EXISTS stock (
@@ -58,6 +58,11 @@ internal sealed class BaselineStore(NpgsqlDataSource db)
             source text NOT NULL,
             event_id text NOT NULL,
             PRIMARY KEY (source, event_id));
+        CREATE TABLE IF NOT EXISTS outbox (
+            id bigserial PRIMARY KEY,
+            subject text NOT NULL,
+            occurred_at timestamptz NOT NULL,
+            data text NOT NULL);
         """;
 
     // The row lock: only one transaction at a time gets past this on a given SKU-location until it commits.
@@ -100,6 +105,22 @@ internal sealed class BaselineStore(NpgsqlDataSource db)
         ON CONFLICT (sku, location) DO UPDATE SET on_hand = s.on_hand + excluded.on_hand
         RETURNING s.sku, s.location, s.on_hand, s.reserved
         """;
+
+    // The same, with the availability of every stock row it changed written to the outbox in the same statement.
+    private static readonly string ReceiptsWithOutboxSql = ReceiptsSql
+        .Replace("INSERT INTO stock AS s", ",\nchanged AS (\nINSERT INTO stock AS s", StringComparison.Ordinal)
+        .Replace("RETURNING s.sku, s.location, s.on_hand, s.reserved", """
+            RETURNING s.sku, s.location, s.on_hand, s.reserved),
+            queued AS (
+                INSERT INTO outbox (subject, occurred_at, data)
+                SELECT 'inventory/' || c.sku || '@' || c.location, now(),
+                       json_build_object('sku', c.sku, 'location', c.location, 'available', greatest(c.on_hand - c.reserved, 0),
+                                         'onHand', c.on_hand, 'reserved', c.reserved)::text
+                FROM changed AS c)
+            SELECT sku, location, on_hand, reserved FROM changed
+            """, StringComparison.Ordinal);
+
+    private const string QueueAvailabilitySql = "INSERT INTO outbox (subject, occurred_at, data) VALUES ($1, $2, $3)";
 
     private const int MaxAttempts = 5;
 
@@ -182,7 +203,7 @@ internal sealed class BaselineStore(NpgsqlDataSource db)
         {
             try
             {
-                await using var command = db.CreateCommand(ReceiptsSql);
+                await using var command = db.CreateCommand(outbox.Enabled ? ReceiptsWithOutboxSql : ReceiptsSql);
                 command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. receipts.Select(r => r.Source)] });
                 command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. receipts.Select(r => r.EventId)] });
                 command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. receipts.Select(r => r.Sku)] });
@@ -226,8 +247,9 @@ internal sealed class BaselineStore(NpgsqlDataSource db)
             if (left is long available)
             {
                 int inserted;
-                await using (var insert = new NpgsqlCommand(InsertReservationSql, connection, transaction))
+                await using (var batch = new NpgsqlBatch(connection, transaction))
                 {
+                    var insert = new NpgsqlBatchCommand(InsertReservationSql);
                     insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = c.ReservationId });
                     insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = c.Sku });
                     insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = c.Location });
@@ -236,7 +258,19 @@ internal sealed class BaselineStore(NpgsqlDataSource db)
                     insert.Parameters.Add(new NpgsqlParameter { Value = (object?)c.OrderId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
                     insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = createdAt });
                     insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = expiresAt });
-                    inserted = await insert.ExecuteNonQueryAsync(cancellationToken);
+                    batch.BatchCommands.Add(insert);
+                    if (outbox.Enabled)
+                    {
+                        // The transactional outbox of a row-lock design: the availability after the hold, in the same transaction.
+                        var queue = new NpgsqlBatchCommand(QueueAvailabilitySql);
+                        queue.Parameters.Add(new NpgsqlParameter<string> { TypedValue = $"inventory/{c.Sku}@{c.Location}" });
+                        queue.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = createdAt });
+                        queue.Parameters.Add(new NpgsqlParameter<string> { TypedValue = BaselineOutbox.AvailabilityData(c.Sku, c.Location, available) });
+                        batch.BatchCommands.Add(queue);
+                    }
+
+                    await batch.ExecuteNonQueryAsync(cancellationToken);
+                    inserted = batch.BatchCommands[0].RecordsAffected;
                 }
 
                 if (inserted == 1)

@@ -40,10 +40,19 @@ internal static class CompareCommand
         await using var databases = await BenchDatabases.CreateAsync(server, [gridDatabase, baselineDatabase], cancellationToken);
         await Console.Error.WriteLineAsync($"PostgreSQL {postgresVersion} at {BenchPostgres.Describe(server)}; databases {gridDatabase} and {baselineDatabase}");
 
-        var grid = Servers.StartGrid(root, databases.ConnectionString(gridDatabase), Servers.GridLogFile(options.OutFile, stamp));
+        var outbound = options.Outbound ?? ScenarioCatalog.Create(options.Scenario, new ScenarioSettings("x", 1, ScenarioSettings.DefaultLocation)).Writes;
+        // One receiver per side, so that one side's backlog never counts toward the other's figures.
+        await using var gridReceiver = outbound ? await OutboundReceiver.StartAsync(cancellationToken) : null;
+        await using var baselineReceiver = outbound ? await OutboundReceiver.StartAsync(cancellationToken) : null;
+        if (gridReceiver is not null)
+        {
+            await Console.Error.WriteLineAsync($"outbound on: Grid delivers to {gridReceiver.Url}, the baseline's relay to {baselineReceiver!.Url}");
+        }
+
+        var grid = Servers.StartGrid(root, databases.ConnectionString(gridDatabase), Servers.GridLogFile(options.OutFile, stamp), gridReceiver?.Url);
         await Console.Error.WriteLineAsync($"Grid silo log: {grid.Process.LogFile}");
         await using var gridProcess = grid.Process;
-        var baseline = Servers.StartBaseline(databases.ConnectionString(baselineDatabase));
+        var baseline = Servers.StartBaseline(databases.ConnectionString(baselineDatabase), baselineReceiver?.Url);
         await using var baselineProcess = baseline.Process;
 
         await Servers.WaitReadyAsync(grid, waitForStartedLine: true, cancellationToken);
@@ -55,8 +64,8 @@ internal static class CompareCommand
         var template = ScenarioCatalog.Create(options.Scenario, settings);
         var sides = new List<Side>
         {
-            new("grid", grid, ScenarioSettings.DefaultAtpPathPrefix, options),
-            new("baseline", baseline, ScenarioSettings.DefaultAtpPathPrefix, options),
+            new("grid", grid, ScenarioSettings.DefaultAtpPathPrefix, options, receiver: gridReceiver),
+            new("baseline", baseline, ScenarioSettings.DefaultAtpPathPrefix, options, receiver: baselineReceiver),
         };
         if (template.FollowsAtpPathPrefix)
         {
@@ -155,6 +164,8 @@ internal static class CompareCommand
         {
             GridIngest = IngestFigures.Median([.. rounds.Select(r => r.Grid.Ingest)]),
             BaselineIngest = IngestFigures.Median([.. rounds.Select(r => r.Baseline.Ingest)]),
+            GridOutbound = OutboundFigures.Median([.. rounds.Select(r => r.Grid.Outbound)]),
+            BaselineOutbound = OutboundFigures.Median([.. rounds.Select(r => r.Baseline.Outbound)]),
         };
         if (report is { GridIngest: { } gridIngest, BaselineIngest: { } baselineIngest })
         {
@@ -202,6 +213,13 @@ internal static class CompareCommand
             settings with { IdPrefix = $"{settings.RunPrefix}-{pass}", AtpPathPrefix = side.AtpPathPrefix });
         var ingest = scenario as WarehouseIngestScenario;
         var settled = ingest is null ? null : await IngestProbe.SettleAsync(side.Client, cancellationToken);
+        if (side.Receiver is not null)
+        {
+            // Whatever an earlier pass left in the outbox is delivered before this one starts counting.
+            await OutboundProbe.WaitUntilDrainedAsync(side.Client, cancellationToken);
+            side.Receiver.Reset();
+        }
+
         var sending = System.Diagnostics.Stopwatch.StartNew();
         var measurement = await new LoadRunner(side.Client).RunAsync(scenario, profile, cancellationToken);
         sending.Stop();
@@ -217,6 +235,15 @@ internal static class CompareCommand
             await Console.Error.WriteLineAsync(Invariant(
                 $"{side.Name}: {figures.AcceptedEvents:N0} events accepted in {figures.SendingSeconds:0.0} s, queues drained {figures.DrainSeconds:0.00} s later: {figures.AppliedPerSecond:0} events/s applied; lag p50 {figures.LagP50Ms} ms, p99 {figures.LagP99Ms} ms ({figures.LagSamples} samples)"));
             result = result with { Ingest = figures };
+        }
+
+        if (side.Receiver is not null)
+        {
+            var drain = await OutboundProbe.WaitUntilDrainedAsync(side.Client, cancellationToken);
+            var figures = side.Receiver.Figures(sending.Elapsed + drain.Elapsed, drain.Elapsed.TotalSeconds, drain.LeftQueued);
+            await Console.Error.WriteLineAsync(Invariant(
+                $"{side.Name}: outbound {figures.Events:N0} events in {figures.Requests:N0} requests ({figures.DeliveredPerSecond:0} events/s), drained {figures.DrainSeconds:0.00} s after the last request, lag p50 {figures.LagP50Ms} ms, p99 {figures.LagP99Ms} ms"));
+            result = result with { Outbound = figures };
         }
 
         return result;
@@ -246,8 +273,12 @@ internal static class CompareCommand
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>One side of the comparison: a server (the ceiling shares the baseline's), its path and its own client.</summary>
-    private sealed class Side(string name, ServerProcess server, string atpPathPrefix, CompareOptions options, bool seeded = true) : IDisposable
+    private sealed class Side(
+        string name, ServerProcess server, string atpPathPrefix, CompareOptions options, bool seeded = true, OutboundReceiver? receiver = null) : IDisposable
     {
+        /// <summary>The webhook receiver this side delivers to (<c>--outbound on</c>); null otherwise.</summary>
+        public OutboundReceiver? Receiver { get; } = receiver;
+
         public string Name { get; } = name;
 
         public ServerProcess Server { get; } = server;

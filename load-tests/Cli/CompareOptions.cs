@@ -35,6 +35,12 @@ internal sealed record CompareOptions
 
     public bool NoBuild { get; init; }
 
+    /// <summary>
+    /// <c>--outbound on|off</c>: whether Grid gets a webhook target (every event type, to the tool's own receiver) and the
+    /// baseline writes and relays an outbox; null: on for the scenarios that write.
+    /// </summary>
+    public bool? Outbound { get; init; }
+
     public string? OutFile { get; init; }
 
     public int EffectiveMaxOutstanding => MaxOutstanding ?? Math.Max(Clients * 4, 16);
@@ -57,6 +63,13 @@ internal sealed record CompareOptions
             TimeoutSeconds = values.Number("--timeout", RunOptions.DefaultTimeoutSeconds, min: 0.1, max: 300),
             Connection = values.Text("--connection") is { } connection ? ValidConnection(connection) : null,
             NoBuild = values.Flag("--no-build"),
+            Outbound = values.Text("--outbound") switch
+            {
+                null => null,
+                "on" => true,
+                "off" => false,
+                var other => throw new UsageException("--outbound", $"must be on or off, not '{other}'."),
+            },
             OutFile = values.OutFile("--out"),
         };
 
@@ -89,6 +102,10 @@ internal sealed record CompareOptions
           --timeout <seconds>      per-request timeout, default {RunOptions.DefaultTimeoutSeconds}
           --connection <cs>        Npgsql connection string of the PostgreSQL server to use (default: the private
                                    server scripts/postgres.sh starts on 127.0.0.1:55432); fresh databases are made on it
+          --outbound on|off        outbound sync: Grid delivers every event type to a webhook receiver in this tool, the
+                                   baseline writes an outbox row in each transaction and relays it there; reports events
+                                   delivered, drain time and delivery lag per side. Default: on for reserve-hot,
+                                   reserve-spread and warehouse-ingest, off for the reads
           --no-build               do not build silo/Grid.Silo.csproj (Release) first
           --out <file.json>        also write the result as JSON
         """;
@@ -96,7 +113,7 @@ internal sealed record CompareOptions
     private static readonly HashSet<string> KnownOptions = new(StringComparer.Ordinal)
     {
         "--scenario", "--duration", "--rounds", "--warmup", "--clients", "--rate", "--max-outstanding",
-        "--skus", "--timeout", "--connection", "--out",
+        "--skus", "--timeout", "--connection", "--out", "--outbound",
     };
 
     private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "--no-build" };

@@ -47,7 +47,7 @@ internal static class Servers
     /// Starts the Grid silo in PostgreSQL mode, hosting the gateway, applying the schema itself. Its whole output goes
     /// to <paramref name="logFile"/> (warnings and errors, at the log levels given here).
     /// </summary>
-    public static ServerProcess StartGrid(string root, string connectionString, string logFile)
+    public static ServerProcess StartGrid(string root, string connectionString, string logFile, Uri? outboundUrl = null)
     {
         var executable = SiloExecutable(root);
         if (!File.Exists(executable))
@@ -73,11 +73,20 @@ internal static class Servers
                 $"--Grid:GatewayPort={FreePort().ToString(CultureInfo.InvariantCulture)}",
                 "--Logging:LogLevel:Default=Warning",
                 "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
+                .. OutboundArguments(outboundUrl),
             ],
             Path.GetDirectoryName(executable)!,
             logFile: logFile);
         return new ServerProcess(process, baseUri);
     }
+
+    /// <summary>With a receiver: one target that takes every event type, with Grid's default delivery settings.</summary>
+    private static string[] OutboundArguments(Uri? url) => url is null ? [] :
+    [
+        $"--Grid:Outbound:Targets:{OutboundReceiver.TargetName}:Url={url}",
+        $"--Grid:Outbound:Targets:{OutboundReceiver.TargetName}:Secret={OutboundReceiver.Secret}",
+        $"--Grid:Outbound:Targets:{OutboundReceiver.TargetName}:EventTypes:0=*",
+    ];
 
     /// <summary>The silo's log file: beside the report (<c>r.json</c> → <c>r.silo.log</c>), else in the temp folder.</summary>
     public static string GridLogFile(string? outFile, string stamp)
@@ -88,7 +97,7 @@ internal static class Servers
     /// <summary>
     /// Starts this executable's <c>baseline</c> verb on a free port, with Server GC as Grid's silo has it.
     /// </summary>
-    public static ServerProcess StartBaseline(string connectionString)
+    public static ServerProcess StartBaseline(string connectionString, Uri? outboundUrl = null)
     {
         var port = FreePort();
         var baseUri = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
@@ -101,6 +110,11 @@ internal static class Servers
         }
 
         arguments.AddRange(["baseline", "--connection", connectionString, "--urls", baseUri.GetLeftPart(UriPartial.Authority)]);
+        if (outboundUrl is not null)
+        {
+            arguments.AddRange(["--outbound-url", outboundUrl.ToString(), "--outbound-secret", OutboundReceiver.Secret]);
+        }
+
         var process = ChildProcess.Start(
             "baseline",
             processPath,

@@ -112,6 +112,14 @@ internal sealed record CompareReport(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? AppliedRatio { get; init; }
 
+    /// <summary><c>--outbound on</c>: what Grid delivered to the receiver (median over rounds).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public OutboundFigures? GridOutbound { get; init; }
+
+    /// <summary><c>--outbound on</c>: what the baseline's outbox relay delivered (median over rounds).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public OutboundFigures? BaselineOutbound { get; init; }
+
     public const string MedianOverRounds = "median over rounds";
 
     public static double? RatioOf(double numerator, double denominator)

@@ -69,6 +69,18 @@ internal static class CompareTable
             }
         }
 
+        foreach (var (side, o) in new[] { ("grid", report.GridOutbound), ("baseline", report.BaselineOutbound) })
+        {
+            if (o is not null)
+            {
+                writer.WriteLine(Invariant($"  outbound {side}: {o.Events} events in {o.Requests} requests, {o.DeliveredPerSecond:0} events/s; drained {o.DrainSeconds:0.00} s after the last request; delivery lag p50 {Ms(o.LagP50Ms)} ms, p99 {Ms(o.LagP99Ms)} ms, max {Ms(o.LagMaxMs)} ms"));
+                if (o.BadSignatures > 0 || o.Repeats > 0 || o.OutOfOrder > 0 || o.LeftQueued > 0)
+                {
+                    writer.WriteLine(Invariant($"  outbound {side}: {o.BadSignatures} bad signatures, {o.Repeats} repeats, {o.OutOfOrder} out of order, {o.LeftQueued} still queued when waiting gave up"));
+                }
+            }
+        }
+
         foreach (var round in report.PerRound)
         {
             Notes(writer, "grid", round.Round, round.Grid, report.Rate);

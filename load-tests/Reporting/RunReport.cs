@@ -28,6 +28,10 @@ internal sealed record ScenarioResult(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IngestFigures? Ingest { get; init; }
 
+    /// <summary><c>compare --outbound on</c>: what the webhook receiver got from this side during the pass and its drain.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public OutboundFigures? Outbound { get; init; }
+
     public static ScenarioResult From(Measurement m, TimeSpan duration)
     {
         var h = m.Latency;

@@ -42,6 +42,8 @@ internal sealed class ReserveHotScenario(ScenarioSettings settings) : Reservatio
 
     public override string Name => ScenarioName;
 
+    public override bool Writes => true;
+
     public override IEnumerable<StockLine> InitialStock() => [new StockLine(Settings.HotSku, Settings.Location, Stock)];
 
     protected override string SkuFor(long sequence) => Settings.HotSku;
@@ -54,6 +56,8 @@ internal sealed class ReserveSpreadScenario(ScenarioSettings settings) : Reserva
     public const long StockPerSku = 1_000_000_000;
 
     public override string Name => ScenarioName;
+
+    public override bool Writes => true;
 
     public override IEnumerable<StockLine> InitialStock() => EverySku(StockPerSku);
 

@@ -26,6 +26,9 @@ internal abstract class Scenario
     /// </summary>
     public virtual bool FollowsAtpPathPrefix => false;
 
+    /// <summary>Whether the requests change stock, and so cause outbound events (<c>compare --outbound</c> defaults to on for them).</summary>
+    public virtual bool Writes => false;
+
     /// <summary>Stock to receive before the run; repeated runs use fresh SKUs (the run prefix).</summary>
     public abstract IEnumerable<StockLine> InitialStock();
 

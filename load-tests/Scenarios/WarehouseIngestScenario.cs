@@ -25,6 +25,8 @@ internal sealed class WarehouseIngestScenario(ScenarioSettings settings) : Scena
 
     public override string Name => ScenarioName;
 
+    public override bool Writes => true;
+
     public override int ItemsPerRequest => EventsPerRequest;
 
     public override IEnumerable<StockLine> InitialStock() => EverySku(1_000);

@@ -102,6 +102,8 @@ public static class SiloHostingExtensions
         silo.AddMemoryGrainStorage(StorageNames.Grid);
         silo.Services.AddSingleton(sharedStore ?? new InMemoryInventoryStore());
         silo.Services.AddGrainStorage(StorageNames.Inventory, (services, _) => new InMemoryInventoryStorage(services.GetRequiredService<InMemoryInventoryStore>()));
+        silo.Services.AddSingleton(services => services.GetRequiredService<InMemoryInventoryStore>().Publishers);
+        silo.Services.AddGrainStorage(StorageNames.Outbound, (services, _) => new InMemoryPublisherStorage(services.GetRequiredService<InMemoryPublisherStore>()));
         silo.AddGridExpirySweep();
         silo.UseInMemoryReminderService();
         return silo;
@@ -117,6 +119,7 @@ public static class SiloHostingExtensions
         silo.UseSystemTextJsonGrainStorageSerializer();
         silo.Services.AddGrainStorage(StorageNames.Grid, (services, _) => PostgresGrainStorage.Create(services, connectionString));
         silo.Services.AddGrainStorage(StorageNames.Inventory, (services, _) => PostgresInventoryStorage.Create(services, connectionString));
+        silo.Services.AddGrainStorage(StorageNames.Outbound, (services, _) => PostgresPublisherStorage.Create(services, connectionString));
         silo.AddGridExpirySweep();
         silo.UseAdoNetReminderService(o =>
         {

@@ -13,6 +13,9 @@ public sealed class InMemoryInventoryStore
 {
     internal ConcurrentDictionary<string, Entry> Entries { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The outbound publishers' rows, shared the same way (see <see cref="InMemoryPublisherStorage"/>).</summary>
+    public InMemoryPublisherStore Publishers { get; } = new();
+
     internal sealed class Entry
     {
         public int Version { get; set; }

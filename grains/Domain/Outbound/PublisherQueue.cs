@@ -50,7 +50,7 @@ public sealed record Retention(int Count, TimeSpan Age);
 /// subject (latest wins, same sequence). Failures back off; a permanent failure, too many attempts or too great an
 /// age dead-letters the event, and the subject goes on. Dead letters and retained deliveries can be queued again.
 /// </summary>
-public sealed class PublisherQueue
+public sealed partial class PublisherQueue
 {
     public const int LagSamples = 1024;
 
@@ -74,19 +74,22 @@ public sealed class PublisherQueue
 
     [JsonInclude] public string? LastError { get; private set; }
 
-    /// <summary>Delivery lag (event time → delivered) of the latest deliveries, in seconds.</summary>
+    /// <summary>
+    /// Delivery lag (event time → delivered) of the latest deliveries, in seconds. Kept in memory only (a restart starts
+    /// the sample again); read from states stored before publishers had their own rows.
+    /// </summary>
     [JsonInclude] public List<double> RecentLags { get; private set; } = [];
 
     private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
 
-    [JsonIgnore] public long Depth => Subjects.Values.Sum(s => (long)s.Pending.Count);
+    [JsonIgnore] public long Depth => ActiveSubjects.Sum(s => (long)Subjects[s].Pending.Count);
 
-    [JsonIgnore] public bool HasPending => Subjects.Values.Any(s => s.Pending.Count > 0);
+    [JsonIgnore] public bool HasPending => ActiveSubjects.Count > 0;
 
     [JsonIgnore] public int InFlight => _inFlight.Count;
 
     [JsonIgnore] public DateTimeOffset? OldestEnqueuedAt
-        => Subjects.Values.Where(s => s.Pending.Count > 0).Select(s => (DateTimeOffset?)s.Pending.Min(p => p.EnqueuedAt)).Min();
+        => ActiveSubjects.Select(s => (DateTimeOffset?)Subjects[s].Pending.Min(p => p.EnqueuedAt)).Min();
 
     // ---------------------------------------------------------------- accepting
 
@@ -107,13 +110,14 @@ public sealed class PublisherQueue
             }
 
             subject.LastSourceSequence = e.SourceSequence;
+            SubjectChanged(e.Subject);
             if (OutboundEventTypes.Find(e.Type) is { Coalesce: true } && subject.Pending.Count > 0)
             {
                 var last = subject.Pending[^1];
                 if (string.Equals(last.Event.Type, e.Type, StringComparison.Ordinal) && !_inFlight.Contains(last.Event.Id))
                 {
                     // Latest wins: the newer event takes the older one's place and sequence; its wait so far counts.
-                    subject.Pending[^1] = last with { Event = e };
+                    SetPending(e.Subject, subject, subject.Pending.Count - 1, last with { Event = e });
                     coalesced++;
                     CoalescedCount++;
                     continue;
@@ -121,7 +125,7 @@ public sealed class PublisherQueue
             }
 
             subject.LastSequence++;
-            subject.Pending.Add(new QueuedEvent(e, subject.LastSequence, now, NextAttemptAt: now));
+            AddPending(e.Subject, subject, new QueuedEvent(e, subject.LastSequence, now, NextAttemptAt: now));
             queued++;
         }
 
@@ -141,9 +145,8 @@ public sealed class PublisherQueue
             return [];
         }
 
-        var due = Subjects.Values
-            .Where(s => s.Pending.Count > 0)
-            .Select(s => s.Pending[0])
+        var due = ActiveSubjects
+            .Select(s => Subjects[s].Pending[0])
             .Where(q => (q.NextAttemptAt ?? q.EnqueuedAt) <= now && !_inFlight.Contains(q.Event.Id))
             .OrderBy(q => q.NextAttemptAt ?? q.EnqueuedAt)
             .Take(max)
@@ -159,9 +162,10 @@ public sealed class PublisherQueue
 
     /// <summary>When the next event falls due (null when nothing waits, or all that waits is in flight).</summary>
     public DateTimeOffset? NextDueAt()
-        => Paused ? null : Subjects.Values
-            .Where(s => s.Pending.Count > 0 && !_inFlight.Contains(s.Pending[0].Event.Id))
-            .Select(s => (DateTimeOffset?)(s.Pending[0].NextAttemptAt ?? s.Pending[0].EnqueuedAt))
+        => Paused ? null : ActiveSubjects
+            .Select(s => Subjects[s].Pending[0])
+            .Where(q => !_inFlight.Contains(q.Event.Id))
+            .Select(q => (DateTimeOffset?)(q.NextAttemptAt ?? q.EnqueuedAt))
             .Min();
 
     /// <summary>Books an attempt's result: delivered (kept for redelivery), retried later, or dead-lettered.</summary>
@@ -179,7 +183,7 @@ public sealed class PublisherQueue
         var verdict = result.Verdict;
         if (verdict == DeliveryVerdict.Delivered)
         {
-            subject.Pending.RemoveAt(index);
+            RemovePendingAt(queued.Event.Subject, subject, index);
             DeliveredCount++;
             LastDeliveredAt = now;
             RecordLag(now - queued.Event.Time);
@@ -204,7 +208,7 @@ public sealed class PublisherQueue
         }
         else
         {
-            subject.Pending[index] = failed with { NextAttemptAt = now + policy.Delay(attempts, result.RetryAfter, jitter) };
+            SetPending(queued.Event.Subject, subject, index, failed with { NextAttemptAt = now + policy.Delay(attempts, result.RetryAfter, jitter) });
         }
 
         return verdict;
@@ -227,8 +231,13 @@ public sealed class PublisherQueue
         foreach (var bySubject in replayed.GroupBy(d => d.Queued.Event.Subject))
         {
             var subject = Subjects.TryGetValue(bySubject.Key, out var s) ? s : Subjects[bySubject.Key] = new SubjectQueue();
-            subject.Pending.InsertRange(0, bySubject.OrderBy(d => d.Queued.Sequence)
+            InsertPending(bySubject.Key, subject, bySubject.OrderBy(d => d.Queued.Sequence)
                 .Select(d => d.Queued with { Attempts = 0, NextAttemptAt = now, LastError = null, LastStatus = null }));
+        }
+
+        foreach (var letter in replayed)
+        {
+            Removed(EntryKind.DeadLetter, letter.Queued.Event.Subject, letter.Queued.Sequence);
         }
 
         DeadLetters.RemoveAll(d => replayed.Contains(d));
@@ -251,7 +260,7 @@ public sealed class PublisherQueue
         var retained = Retained.Where(r => r.Event.Subject == subjectName && r.Sequence >= fromSequence && !waiting.Contains(r.Sequence))
             .GroupBy(r => r.Sequence).Select(g => g.Last()).OrderBy(r => r.Sequence).ToList();
         var oldest = Retained.Where(r => r.Event.Subject == subjectName).Select(r => (long?)r.Sequence).Min();
-        subject.Pending.InsertRange(0, retained.Select(r => new QueuedEvent(r.Event, r.Sequence, now, NextAttemptAt: now)));
+        InsertPending(subjectName, subject, retained.Select(r => new QueuedEvent(r.Event, r.Sequence, now, NextAttemptAt: now)));
 
         // Every sequence from fromSequence to the last is either queued again now or still waiting; else some were not retained.
         var covered = retained.Count + waiting.Count(s => s >= fromSequence);
@@ -276,8 +285,10 @@ public sealed class PublisherQueue
 
     private void DeadLetterAt(SubjectQueue subject, int index, QueuedEvent failed, DateTimeOffset now, string reason)
     {
-        subject.Pending.RemoveAt(index);
-        DeadLetters.Add(new DeadLetter(failed with { NextAttemptAt = null }, now, reason));
+        RemovePendingAt(failed.Event.Subject, subject, index);
+        var letter = new DeadLetter(failed with { NextAttemptAt = null }, now, reason);
+        DeadLetters.Add(letter);
+        Upserted(EntryKind.DeadLetter, letter.Queued.Event.Subject, letter.Queued.Sequence, letter);
         DeadLetteredCount++;
     }
 
@@ -297,26 +308,28 @@ public sealed class PublisherQueue
             return;
         }
 
+        // One delivery kept per subject and sequence: a redelivered event replaces its earlier record.
+        Retained.RemoveAll(r => r.Sequence == delivered.Sequence && string.Equals(r.Event.Subject, delivered.Event.Subject, StringComparison.Ordinal));
         Retained.Add(delivered);
+        Upserted(EntryKind.Retained, delivered.Event.Subject, delivered.Sequence, delivered);
         Prune(retention, now);
     }
 
     private void Prune(Retention retention, DateTimeOffset now)
     {
-        if (Retained.Count > retention.Count)
+        var cutoff = now - retention.Age;
+        var fresh = Retained.FindIndex(r => r.DeliveredAt >= cutoff);
+        var drop = Math.Max(Retained.Count - retention.Count, fresh < 0 ? Retained.Count : fresh);
+        if (drop <= 0)
         {
-            Retained.RemoveRange(0, Retained.Count - retention.Count);
+            return;
         }
 
-        var cutoff = now - retention.Age;
-        var stale = Retained.FindIndex(r => r.DeliveredAt >= cutoff);
-        if (stale > 0)
+        foreach (var gone in Retained.Take(drop))
         {
-            Retained.RemoveRange(0, stale);
+            Removed(EntryKind.Retained, gone.Event.Subject, gone.Sequence);
         }
-        else if (stale < 0)
-        {
-            Retained.Clear();
-        }
+
+        Retained.RemoveRange(0, drop);
     }
 }
