@@ -90,7 +90,7 @@ internal sealed record CompareOptions
           --connection <cs>        Npgsql connection string of the PostgreSQL server to use (default: the private
                                    server scripts/postgres.sh starts on 127.0.0.1:55432); fresh databases are made on it
           --no-build               do not build silo/Grid.Silo.csproj (Release) first
-          --out <file.json>        also write the result as JSON
+          --out <file.json>        also write the result as JSON, and its chart as SVG beside it (r.json -> r.svg)
         """;
 
     private static readonly HashSet<string> KnownOptions = new(StringComparer.Ordinal)
