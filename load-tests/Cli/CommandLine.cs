@@ -3,10 +3,10 @@ using Grid.LoadTests.Baseline;
 
 namespace Grid.LoadTests.Cli;
 
-/// <summary>Verb dispatch (<c>run</c>, <c>compare</c>, <c>scale</c>, <c>grain-calls</c>, <c>baseline</c>) and the exit-code contract.</summary>
+/// <summary>Verb dispatch (<c>run</c>, <c>compare</c>, <c>chart</c>, <c>scale</c>, <c>grain-calls</c>, <c>baseline</c>) and the exit-code contract.</summary>
 internal static class CommandLine
 {
-    public const string Verbs = "'run', 'compare', 'scale', 'grain-calls' or 'baseline'";
+    public const string Verbs = "'run', 'compare', 'chart', 'scale', 'grain-calls' or 'baseline'";
 
     public static string Usage => $"""
         Grid load generator
@@ -14,6 +14,7 @@ internal static class CommandLine
         verbs:
           run        one scenario against a running Grid (or any server with its API)
           compare    start PostgreSQL, Grid and the baseline here and run a scenario against each, alternately
+          chart      draw the SVG chart of an existing compare report (compare --out draws it by itself)
           scale      start PostgreSQL and one Grid silo here, make N SKU-locations resident, report memory per
                      SKU-location and ATP read latency while they are resident
           grain-calls  host a dev-mode silo in this process and drive ATP grain calls (no HTTP), with a bare ping
@@ -22,6 +23,8 @@ internal static class CommandLine
         {RunOptions.Usage}
 
         {CompareOptions.Usage}
+
+        {ChartOptions.Usage}
 
         {ScaleOptions.Usage}
 
@@ -47,6 +50,7 @@ internal static class CommandLine
         {
             "run" => RunOptions.Usage,
             "compare" => CompareOptions.Usage,
+            "chart" => ChartOptions.Usage,
             "scale" => ScaleOptions.Usage,
             "grain-calls" => GrainCallsOptions.Usage,
             "baseline" => BaselineOptions.Usage,
@@ -75,6 +79,7 @@ internal static class CommandLine
             {
                 "run" => await RunCommand.ExecuteAsync(RunOptions.Parse(args[1..]), interrupt.Token),
                 "compare" => await CompareCommand.ExecuteAsync(CompareOptions.Parse(args[1..]), interrupt.Token),
+                "chart" => await ChartCommand.ExecuteAsync(ChartOptions.Parse(args[1..]), interrupt.Token),
                 "scale" => await ScaleCommand.ExecuteAsync(ScaleOptions.Parse(args[1..]), interrupt.Token),
                 "grain-calls" => await GrainCallsCommand.ExecuteAsync(GrainCallsOptions.Parse(args[1..]), interrupt.Token),
                 "baseline" => await BaselineService.RunAsync(BaselineOptions.Parse(args[1..]), interrupt.Token),

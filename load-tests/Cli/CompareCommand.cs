@@ -177,6 +177,17 @@ internal static class CompareCommand
         {
             await report.WriteJsonAsync(options.OutFile, cancellationToken);
             await Console.Error.WriteLineAsync($"wrote {options.OutFile}");
+            var chart = CompareChart.PathBeside(options.OutFile);
+            try
+            {
+                CompareChart.WriteSvg(report, chart);
+                await Console.Error.WriteLineAsync($"wrote {chart}");
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // The figures are in the JSON; the chart can be drawn from it later with the chart verb.
+                await Console.Error.WriteLineAsync($"warning: could not draw {chart} ({ex.GetType().Name}: {ex.Message}); draw it later with: chart --in {options.OutFile}");
+            }
         }
 
         var errorsByProcess = new[]

@@ -107,7 +107,7 @@ internal sealed record CompareOptions
                                    delivered, drain time and delivery lag per side. Default: on for reserve-hot,
                                    reserve-spread and warehouse-ingest, off for the reads
           --no-build               do not build silo/Grid.Silo.csproj (Release) first
-          --out <file.json>        also write the result as JSON
+          --out <file.json>        also write the result as JSON, and its chart as SVG beside it (r.json -> r.svg)
         """;
 
     private static readonly HashSet<string> KnownOptions = new(StringComparer.Ordinal)

@@ -2,12 +2,16 @@ namespace Grid.LoadTests.Cli;
 
 internal static class ExitCodes
 {
-    /// <summary>The run (or comparison) completed and its report was written; the baseline service stopped normally.</summary>
+    /// <summary>
+    /// The run (or comparison) completed and its report was written; <c>chart</c> wrote its SVG; the baseline service
+    /// stopped normally.
+    /// </summary>
     public const int Success = 0;
 
     /// <summary>
     /// The target was unreachable, seeding failed, every request failed, or the run was interrupted; for
-    /// <c>compare</c> also: PostgreSQL, the Grid build, or Grid or the baseline could not be started.
+    /// <c>compare</c> also: PostgreSQL, the Grid build, or Grid or the baseline could not be started; for <c>chart</c>:
+    /// the report could not be read as a <c>compare</c> report.
     /// </summary>
     public const int RunFailed = 1;
 

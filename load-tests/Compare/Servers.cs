@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
 
 namespace Grid.LoadTests.Compare;
@@ -171,11 +170,6 @@ internal static class Servers
         }
     }
 
-    /// <summary>A TCP port on loopback that nothing listens on right now.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    /// <summary>A TCP port on loopback, below the ephemeral range, that nothing listens on right now (<see cref="LoopbackPorts"/>).</summary>
+    public static int FreePort() => LoopbackPorts.Free();
 }

@@ -1,6 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
 using Grid.Hosting;
+using Grid.LoadTests.Compare;
 using Grid.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,7 +34,7 @@ internal sealed class InProcessSilo : IAsyncDisposable
         builder.Services.AddGridGrains(new ConfigurationBuilder().Build());
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(FreePort(), FreePort(), serviceId: "grid-grain-calls", clusterId: "grid-grain-calls");
+            silo.UseLocalhostClustering(LoopbackPorts.Free(), LoopbackPorts.Free(), serviceId: "grid-grain-calls", clusterId: "grid-grain-calls");
             silo.UseGridInMemoryProviders();
         });
 
@@ -55,12 +54,5 @@ internal sealed class InProcessSilo : IAsyncDisposable
         {
             _host.Dispose();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

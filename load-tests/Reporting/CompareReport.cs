@@ -127,6 +127,10 @@ internal sealed record CompareReport(
 
     public Task WriteJsonAsync(string path, CancellationToken cancellationToken)
         => JsonReportFile.WriteAsync(path, this, CompareJson.Default.CompareReport, cancellationToken);
+
+    /// <summary>Reads a report <see cref="WriteJsonAsync"/> wrote; null when the file holds JSON <c>null</c>.</summary>
+    public static Task<CompareReport?> ReadJsonAsync(string path, CancellationToken cancellationToken)
+        => JsonReportFile.ReadAsync(path, CompareJson.Default.CompareReport, cancellationToken);
 }
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
