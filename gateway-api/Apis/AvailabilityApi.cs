@@ -51,7 +51,7 @@ public static class AvailabilityApi
             return GridProblems.Invalid(errors);
         }
 
-        var answer = await grains.GetGrain<ISkuGrain>(Identifiers.SkuGrainKey(sku))
+        var answer = await grains.Ref<ISkuGrain>(Identifiers.SkuGrainKey(sku))
             .GetAvailability(new AvailabilityQuery(channel, dueBy), locationList);
         return TypedResults.Ok(answer);
     }
@@ -111,7 +111,7 @@ public static class AvailabilityApi
 
         var query = new AvailabilityQuery(request.Channel, dueBy);
         var answers = await Task.WhenAll(queries.Select(q =>
-            grains.GetGrain<ISkuGrain>(Identifiers.SkuGrainKey(q.Sku)).GetAvailability(query, q.Locations)));
+            grains.Ref<ISkuGrain>(Identifiers.SkuGrainKey(q.Sku)).GetAvailability(query, q.Locations)));
         return TypedResults.Ok(new AvailabilityBatchResponse(answers));
     }
 

@@ -35,7 +35,7 @@ public static class InventoryApi
             return InvalidKey(key);
         }
 
-        return TypedResults.Ok(await grains.GetGrain<IInventoryGrain>(key).GetDetail());
+        return TypedResults.Ok(await grains.Ref<IInventoryGrain>(key).GetDetail());
     }
 
     public static async Task<Results<Ok<LocationAvailability>, ValidationProblem>> SetPolicy(
@@ -80,7 +80,7 @@ public static class InventoryApi
             return GridProblems.Invalid(errors);
         }
 
-        var availability = await grains.GetGrain<IInventoryGrain>(key).SetPolicy(new InventoryPolicy(request.SafetyStock!.Value, fences.ToImmutable()));
+        var availability = await grains.Ref<IInventoryGrain>(key).SetPolicy(new InventoryPolicy(request.SafetyStock!.Value, fences.ToImmutable()));
         return TypedResults.Ok(availability);
     }
 

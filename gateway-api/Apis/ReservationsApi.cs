@@ -86,7 +86,7 @@ public static class ReservationsApi
             return invalid;
         }
 
-        var result = await grains.GetGrain<IInventoryGrain>(key).GetReservation(reservationId);
+        var result = await grains.Ref<IInventoryGrain>(key).GetReservation(reservationId);
         return Answer(result);
     }
 
@@ -105,7 +105,7 @@ public static class ReservationsApi
             return GridProblems.Invalid(errors);
         }
 
-        var result = await grains.GetGrain<IInventoryGrain>(key).Commit(reservationId, request?.OrderId);
+        var result = await grains.Ref<IInventoryGrain>(key).Commit(reservationId, request?.OrderId);
         return Answer(result);
     }
 
@@ -117,7 +117,7 @@ public static class ReservationsApi
             return invalid;
         }
 
-        var result = await grains.GetGrain<IInventoryGrain>(key).Release(reservationId);
+        var result = await grains.Ref<IInventoryGrain>(key).Release(reservationId);
         return Answer(result);
     }
 
@@ -134,12 +134,12 @@ public static class ReservationsApi
             return GridProblems.Invalid("ttlSeconds", "'ttlSeconds' is required and must be a positive number of seconds.");
         }
 
-        var result = await grains.GetGrain<IInventoryGrain>(key).Extend(reservationId, ttl);
+        var result = await grains.Ref<IInventoryGrain>(key).Extend(reservationId, ttl);
         return Answer(result);
     }
 
     private static IInventoryGrain Grain(IGrainFactory grains, string sku, string location)
-        => grains.GetGrain<IInventoryGrain>(Identifiers.SkuLocationKey(sku, location));
+        => grains.Ref<IInventoryGrain>(Identifiers.SkuLocationKey(sku, location));
 
     private static ValidationProblem? Route(string key, string reservationId)
     {

@@ -36,15 +36,8 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
     private SkuLocationInventory _inventory = new();
     private AvailabilitySnapshot _durable = null!;
     private IGrainTimer? _expiryTimer;
-    private IGrainTimer? _handedTimer;
     private long _storedHanded;
     private bool _registeredWithSku;
-
-    /// <summary>
-    /// How long the mark that a publisher accepted the latest availability change may wait for a write of its own. Under
-    /// load the next change's write carries it long before; an idle SKU-location writes it once, after this.
-    /// </summary>
-    private static readonly TimeSpan HandedWriteDelay = TimeSpan.FromSeconds(2);
 
     public InventoryGrain(
         [PersistentState("inventory", StorageNames.Inventory)] IPersistentState<SkuLocationInventory> store,
@@ -262,6 +255,11 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
 
         // An availability change written but not handed over before a crash: the sweep (or activation) sends it now.
         await HandOffAvailabilityAsync();
+        if (_inventory.OutboundHanded > _storedHanded)
+        {
+            // Handed over, but no write since has said so.
+            await DurableAsync(changed: true);
+        }
     }
 
     /// <summary>Expires what is due and prunes closed reservations; true when the state changed.</summary>
@@ -336,7 +334,7 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
             if (!_registeredWithSku)
             {
                 // Before the first write, so that the SKU knows every location that holds anything.
-                await GrainFactory.GetGrain<ISkuGrain>(Identifiers.SkuGrainKey(_inventory.Sku)).RegisterLocation(_inventory.ToSnapshot());
+                await GrainFactory.Ref<ISkuGrain>(Identifiers.SkuGrainKey(_inventory.Sku)).RegisterLocation(_inventory.ToSnapshot());
                 _registeredWithSku = true;
             }
 
@@ -354,7 +352,7 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
             ScheduleExpiryTimer();
             if (_inventory.BackordersWaiting && BackorderWatch.StockOrSupplyGrew(before, snapshot))
             {
-                _ = GrainFactory.GetGrain<IBackorderQueueGrain>(Key).OnStockChanged();
+                _ = GrainFactory.Ref<IBackorderQueueGrain>(Key).OnStockChanged();
             }
         }
         catch (Exception ex)
@@ -374,7 +372,7 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
         // change is durable by now: if the SKU grain cannot be told, it catches up from this grain when it reactivates.
         try
         {
-            await GrainFactory.GetGrain<ISkuGrain>(Identifiers.SkuGrainKey(_inventory.Sku)).OnLocationChanged(_durable);
+            await GrainFactory.Ref<ISkuGrain>(Identifiers.SkuGrainKey(_inventory.Sku)).OnLocationChanged(_durable);
         }
         catch (Exception ex) when (ex is TimeoutException or OrleansException)
         {
@@ -448,48 +446,13 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
         var partition = _router.PartitionOf(subject);
         foreach (var target in _router.TargetsFor(e.Type))
         {
-            await GrainFactory.GetGrain<IOutboundPublisherGrain>(OutboundRouter.PublisherKey(target, partition)).Accept([e]);
+            await GrainFactory.Ref<IOutboundPublisherGrain>(OutboundRouter.PublisherKey(target, partition)).Accept([e]);
         }
 
-        if (_inventory.MarkAvailabilityHanded(sequence))
-        {
-            ScheduleHandedWrite();
-        }
-    }
-
-    /// <summary>
-    /// The mark goes with the next write; if none comes within <see cref="HandedWriteDelay"/>, it is written on its own
-    /// (until then the stored state asks the expiry sweep to hand the change over again, which publishers drop as a repeat).
-    /// </summary>
-    private void ScheduleHandedWrite()
-    {
-        if (_handedTimer is null)
-        {
-            _handedTimer = this.RegisterGrainTimer(
-                static (grain, _) => grain.WriteHandedAsync(),
-                this,
-                new GrainTimerCreationOptions { DueTime = HandedWriteDelay, Period = Timeout.InfiniteTimeSpan, Interleave = true });
-        }
-        else
-        {
-            _handedTimer.Change(HandedWriteDelay, Timeout.InfiniteTimeSpan);
-        }
-    }
-
-    private async Task WriteHandedAsync()
-    {
-        if (_inventory.OutboundHanded > _storedHanded)
-        {
-            _commits.MarkChanged();
-            try
-            {
-                await _commits.WhenDurable();
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                // The write failed and the activation reloads; the change is handed over again from what was stored.
-            }
-        }
+        // The mark that every target accepted it goes with the next write. Until then the stored state asks the expiry
+        // sweep for this SKU-location; the sweep hands the change over again (publishers drop it as a repeat) and, if
+        // no change came meanwhile, writes the mark on its own.
+        _inventory.MarkAvailabilityHanded(sequence);
     }
 
     private ReservationResult Map(ReservationDecision decision) => decision.ToContract(_inventory.Sku, _inventory.Location);

@@ -70,7 +70,7 @@ public sealed partial class InventoryPartitionGrain(
         var groups = bySkuLocation.Select(g => (SkuLocation: g.Key, Movements: g.Value.DrainToImmutable())).ToList();
         // Taken before the attempt, so a slow first attempt does not eat into the time left to give up before Orleans does.
         var attemptStarted = clock.GetUtcNow();
-        var applying = groups.ConvertAll(g => GrainFactory.GetGrain<IInventoryGrain>(g.SkuLocation).ApplyDelivered(g.Movements));
+        var applying = groups.ConvertAll(g => GrainFactory.Ref<IInventoryGrain>(g.SkuLocation).ApplyDelivered(g.Movements));
         try
         {
             await Task.WhenAll(applying);

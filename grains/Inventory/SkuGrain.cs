@@ -60,7 +60,7 @@ public sealed class SkuGrain : Grain, ISkuGrain
         }
 
         var snapshots = await Task.WhenAll(Known.Select(location =>
-            GrainFactory.GetGrain<IInventoryGrain>(Identifiers.SkuLocationKey(sku, location)).GetSnapshot()));
+            GrainFactory.Ref<IInventoryGrain>(Identifiers.SkuLocationKey(sku, location)).GetSnapshot()));
         foreach (var snapshot in snapshots)
         {
             Keep(snapshot);

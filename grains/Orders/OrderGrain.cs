@@ -468,7 +468,7 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable, IStrea
         {
             var locations = candidates.Concat(bySku.Where(l => l.RequestedLocation is not null).Select(l => l.RequestedLocation!))
                 .Distinct(StringComparer.Ordinal).ToImmutableArray();
-            var atp = await GrainFactory.GetGrain<ISkuGrain>(Identifiers.SkuGrainKey(bySku.Key)).GetAvailability(new AvailabilityQuery(Order.Channel), locations);
+            var atp = await GrainFactory.Ref<ISkuGrain>(Identifiers.SkuGrainKey(bySku.Key)).GetAvailability(new AvailabilityQuery(Order.Channel), locations);
             foreach (var location in atp.Locations)
             {
                 available[Identifiers.SkuLocationKey(bySku.Key, location.Location)] = location.Available;
@@ -719,7 +719,7 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable, IStrea
 
     // ---------------------------------------------------------------- helpers
 
-    private IInventoryGrain Inventory(string sku, string location) => GrainFactory.GetGrain<IInventoryGrain>(Identifiers.SkuLocationKey(sku, location));
+    private IInventoryGrain Inventory(string sku, string location) => GrainFactory.Ref<IInventoryGrain>(Identifiers.SkuLocationKey(sku, location));
 
     private IBackorderQueueGrain BackorderQueue(string sku, string location) => GrainFactory.GetGrain<IBackorderQueueGrain>(OrderKeys.BackorderQueue(sku, location));
 

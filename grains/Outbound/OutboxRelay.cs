@@ -25,7 +25,7 @@ public static class OutboxRelay
             foreach (var partition in pending.GroupBy(e => router.PartitionOf(e.Subject)))
             {
                 var events = partition.ToImmutableArray();
-                var result = await grains.GetGrain<IOutboundPublisherGrain>(OutboundRouter.PublisherKey(target, partition.Key)).Accept(events);
+                var result = await grains.Ref<IOutboundPublisherGrain>(OutboundRouter.PublisherKey(target, partition.Key)).Accept(events);
                 outbox.MarkAccepted(target, events.Select(e => e.Id));
                 changed = true;
                 _ = result;

@@ -51,7 +51,12 @@ public sealed partial class PublisherQueue
     private readonly HashSet<string> _active = new(StringComparer.Ordinal);
     private readonly HashSet<string> _changedSubjects = new(StringComparer.Ordinal);
     private readonly Dictionary<EntryKey, object?> _changedEntries = [];
+    private HashSet<(string Subject, long Sequence)>? _retainedKeys;
+    private long _depth;
     private bool _indexed;
+
+    /// <summary>The subject and sequence of every delivery kept, so that keeping one more need not search them.</summary>
+    private HashSet<(string Subject, long Sequence)> RetainedKeys => _retainedKeys ??= [.. Retained.Select(r => (r.Event.Subject, r.Sequence))];
 
     /// <summary>The subjects with at least one event waiting.</summary>
     [JsonIgnore] private HashSet<string> ActiveSubjects
@@ -62,6 +67,7 @@ public sealed partial class PublisherQueue
             {
                 // A state read as one document (dev mode's copy, or stored before schema 10): index it once.
                 _active.UnionWith(Subjects.Where(s => s.Value.Pending.Count > 0).Select(s => s.Key));
+                _depth = Subjects.Values.Sum(s => (long)s.Pending.Count);
                 _indexed = true;
             }
 
@@ -151,8 +157,9 @@ public sealed partial class PublisherQueue
 
     private void AddPending(string name, SubjectQueue subject, QueuedEvent queued)
     {
-        subject.Pending.Add(queued);
         ActiveSubjects.Add(name);
+        subject.Pending.Add(queued);
+        _depth++;
         Upserted(EntryKind.Pending, name, queued.Sequence, queued);
     }
 
@@ -165,10 +172,12 @@ public sealed partial class PublisherQueue
     private void InsertPending(string name, SubjectQueue subject, IEnumerable<QueuedEvent> events)
     {
         var list = events.ToList();
+        _ = ActiveSubjects;
         subject.Pending.InsertRange(0, list);
+        _depth += list.Count;
         if (subject.Pending.Count > 0)
         {
-            ActiveSubjects.Add(name);
+            _active.Add(name);
         }
 
         foreach (var queued in list)
@@ -179,11 +188,13 @@ public sealed partial class PublisherQueue
 
     private void RemovePendingAt(string name, SubjectQueue subject, int index)
     {
+        _ = ActiveSubjects;
         var queued = subject.Pending[index];
         subject.Pending.RemoveAt(index);
+        _depth--;
         if (subject.Pending.Count == 0)
         {
-            ActiveSubjects.Remove(name);
+            _active.Remove(name);
         }
 
         // A coalesced or redelivered event may share its sequence with another still waiting: keep that one's row.

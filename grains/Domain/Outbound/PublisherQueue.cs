@@ -82,7 +82,7 @@ public sealed partial class PublisherQueue
 
     private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
 
-    [JsonIgnore] public long Depth => ActiveSubjects.Sum(s => (long)Subjects[s].Pending.Count);
+    [JsonIgnore] public long Depth => ActiveSubjects.Count == 0 ? 0 : _depth;
 
     [JsonIgnore] public bool HasPending => ActiveSubjects.Count > 0;
 
@@ -309,7 +309,11 @@ public sealed partial class PublisherQueue
         }
 
         // One delivery kept per subject and sequence: a redelivered event replaces its earlier record.
-        Retained.RemoveAll(r => r.Sequence == delivered.Sequence && string.Equals(r.Event.Subject, delivered.Event.Subject, StringComparison.Ordinal));
+        if (!RetainedKeys.Add((delivered.Event.Subject, delivered.Sequence)))
+        {
+            Retained.RemoveAll(r => r.Sequence == delivered.Sequence && string.Equals(r.Event.Subject, delivered.Event.Subject, StringComparison.Ordinal));
+        }
+
         Retained.Add(delivered);
         Upserted(EntryKind.Retained, delivered.Event.Subject, delivered.Sequence, delivered);
         Prune(retention, now);
@@ -328,6 +332,7 @@ public sealed partial class PublisherQueue
         foreach (var gone in Retained.Take(drop))
         {
             Removed(EntryKind.Retained, gone.Event.Subject, gone.Sequence);
+            RetainedKeys.Remove((gone.Event.Subject, gone.Sequence));
         }
 
         Retained.RemoveRange(0, drop);
