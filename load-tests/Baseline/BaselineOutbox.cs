@@ -34,6 +34,9 @@ internal sealed class BaselineOutbox(NpgsqlDataSource db, BaselineOptions option
 
     public bool Enabled => options.OutboundUrl is not null;
 
+    /// <summary>While paused the relay delivers nothing and the outbox fills (<c>compare --scenario outbound-deliver</c>).</summary>
+    public bool Paused { get; set; }
+
     /// <summary>The event data of an availability change.</summary>
     public static string AvailabilityData(string sku, string location, long available)
         => JsonSerializer.Serialize(new AvailabilityData(sku, location, Math.Max(0, available)), BaselineJson.Default.AvailabilityData);
@@ -56,7 +59,7 @@ internal sealed class BaselineOutbox(NpgsqlDataSource db, BaselineOptions option
         {
             try
             {
-                if (!await RelayOnceAsync(stoppingToken))
+                if (Paused || !await RelayOnceAsync(stoppingToken))
                 {
                     await Task.Delay(IdlePoll, stoppingToken);
                 }

@@ -84,6 +84,8 @@ internal static class BaselineService
             => outbox.Enabled
                 ? TypedResults.Ok(new OutboxAnswer([new OutboxTargetAnswer("baseline", await outbox.DepthAsync(ct))]))
                 : TypedResults.Ok(new OutboxAnswer([])));
+        app.MapPost("/api/v1/ops/outbox/{target}/pause", (string target, BaselineOutbox outbox) => Pause(outbox, paused: true));
+        app.MapPost("/api/v1/ops/outbox/{target}/resume", (string target, BaselineOutbox outbox) => Pause(outbox, paused: false));
     }
 
     private static async Task<IResult> GetAtpAsync(string sku, string? locations, BaselineStore store, CancellationToken ct)
@@ -294,6 +296,12 @@ internal static class BaselineService
 
         locations = new HashSet<string>(list, StringComparer.Ordinal);
         return true;
+    }
+
+    private static Ok Pause(BaselineOutbox outbox, bool paused)
+    {
+        outbox.Paused = paused;
+        return TypedResults.Ok();
     }
 
     private static ValidationProblem Invalid(string field, string message)

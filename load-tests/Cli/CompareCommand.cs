@@ -229,6 +229,10 @@ internal static class CompareCommand
             // Whatever an earlier pass left in the outbox is delivered before this one starts counting.
             await OutboundProbe.WaitUntilDrainedAsync(side.Client, cancellationToken);
             side.Receiver.Reset();
+            if (scenario.MeasuresDelivery)
+            {
+                await OutboundProbe.SetPausedAsync(side.Client, side.OutboxTarget, paused: true, cancellationToken);
+            }
         }
 
         var sending = System.Diagnostics.Stopwatch.StartNew();
@@ -250,8 +254,18 @@ internal static class CompareCommand
 
         if (side.Receiver is not null)
         {
+            var delivering = sending.Elapsed;
+            if (scenario.MeasuresDelivery)
+            {
+                // The backlog alone: from the moment delivery resumes until the outbox is empty.
+                await Console.Error.WriteLineAsync(Invariant($"{side.Name}: {await OutboundProbe.DepthAsync(side.Client, cancellationToken)} events wait; delivery resumes"));
+                side.Receiver.Reset();
+                await OutboundProbe.SetPausedAsync(side.Client, side.OutboxTarget, paused: false, cancellationToken);
+                delivering = TimeSpan.Zero;
+            }
+
             var drain = await OutboundProbe.WaitUntilDrainedAsync(side.Client, cancellationToken);
-            var figures = side.Receiver.Figures(sending.Elapsed + drain.Elapsed, drain.Elapsed.TotalSeconds, drain.LeftQueued);
+            var figures = side.Receiver.Figures(delivering + drain.Elapsed, drain.Elapsed.TotalSeconds, drain.LeftQueued);
             await Console.Error.WriteLineAsync(Invariant(
                 $"{side.Name}: outbound {figures.Events:N0} events in {figures.Requests:N0} requests ({figures.DeliveredPerSecond:0} events/s), drained {figures.DrainSeconds:0.00} s after the last request, lag p50 {figures.LagP50Ms} ms, p99 {figures.LagP99Ms} ms"));
             result = result with { Outbound = figures };
@@ -289,6 +303,9 @@ internal static class CompareCommand
     {
         /// <summary>The webhook receiver this side delivers to (<c>--outbound on</c>); null otherwise.</summary>
         public OutboundReceiver? Receiver { get; } = receiver;
+
+        /// <summary>The outbox target to pause and resume: Grid's target for the receiver, or the baseline's relay.</summary>
+        public string OutboxTarget => Name == "grid" ? OutboundReceiver.TargetName : "baseline";
 
         public string Name { get; } = name;
 

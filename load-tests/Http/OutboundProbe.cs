@@ -35,6 +35,17 @@ internal static class OutboundProbe
         return new OutboxDrain(clock.Elapsed, Math.Max(0, depth));
     }
 
+    /// <summary>Pauses or resumes delivery to <paramref name="target"/> (<c>POST /api/v1/ops/outbox/{target}/pause|resume</c>).</summary>
+    public static async Task SetPausedAsync(HttpClient client, string target, bool paused, CancellationToken cancellationToken)
+    {
+        var path = new Uri($"api/v1/ops/outbox/{Uri.EscapeDataString(target)}/{(paused ? "pause" : "resume")}", UriKind.Relative);
+        using var response = await client.PostAsync(path, content: null, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new Cli.RunFailedException($"POST {path} answered {(int)response.StatusCode}: delivery could not be {(paused ? "paused" : "resumed")}.");
+        }
+    }
+
     /// <summary>Events waiting over every target; −1 when the side did not answer.</summary>
     public static async Task<long> DepthAsync(HttpClient client, CancellationToken cancellationToken)
     {

@@ -50,7 +50,7 @@ internal sealed class ReserveHotScenario(ScenarioSettings settings) : Reservatio
 }
 
 /// <summary><c>reserve-spread</c>: reservations uniform over the seeded SKU-locations, each with ample stock.</summary>
-internal sealed class ReserveSpreadScenario(ScenarioSettings settings) : ReservationScenario(settings)
+internal class ReserveSpreadScenario(ScenarioSettings settings) : ReservationScenario(settings)
 {
     public const string ScenarioName = "reserve-spread";
     public const long StockPerSku = 1_000_000_000;
@@ -62,4 +62,17 @@ internal sealed class ReserveSpreadScenario(ScenarioSettings settings) : Reserva
     public override IEnumerable<StockLine> InitialStock() => EverySku(StockPerSku);
 
     protected override string SkuFor(long sequence) => RandomSku();
+}
+
+/// <summary>
+/// <c>outbound-deliver</c>: the requests of <c>reserve-spread</c> with delivery paused, so that each change waits in the
+/// outbox; then delivery resumes and the figure is how fast the backlog reaches the receiver (events/s to one target).
+/// </summary>
+internal sealed class OutboundDeliverScenario(ScenarioSettings settings) : ReserveSpreadScenario(settings)
+{
+    public new const string ScenarioName = "outbound-deliver";
+
+    public override string Name => ScenarioName;
+
+    public override bool MeasuresDelivery => true;
 }

@@ -29,6 +29,9 @@ internal abstract class Scenario
     /// <summary>Whether the requests change stock, and so cause outbound events (<c>compare --outbound</c> defaults to on for them).</summary>
     public virtual bool Writes => false;
 
+    /// <summary>Whether the pass runs with outbound delivery paused and is measured by how fast the backlog drains after.</summary>
+    public virtual bool MeasuresDelivery => false;
+
     /// <summary>Stock to receive before the run; repeated runs use fresh SKUs (the run prefix).</summary>
     public abstract IEnumerable<StockLine> InitialStock();
 

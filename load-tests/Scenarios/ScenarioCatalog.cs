@@ -12,6 +12,7 @@ internal static class ScenarioCatalog
         new(AtpBatchScenario.ScenarioName, $"POST /api/v1/atp/query, {AtpBatchScenario.ItemsPerQuery} SKUs per query", s => new AtpBatchScenario(s)),
         new(ReserveHotScenario.ScenarioName, "POST /api/v1/reservations, 1 unit, all on one SKU-location", s => new ReserveHotScenario(s)),
         new(ReserveSpreadScenario.ScenarioName, "POST /api/v1/reservations, 1 unit, uniform over --skus SKU-locations", s => new ReserveSpreadScenario(s)),
+        new(OutboundDeliverScenario.ScenarioName, "reserve-spread with outbound delivery paused, then the backlog delivered to one target: events/s", s => new OutboundDeliverScenario(s)),
         new(WarehouseIngestScenario.ScenarioName, $"POST /api/v1/warehouse/events, {WarehouseIngestScenario.EventsPerRequest} receipts per request", s => new WarehouseIngestScenario(s)),
     ];
 
