@@ -116,7 +116,11 @@ public sealed partial class PublisherQueue
         }
     }
 
-    /// <summary>Rebuilds a publisher from its stored rows (entries in any order).</summary>
+    /// <summary>
+    /// Rebuilds a publisher from its stored rows (entries in any order). A subject's numbers are the highest its subject
+    /// row or any of its entries carries: accepting an event writes only the event's row, and a subject row is written
+    /// when the last entry that carried the numbers goes (a delivery that is not kept, or a kept one pruned).
+    /// </summary>
     public static PublisherQueue Restore(PublisherHeader header, IEnumerable<SubjectRow> subjects, IEnumerable<QueuedEvent> pending, IEnumerable<DeadLetter> deadLetters, IEnumerable<DeliveredEvent> retained)
     {
         var queue = new PublisherQueue
@@ -134,20 +138,28 @@ public sealed partial class PublisherQueue
             queue.Subjects[row.Subject] = new SubjectQueue { LastSequence = row.LastSequence, LastSourceSequence = row.LastSourceSequence };
         }
 
-        foreach (var bySubject in pending.GroupBy(q => q.Event.Subject, StringComparer.Ordinal))
-        {
-            if (!queue.Subjects.TryGetValue(bySubject.Key, out var subject))
-            {
-                queue.Subjects[bySubject.Key] = subject = new SubjectQueue { LastSequence = bySubject.Max(q => q.Sequence) };
-            }
-
-            subject.Pending.AddRange(bySubject.OrderBy(q => q.Sequence));
-        }
-
+        var waiting = pending.ToList();
         queue.DeadLetters.AddRange(deadLetters.OrderBy(d => d.DeadLetteredAt).ThenBy(d => d.Queued.Sequence));
         queue.Retained.AddRange(retained.OrderBy(r => r.DeliveredAt).ThenBy(r => r.Sequence));
+        var carried = waiting.Select(q => (q.Event, q.Sequence))
+            .Concat(queue.DeadLetters.Select(d => (d.Queued.Event, d.Queued.Sequence)))
+            .Concat(queue.Retained.Select(r => (r.Event, r.Sequence)));
+        foreach (var (e, sequence) in carried)
+        {
+            var subject = queue.Subject(e.Subject);
+            subject.LastSequence = Math.Max(subject.LastSequence, sequence);
+            subject.LastSourceSequence = Math.Max(subject.LastSourceSequence, e.SourceSequence);
+        }
+
+        foreach (var bySubject in waiting.GroupBy(q => q.Event.Subject, StringComparer.Ordinal))
+        {
+            queue.Subject(bySubject.Key).Pending.AddRange(bySubject.OrderBy(q => q.Sequence));
+        }
+
         return queue;
     }
+
+    private SubjectQueue Subject(string name) => Subjects.TryGetValue(name, out var subject) ? subject : Subjects[name] = new SubjectQueue();
 
     private void SubjectChanged(string subject) => _changedSubjects.Add(subject);
 

@@ -109,8 +109,8 @@ public sealed partial class PublisherQueue
                 continue;
             }
 
+            // No subject row is written for this: the waiting event's own row carries the numbers (see Restore).
             subject.LastSourceSequence = e.SourceSequence;
-            SubjectChanged(e.Subject);
             if (OutboundEventTypes.Find(e.Type) is { Coalesce: true } && subject.Pending.Count > 0)
             {
                 var last = subject.Pending[^1];
@@ -305,6 +305,8 @@ public sealed partial class PublisherQueue
     {
         if (retention.Count <= 0)
         {
+            // Nothing is kept, so no row of this subject carries its numbers any more: its subject row must.
+            SubjectChanged(delivered.Event.Subject);
             return;
         }
 
@@ -333,6 +335,10 @@ public sealed partial class PublisherQueue
         {
             Removed(EntryKind.Retained, gone.Event.Subject, gone.Sequence);
             RetainedKeys.Remove((gone.Event.Subject, gone.Sequence));
+            if (Subjects.ContainsKey(gone.Event.Subject))
+            {
+                SubjectChanged(gone.Event.Subject);
+            }
         }
 
         Retained.RemoveRange(0, drop);

@@ -22,7 +22,7 @@ public sealed class PublisherRowsTests
     private static Dictionary<EntryKey, object?> Entries(PublisherChanges changes) => changes.Entries.ToDictionary(e => e.Key, e => e.Value);
 
     [Fact]
-    public void A_write_after_accepting_carries_the_new_events_and_their_subjects_only()
+    public void A_write_after_accepting_carries_the_new_events_rows_only()
     {
         var queue = new PublisherQueue();
         queue.Accept([Event("order/1", 1), Event("order/1", 2), Event("order/2", 1)], T0);
@@ -31,7 +31,7 @@ public sealed class PublisherRowsTests
         queue.Accept([Event("order/3", 1)], T0);
         var changes = queue.TakeChanges();
 
-        Assert.Equal(["order/3"], changes.Subjects.Select(s => s.Subject));
+        Assert.Empty(changes.Subjects);
         Assert.Equal([new EntryKey(EntryKind.Pending, "order/3", 1)], changes.Entries.Select(e => e.Key));
         Assert.Empty(queue.TakeChanges().Entries);
     }
@@ -119,7 +119,28 @@ public sealed class PublisherRowsTests
         Assert.Equal(2, restored.Accept([Event("order/2", 7), Event("order/1", 2)], T0).Duplicates);
         var accepted = restored.Accept([Event("order/1", 3)], T0);
         Assert.Equal(1, accepted.Queued);
-        Assert.Equal(3L, restored.TakeChanges().Subjects.Single(s => s.Subject == "order/1").LastSequence);
+        Assert.Equal(new EntryKey(EntryKind.Pending, "order/1", 3), Assert.Single(restored.TakeChanges().Entries).Key);
         Assert.Equal([("order/1", 1L)], restored.TakeDue(T0, 10).Select(d => (d.Queued.Event.Subject, d.Queued.Sequence)));
+    }
+
+    [Fact]
+    public void When_the_last_row_of_a_subject_is_pruned_its_subject_row_keeps_its_numbers()
+    {
+        var queue = new PublisherQueue();
+        queue.Accept([Event("order/1", 5), Event("order/2", 1), Event("order/3", 1)], T0);
+        foreach (var delivery in queue.TakeDue(T0, 10).OrderBy(d => d.Queued.Event.Subject))
+        {
+            queue.Complete(delivery, Status(200), T0, Policy, Keep, 0.5);
+        }
+
+        var changes = queue.TakeChanges();
+        var row = Assert.Single(changes.Subjects);
+        Assert.Equal(new SubjectRow("order/1", 1, 5), row);
+
+        var restored = PublisherQueue.Restore(
+            changes.Header, changes.Subjects, [], [], changes.Upserts.Where(e => e.Key.Kind == EntryKind.Retained).Select(e => (DeliveredEvent)e.Value));
+        Assert.Equal(1, restored.Accept([Event("order/1", 5)], T0).Duplicates);
+        restored.Accept([Event("order/1", 6)], T0);
+        Assert.Equal(2L, Assert.Single(restored.TakeDue(T0, 10), d => d.Queued.Event.Subject == "order/1").Queued.Sequence);
     }
 }
