@@ -22,6 +22,8 @@ public sealed partial class OutboundPublisherGrain : Grain, IOutboundPublisherGr
 {
     private const string ReminderName = "outbound-drain";
 
+    private static readonly TimeSpan ReportInterval = TimeSpan.FromMilliseconds(250);
+
     private readonly IPersistentState<PublisherQueue> _store;
     private readonly OutboundRouter _router;
     private readonly WebhookSender _sender;
@@ -40,6 +42,7 @@ public sealed partial class OutboundPublisherGrain : Grain, IOutboundPublisherGr
     private bool _pumping;
     private bool _again;
     private Task? _reminder;
+    private long _lastReport;
 
     public OutboundPublisherGrain(
         [PersistentState("outbound-publisher", StorageNames.Outbound)] IPersistentState<PublisherQueue> store,
@@ -349,7 +352,21 @@ public sealed partial class OutboundPublisherGrain : Grain, IOutboundPublisherGr
         }
     }
 
-    private void Report() => GridInstruments.ReportOutbox(_target, _partition, Queue.Depth, Queue.OldestEnqueuedAt, Queue.DeadLetters.Count);
+    /// <summary>
+    /// Updates the outbox gauges, at most every <see cref="ReportInterval"/> (finding the oldest waiting event looks at
+    /// every subject with events waiting, too much to do for every event under load) and whenever the queue empties.
+    /// </summary>
+    private void Report()
+    {
+        var now = _clock.GetTimestamp();
+        if (Queue.HasPending && _clock.GetElapsedTime(_lastReport, now) < ReportInterval)
+        {
+            return;
+        }
+
+        _lastReport = now;
+        GridInstruments.ReportOutbox(_target, _partition, Queue.Depth, Queue.OldestEnqueuedAt, Queue.DeadLetters.Count);
+    }
 
     private KeyValuePair<string, object?> Tag() => new("target", _target);
 
