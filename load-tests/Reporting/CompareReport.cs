@@ -46,12 +46,7 @@ internal sealed record SideFigures(
             Unsent: Count(rounds, r => r.Unsent));
     }
 
-    public static double Median(IReadOnlyList<ScenarioResult> rounds, Func<ScenarioResult, double> figure)
-    {
-        var sorted = rounds.Select(figure).Order().ToArray();
-        var middle = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-    }
+    public static double Median(IReadOnlyList<ScenarioResult> rounds, Func<ScenarioResult, double> figure) => Medians.Of(rounds, figure);
 
     private static long Count(IReadOnlyList<ScenarioResult> rounds, Func<ScenarioResult, long> figure)
         => (long)Math.Round(Median(rounds, r => figure(r)), MidpointRounding.AwayFromZero);

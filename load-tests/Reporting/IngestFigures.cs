@@ -30,29 +30,16 @@ internal sealed record IngestFigures(
         }
 
         return new IngestFigures(
-            (long)Median(present, f => f.AcceptedEvents),
-            Math.Round(Median(present, f => f.SendingSeconds), 2),
-            Math.Round(Median(present, f => f.DrainSeconds), 2),
-            Math.Round(Median(present, f => f.AppliedPerSecond), 1),
-            (long)Median(present, f => f.LeftQueued),
-            (long)Median(present, f => f.NewDeadLetters),
-            (int)Median(present, f => f.LagSamples),
-            MedianOrNull(present, f => f.LagP50Ms),
-            MedianOrNull(present, f => f.LagP90Ms),
-            MedianOrNull(present, f => f.LagP99Ms),
-            MedianOrNull(present, f => f.LagMaxMs));
-    }
-
-    private static double Median(IngestFigures[] rounds, Func<IngestFigures, double> figure)
-    {
-        var sorted = rounds.Select(figure).Order().ToArray();
-        var middle = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-    }
-
-    private static double? MedianOrNull(IngestFigures[] rounds, Func<IngestFigures, double?> figure)
-    {
-        var present = rounds.Where(r => figure(r) is not null).ToArray();
-        return present.Length == 0 ? null : Math.Round(Median(present, r => figure(r)!.Value), 1);
+            (long)Medians.Of(present, f => f.AcceptedEvents),
+            Math.Round(Medians.Of(present, f => f.SendingSeconds), 2),
+            Math.Round(Medians.Of(present, f => f.DrainSeconds), 2),
+            Math.Round(Medians.Of(present, f => f.AppliedPerSecond), 1),
+            (long)Medians.Of(present, f => f.LeftQueued),
+            (long)Medians.Of(present, f => f.NewDeadLetters),
+            (int)Medians.Of(present, f => f.LagSamples),
+            Medians.OfPresent(present, f => f.LagP50Ms),
+            Medians.OfPresent(present, f => f.LagP90Ms),
+            Medians.OfPresent(present, f => f.LagP99Ms),
+            Medians.OfPresent(present, f => f.LagMaxMs));
     }
 }

@@ -30,29 +30,16 @@ internal sealed record OutboundFigures(
         }
 
         return new OutboundFigures(
-            (long)Median(present, f => f.Events),
-            (long)Median(present, f => f.Requests),
-            Math.Round(Median(present, f => f.DeliveredPerSecond), 1),
-            Math.Round(Median(present, f => f.DrainSeconds), 2),
-            (long)Median(present, f => f.LeftQueued),
-            MedianOrNull(present, f => f.LagP50Ms),
-            MedianOrNull(present, f => f.LagP99Ms),
-            MedianOrNull(present, f => f.LagMaxMs),
+            (long)Medians.Of(present, f => f.Events),
+            (long)Medians.Of(present, f => f.Requests),
+            Math.Round(Medians.Of(present, f => f.DeliveredPerSecond), 1),
+            Math.Round(Medians.Of(present, f => f.DrainSeconds), 2),
+            (long)Medians.Of(present, f => f.LeftQueued),
+            Medians.OfPresent(present, f => f.LagP50Ms),
+            Medians.OfPresent(present, f => f.LagP99Ms),
+            Medians.OfPresent(present, f => f.LagMaxMs),
             present.Sum(f => f.BadSignatures),
             present.Sum(f => f.Repeats),
             present.Sum(f => f.OutOfOrder));
-    }
-
-    private static double Median(OutboundFigures[] rounds, Func<OutboundFigures, double> figure)
-    {
-        var sorted = rounds.Select(figure).Order().ToArray();
-        var middle = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-    }
-
-    private static double? MedianOrNull(OutboundFigures[] rounds, Func<OutboundFigures, double?> figure)
-    {
-        var present = rounds.Where(r => figure(r) is not null).ToArray();
-        return present.Length == 0 ? null : Math.Round(Median(present, r => figure(r)!.Value), 1);
     }
 }

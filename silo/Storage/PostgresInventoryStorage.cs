@@ -166,7 +166,7 @@ internal sealed class PostgresInventoryStorage : IGrainStorage, IExpiryIndex, IA
         int? expected = grainState.ETag is null ? null : int.Parse(grainState.ETag, CultureInfo.InvariantCulture);
 
         var journal = changes.Journal;
-        var command = Command(journal.IsEmpty ? WriteSql : WriteWithJournalSql, key);
+        var command = KeyedStatements.Command(journal.IsEmpty ? WriteSql : WriteWithJournalSql, _serviceId, key);
         command.Parameters.Add(new NpgsqlParameter<byte[]>("header", InventoryStateSerializer.Serialize(changes.Header)));
         command.Parameters.Add(new NpgsqlParameter("expected", NpgsqlDbType.Integer) { Value = (object?)expected ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("nextExpiry", NpgsqlDbType.TimestampTz) { Value = (object?)changes.NextExpiry?.UtcDateTime ?? DBNull.Value });
@@ -192,11 +192,7 @@ internal sealed class PostgresInventoryStorage : IGrainStorage, IExpiryIndex, IA
 
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        await using var batch = _dataSource.CreateBatch();
-        foreach (var sql in ClearSql.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            batch.BatchCommands.Add(Command(sql, grainId.Key.ToString()!));
-        }
+        await using var batch = KeyedStatements.Batch(_dataSource, ClearSql, _serviceId, grainId.Key.ToString()!);
 
         await batch.ExecuteNonQueryAsync();
         grainState.State = (T)(object)new SkuLocationInventory();
@@ -295,13 +291,6 @@ internal sealed class PostgresInventoryStorage : IGrainStorage, IExpiryIndex, IA
     private Task<IReadOnlyList<int?>> WriteManyAsync(IReadOnlyList<NpgsqlBatchCommand> writes)
         => VersionedWrites.ExecuteAsync(_dataSource, writes);
 
-    private NpgsqlBatchCommand Command(string sql, string key)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        command.Parameters.Add(new NpgsqlParameter<string>("service", _serviceId));
-        command.Parameters.Add(new NpgsqlParameter<string>("key", key));
-        return command;
-    }
 
     /// <summary>A SKU-location's stored header, reservation and journal payloads (oldest first), deserialized by the grain that asked.</summary>
     private sealed record StoredInventory(int Version, byte[] Header, List<byte[]> Reservations, List<byte[]> EventKeys, List<byte[]> Movements);

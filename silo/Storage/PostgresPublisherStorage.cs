@@ -92,11 +92,7 @@ internal sealed class PostgresPublisherStorage : IGrainStorage, IAsyncDisposable
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var key = grainId.Key.ToString()!;
-        await using var batch = _dataSource.CreateBatch();
-        foreach (var sql in ReadSql.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            batch.BatchCommands.Add(Command(sql, key));
-        }
+        await using var batch = KeyedStatements.Batch(_dataSource, ReadSql, _serviceId, key);
 
         await using var reader = await batch.ExecuteReaderAsync();
         if (!await reader.ReadAsync())
@@ -136,7 +132,7 @@ internal sealed class PostgresPublisherStorage : IGrainStorage, IAsyncDisposable
         var upserts = changes.Upserts.ToList();
         var removals = changes.Removals.ToList();
 
-        var command = Command(WriteSql, key);
+        var command = KeyedStatements.Command(WriteSql, _serviceId, key);
         command.Parameters.Add(new NpgsqlParameter<byte[]>("header", PublisherRowSerializer.Header(changes.Header)));
         command.Parameters.Add(new NpgsqlParameter("expected", NpgsqlTypes.NpgsqlDbType.Integer) { Value = (object?)expected ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter<string[]>("subjects", [.. changes.Subjects.Select(s => s.Subject)]));
@@ -176,11 +172,7 @@ internal sealed class PostgresPublisherStorage : IGrainStorage, IAsyncDisposable
 
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        await using var batch = _dataSource.CreateBatch();
-        foreach (var sql in ClearSql.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            batch.BatchCommands.Add(Command(sql, grainId.Key.ToString()!));
-        }
+        await using var batch = KeyedStatements.Batch(_dataSource, ClearSql, _serviceId, grainId.Key.ToString()!);
 
         await batch.ExecuteNonQueryAsync();
         grainState.State = (T)(object)new PublisherQueue();
@@ -216,12 +208,4 @@ internal sealed class PostgresPublisherStorage : IGrainStorage, IAsyncDisposable
 
     private Task<IReadOnlyList<int?>> WriteManyAsync(IReadOnlyList<NpgsqlBatchCommand> writes)
         => VersionedWrites.ExecuteAsync(_dataSource, writes);
-
-    private NpgsqlBatchCommand Command(string sql, string key)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        command.Parameters.Add(new NpgsqlParameter<string>("service", _serviceId));
-        command.Parameters.Add(new NpgsqlParameter<string>("key", key));
-        return command;
-    }
 }
