@@ -86,6 +86,22 @@ public sealed class SiloProcess : IAsyncDisposable
         return silo;
     }
 
+    /// <summary>
+    /// Runs one step of a test against this silo; if the step fails, the failure carries the silo's log (warnings and
+    /// errors), which is otherwise lost with the process.
+    /// </summary>
+    public async Task ExplainingFailuresAsync(Func<Task> step)
+    {
+        try
+        {
+            await step();
+        }
+        catch (Exception failure)
+        {
+            throw new InvalidOperationException($"{failure.Message}\n--- the silo's log ---\n{Output}", failure);
+        }
+    }
+
     /// <summary>SIGKILL: the process ends at once, mid-write if it was writing.</summary>
     public void Kill()
     {
