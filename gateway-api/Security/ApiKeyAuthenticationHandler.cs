@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Security.Claims;
 using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
@@ -31,14 +30,7 @@ internal sealed partial class ApiKeyAuthenticationHandler(
             return Task.FromResult(AuthenticateResult.Fail(Failure));
         }
 
-        var claims = new List<Claim>(client.Roles.Count + 2)
-        {
-            new(ClaimTypes.Name, client.Name),
-            new(GridClaims.Client, client.Name),
-        };
-        claims.AddRange(client.Roles.Select(role => new Claim(GridClaims.Role, role)));
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme.Name, ClaimTypes.Name, GridClaims.Role));
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name)));
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(client.Principal, Scheme.Name)));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -1,11 +1,31 @@
 using System.Collections.Frozen;
+using System.Security.Claims;
 using Grid.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Grid.Gateway.Security;
 
 /// <summary>An API client a key was issued to.</summary>
-public sealed record ApiClient(string Name, IReadOnlyList<string> Roles, int? PermitsPerWindow);
+public sealed record ApiClient(string Name, IReadOnlyList<string> Roles, int? PermitsPerWindow)
+{
+    /// <summary>
+    /// The identity every request with this client's key carries, built once: its name and one claim per role. Shared
+    /// by all its requests, so nothing in the pipeline may add claims to it (nothing does; bearer tokens get their
+    /// own).
+    /// </summary>
+    internal ClaimsPrincipal Principal { get; } = BuildPrincipal(Name, Roles);
+
+    private static ClaimsPrincipal BuildPrincipal(string name, IReadOnlyList<string> roles)
+    {
+        var claims = new List<Claim>(roles.Count + 2)
+        {
+            new(ClaimTypes.Name, name),
+            new(GridClaims.Client, name),
+        };
+        claims.AddRange(roles.Select(role => new Claim(GridClaims.Role, role)));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, GridAuthentication.ApiKeyScheme, ClaimTypes.Name, GridClaims.Role));
+    }
+}
 
 /// <summary>
 /// The API keys this process accepts, by SHA-256 hash: those in <c>Grid:Auth:Keys</c> and, in dev mode, the documented

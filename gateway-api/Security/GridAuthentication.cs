@@ -14,7 +14,7 @@ namespace Grid.Gateway.Security;
 /// </summary>
 public static partial class GridAuthentication
 {
-    /// <summary>The default scheme: a bearer token goes to <see cref="JwtBearerDefaults.AuthenticationScheme"/>, anything else to <see cref="ApiKeyScheme"/>.</summary>
+    /// <summary>The default scheme when bearer tokens are on: a bearer token goes to <see cref="JwtBearerDefaults.AuthenticationScheme"/>, anything else to <see cref="ApiKeyScheme"/>.</summary>
     public const string Scheme = "Grid";
 
     public const string ApiKeyScheme = "ApiKey";
@@ -34,7 +34,9 @@ public static partial class GridAuthentication
         services.AddSingleton<ApiKeyStore>();
         services.AddProblemDetails();
 
-        var authentication = services.AddAuthentication(Scheme)
+        // Without bearer tokens every credential is an API key: the default scheme is the key handler itself, which
+        // saves each request the policy scheme's forwarding.
+        var authentication = services.AddAuthentication(jwt.Enabled ? Scheme : ApiKeyScheme)
             .AddPolicyScheme(Scheme, "API key or bearer token", o => o.ForwardDefaultSelector = context =>
                 jwt.Enabled && context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
                     ? JwtBearerDefaults.AuthenticationScheme

@@ -69,7 +69,9 @@ public static class GridRoleEndpointExtensions
             }
         }
 
-        var policy = new AuthorizationPolicyBuilder(GridAuthentication.Scheme)
+        // No scheme named: the policy judges the user the authentication middleware established with the default
+        // scheme, instead of authenticating again and merging the principals on every request.
+        var policy = new AuthorizationPolicyBuilder()
             .RequireAuthenticatedUser()
             .RequireClaim(GridClaims.Role, roles)
             .Build();
