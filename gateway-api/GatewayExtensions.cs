@@ -5,6 +5,7 @@ using Grid.Gateway.Events;
 using Grid.Gateway.Problems;
 using Grid.Gateway.Security;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Grid.Gateway;
 
@@ -28,6 +29,10 @@ public static class GatewayExtensions
         services.AddOpenApi("v1", options => options.AddGridSecuritySchemes());
         services.AddSingleton<InventoryEventQueue>();
         services.AddSingleton<OrderEventQueue>();
+        services.AddOptions<GridIngestOptions>().BindConfiguration(GridIngestOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<GridIngestOptions>, GridIngestOptionsValidator>();
+        services.AddSingleton<IngestBackPressure>();
+        services.AddHostedService<IngestLagProbe>();
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }

@@ -15,17 +15,23 @@ public static class GatewayInstruments
     public static readonly Counter<long> RequestsRefused = Meter.CreateCounter<long>(
         "grid.api.requests_refused", "{request}", "API requests refused for a missing or unknown key or token, a missing role, or the client's rate limit.");
 
-    /// <summary>Inbound events by <c>kind</c> (warehouse, supplier) and <c>outcome</c> (accepted, rejected).</summary>
+    /// <summary>Inbound events by <c>kind</c> (warehouse, supplier) and <c>outcome</c> (accepted, rejected, refused).</summary>
     public static readonly Counter<long> InboundEvents = Meter.CreateCounter<long>(
-        "grid.api.inbound_events", "{event}", "Warehouse and supplier events received by the gateway: accepted (queued) or rejected (invalid, reported per item).");
+        "grid.api.inbound_events", "{event}",
+        "Warehouse and supplier events received by the gateway: accepted (queued), rejected (invalid, reported per item) or refused (the whole batch answered 429 while Grid was behind applying events).");
 
     internal static void Refused(HttpContext context, string reason)
         => RequestsRefused.Add(1,
             new KeyValuePair<string, object?>("reason", reason),
             new KeyValuePair<string, object?>("client", context.User.FindFirst(GridClaims.Client)?.Value ?? "anonymous"));
 
-    internal static void Inbound(string kind, int accepted, int rejected)
+    internal static void Inbound(string kind, int accepted, int rejected, int refused = 0)
     {
+        if (refused > 0)
+        {
+            InboundEvents.Add(refused, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("outcome", "refused"));
+        }
+
         if (accepted > 0)
         {
             InboundEvents.Add(accepted, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("outcome", "accepted"));

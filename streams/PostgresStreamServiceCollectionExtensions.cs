@@ -22,6 +22,10 @@ public static class PostgresStreamServiceCollectionExtensions
             sp.GetRequiredKeyedService<PostgresStreamQueues>(key),
             PartitionedStreamQueueMapper.Create(sp.GetRequiredService<IOptionsMonitor<HashRingStreamQueueMapperOptions>>().Get((string)key!), (string)key!),
             sp.GetRequiredService<Serializer<StreamMessage>>()));
+        services.AddKeyedSingleton<IStreamQueueLag>(name, (sp, key) => new PostgresStreamQueueLag(
+            sp.GetRequiredKeyedService<PostgresStreamQueues>(key),
+            PartitionedStreamQueueMapper.Create(sp.GetRequiredService<IOptionsMonitor<HashRingStreamQueueMapperOptions>>().Get((string)key!), (string)key!),
+            sp.GetService<TimeProvider>() ?? TimeProvider.System));
         return services;
     }
 }

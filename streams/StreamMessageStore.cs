@@ -191,6 +191,35 @@ internal sealed class StreamMessageStore(NpgsqlDataSource db, string serviceId, 
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// How long the oldest message still waiting in each of <paramref name="queueIds"/> has waited, by PostgreSQL's
+    /// clock (no clock of this process enters it); queues with nothing waiting are left out. One index probe per queue:
+    /// the head of each queue in its read order.
+    /// </summary>
+    public async Task<Dictionary<int, TimeSpan>> GetQueueAgesAsync(IReadOnlyCollection<int> queueIds, CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand(
+            $"""
+            SELECT q.queue_id, extract(epoch FROM clock_timestamp() - head.enqueued_at)::float8
+            FROM unnest(@queues) AS q(queue_id)
+            CROSS JOIN LATERAL (
+                SELECT m.enqueued_at FROM grid_stream_message AS m
+                WHERE {Scope} AND m.queue_id = q.queue_id
+                ORDER BY m.transaction_id, m.message_id
+                LIMIT 1) AS head
+            """);
+        AddScope(command);
+        command.Parameters.Add(new NpgsqlParameter<int[]>("queues", [.. queueIds]));
+        var ages = new Dictionary<int, TimeSpan>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ages[reader.GetInt32(0)] = TimeSpan.FromSeconds(Math.Max(0, reader.GetDouble(1)));
+        }
+
+        return ages;
+    }
+
     /// <summary>Messages waiting per queue; queues with none are left out.</summary>
     public async Task<Dictionary<int, long>> GetQueueDepthsAsync(CancellationToken cancellationToken)
     {

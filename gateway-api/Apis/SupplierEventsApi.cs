@@ -1,6 +1,7 @@
-using Grid.Gateway.Security;
 using System.Collections.Immutable;
 using Grid.Gateway.Events;
+using Grid.Gateway.Problems;
+using Grid.Gateway.Security;
 using Grid.Gateway.Requests;
 using Grid.Gateway.Validation;
 using Grid.Inventory;
@@ -27,8 +28,9 @@ public static class SupplierEventsApi
         return api;
     }
 
-    public static async Task<Results<Accepted<EventBatchResponse>, ValidationProblem>> PostSupplierEvents(
-        EventBatchRequest? request, InventoryEventQueue queue, IGrainFactory grains, IOptions<JsonOptions> json)
+    public static async Task<Results<Accepted<EventBatchResponse>, ValidationProblem, ProblemHttpResult>> PostSupplierEvents(
+        EventBatchRequest? request, InventoryEventQueue queue, IngestBackPressure backPressure, IGrainFactory grains,
+        IOptions<JsonOptions> json, HttpContext context)
     {
         if (EventItems.CheckBatch(request, "supplier", out var events) is { } invalid)
         {
@@ -64,6 +66,11 @@ public static class SupplierEventsApi
             return null;
         });
         var accepted = events.Count - rejected.Count;
+        if (backPressure.Check(queue.StreamsOf(bySkuLocation.Keys)) is { } behind)
+        {
+            GatewayInstruments.Inbound("supplier", 0, 0, refused: events.Count);
+            return GridProblems.Behind(context, behind, "supplier");
+        }
 
         // Remembered first, so that a delay naming only the PO or ASN finds every SKU-location it supplies.
         await Task.WhenAll(references.Select(r => grains.GetGrain<ISupplyReferenceGrain>(r.Key).Remember([.. r.Value])));

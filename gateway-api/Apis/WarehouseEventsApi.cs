@@ -1,5 +1,6 @@
-using Grid.Gateway.Security;
 using Grid.Gateway.Events;
+using Grid.Gateway.Problems;
+using Grid.Gateway.Security;
 using Grid.Gateway.Requests;
 using Grid.Gateway.Validation;
 using Grid.Inventory;
@@ -31,8 +32,9 @@ public static class WarehouseEventsApi
         return api;
     }
 
-    public static async Task<Results<Accepted<EventBatchResponse>, ValidationProblem>> PostWarehouseEvents(
-        EventBatchRequest? request, InventoryEventQueue queue, OrderEventQueue orders, IOptions<JsonOptions> json)
+    public static async Task<Results<Accepted<EventBatchResponse>, ValidationProblem, ProblemHttpResult>> PostWarehouseEvents(
+        EventBatchRequest? request, InventoryEventQueue queue, OrderEventQueue orders, IngestBackPressure backPressure,
+        IOptions<JsonOptions> json, HttpContext context)
     {
         if (EventItems.CheckBatch(request, "warehouse", out var events) is { } invalid)
         {
@@ -57,6 +59,11 @@ public static class WarehouseEventsApi
             return ValueTask.FromResult(problem);
         });
         var accepted = events.Count - rejected.Count;
+        if (backPressure.Check(queue.StreamsOf(bySkuLocation.Keys).Concat(OrderEventQueue.StreamsOf(byOrder.Keys))) is { } behind)
+        {
+            GatewayInstruments.Inbound("warehouse", 0, 0, refused: events.Count);
+            return GridProblems.Behind(context, behind, "warehouse");
+        }
 
         await Task.WhenAll(queue.EnqueueAsync(bySkuLocation), orders.EnqueueAsync(byOrder));
         GatewayInstruments.Inbound("warehouse", accepted, rejected.Count);

@@ -8,11 +8,15 @@ namespace Grid.Gateway.Events;
 /// </summary>
 public sealed class OrderEventQueue(IClusterClient cluster)
 {
+    /// <summary>The streams the events of <paramref name="orderIds"/> travel on.</summary>
+    public static IEnumerable<StreamId> StreamsOf(IEnumerable<string> orderIds)
+        => orderIds.Select(id => StreamId.Create(GridStreams.Orders, OrderKeys.Order(id)));
+
     public Task EnqueueAsync(IEnumerable<KeyValuePair<string, List<OrderWarehouseEvent>>> eventsByOrder)
     {
         StreamTraceContext.Capture();
         var provider = cluster.GetStreamProvider(GridStreams.ProviderName);
         return Task.WhenAll(eventsByOrder.Select(group =>
-            provider.GetStream<OrderWarehouseEvent>(StreamId.Create(GridStreams.Orders, OrderKeys.Order(group.Key))).OnNextBatchAsync(group.Value)));
+            provider.GetStream<OrderWarehouseEvent>(StreamsOf([group.Key]).Single()).OnNextBatchAsync(group.Value)));
     }
 }

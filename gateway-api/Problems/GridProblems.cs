@@ -1,3 +1,4 @@
+using Grid.Gateway.Events;
 using Grid.Gateway.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -21,6 +22,23 @@ public static class GridProblems
 
     public static ProblemHttpResult Conflict(string title, string? detail, IDictionary<string, object?>? extensions = null)
         => TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: title, extensions: extensions);
+
+    /// <summary>429 with <c>Retry-After</c>: a batch of <paramref name="kind"/> events refused, none of it stored, while Grid is behind.</summary>
+    public static ProblemHttpResult Behind(HttpContext context, IngestRefusal refusal, string kind)
+    {
+        context.Response.Headers.RetryAfter = refusal.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(
+            $"The event queues this batch would join are {refusal.Lag.TotalSeconds:0.0} s behind (Grid:Ingest:MaxLag is {refusal.MaxLag.TotalSeconds:0.0} s). "
+                + $"None of the {kind} events was stored; send the same batch again after {refusal.RetryAfterSeconds} s.",
+            statusCode: StatusCodes.Status429TooManyRequests,
+            title: "Grid is behind applying events.",
+            extensions: new Dictionary<string, object?>
+            {
+                ["lagSeconds"] = Math.Round(refusal.Lag.TotalSeconds, 2),
+                ["maxLagSeconds"] = refusal.MaxLag.TotalSeconds,
+                ["retryAfterSeconds"] = refusal.RetryAfterSeconds,
+            });
+    }
 
     public static ProblemHttpResult Unprocessable(string title, string? detail, IDictionary<string, object?>? extensions = null)
         => TypedResults.Problem(detail, statusCode: StatusCodes.Status422UnprocessableEntity, title: title, extensions: extensions);

@@ -54,7 +54,7 @@ internal static class GridOpenApiSecurity
             operation.Responses ??= [];
             operation.Responses.TryAdd("401", new OpenApiResponse { Description = "No API key or bearer token, or an unknown one (Problem Details)." });
             operation.Responses.TryAdd("403", new OpenApiResponse { Description = $"The client holds none of the roles {string.Join(", ", roles.Roles)} (Problem Details)." });
-            operation.Responses.TryAdd("429", new OpenApiResponse { Description = "The client is over its rate limit; Retry-After says when to retry (Problem Details)." });
+            operation.Responses.TryAdd("429", new OpenApiResponse { Description = "The client is over its rate limit or, on the event endpoints, Grid is behind applying events (nothing stored); Retry-After says when to retry (Problem Details)." });
             return Task.CompletedTask;
         });
         return options;

@@ -60,11 +60,16 @@ public sealed record MovementOutcome(
     [property: Id(2)] bool Flagged = false,
     [property: Id(3)] string? Detail = null);
 
-/// <summary>A movement on its way through an inventory stream partition, with the SKU-location (<c>SKU@LOCATION</c>) it applies to.</summary>
+/// <summary>
+/// A movement on its way through an inventory stream partition, with the SKU-location (<c>SKU@LOCATION</c>) it applies
+/// to and when the gateway accepted it (for <c>grid.warehouse.event_to_atp</c>; absent in messages queued before it was
+/// added).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("grid.inventory.QueuedMovement")]
 public sealed record QueuedMovement(
     [property: Id(0)] string SkuLocation,
-    [property: Id(1)] WarehouseMovement Movement);
+    [property: Id(1)] WarehouseMovement Movement,
+    [property: Id(2)] DateTimeOffset? AcceptedAt = null);
 
 /// <summary>
 /// Where a queued event sat in its durable queue (queuing transaction, message, index in the message). Queues deliver
@@ -80,4 +85,5 @@ public readonly record struct QueueMark(
 [GenerateSerializer, Immutable, Alias("grid.inventory.DeliveredMovement")]
 public sealed record DeliveredMovement(
     [property: Id(0)] WarehouseMovement Movement,
-    [property: Id(1)] QueueMark? Mark);
+    [property: Id(1)] QueueMark? Mark,
+    [property: Id(2)] DateTimeOffset? AcceptedAt = null);

@@ -23,6 +23,15 @@ public static class GridInstruments
     public static readonly Histogram<double> WarehouseEventLag = Meter.CreateHistogram<double>(
         "grid.warehouse.event_lag", "s", "From a warehouse or supplier event's occurredAt to its durable application to its SKU-location.");
 
+    /// <summary>
+    /// Freshness as a WMS sees it: from the gateway accepting an event (the 202) to the change being visible in
+    /// <c>GET /atp</c> (durable and told to the SKU's network figures). Seconds, with buckets from 5 ms.
+    /// </summary>
+    public static readonly Histogram<double> EventToAtp = Meter.CreateHistogram(
+        "grid.warehouse.event_to_atp", "s",
+        "From the gateway accepting a warehouse or supplier event to the change being visible in ATP reads.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60] });
+
     public static readonly Counter<long> EventsApplied = Meter.CreateCounter<long>("grid.warehouse.events_applied", "{event}", "Queued warehouse and supplier events applied to their SKU-location.");
 
     public static readonly Counter<long> EventsRedelivered = Meter.CreateCounter<long>("grid.warehouse.events_redelivered", "{event}", "Queued events delivered again after they were applied (ignored).");

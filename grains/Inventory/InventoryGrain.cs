@@ -192,7 +192,7 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
     {
         var now = Now;
         var changed = false;
-        var applied = new List<DateTimeOffset>(movements.Length);
+        var applied = new List<(DateTimeOffset OccurredAt, DateTimeOffset? AcceptedAt)>(movements.Length);
         foreach (var delivered in movements)
         {
             if (delivered.Mark is { } position)
@@ -216,7 +216,7 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
             }
             else
             {
-                applied.Add(delivered.Movement.OccurredAt);
+                applied.Add((delivered.Movement.OccurredAt, delivered.AcceptedAt));
             }
         }
 
@@ -224,9 +224,13 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
 
         var appliedAt = Now;
         GridInstruments.EventsApplied.Add(applied.Count);
-        foreach (var occurredAt in applied)
+        foreach (var (occurredAt, acceptedAt) in applied)
         {
             GridInstruments.WarehouseEventLag.Record(Math.Max(0, (appliedAt - occurredAt).TotalSeconds));
+            if (acceptedAt is { } accepted)
+            {
+                GridInstruments.EventToAtp.Record(Math.Max(0, (appliedAt - accepted).TotalSeconds));
+            }
         }
     }
 

@@ -64,7 +64,7 @@ public sealed partial class InventoryPartitionGrain(
                 bySkuLocation[key] = movements = ImmutableArray.CreateBuilder<DeliveredMovement>();
             }
 
-            movements.Add(new DeliveredMovement(item.Item.Movement, MarkOf(item.Token)));
+            movements.Add(new DeliveredMovement(item.Item.Movement, MarkOf(item.Token), item.Item.AcceptedAt));
         }
 
         var groups = bySkuLocation.Select(g => (SkuLocation: g.Key, Movements: g.Value.DrainToImmutable())).ToList();
@@ -104,7 +104,7 @@ public sealed partial class InventoryPartitionGrain(
     private async Task GiveUpAsync(string skuLocation, ImmutableArray<DeliveredMovement> movements, Exception failure)
     {
         var first = movements[0].Mark!.Value;
-        var events = movements.Select(m => (object)new QueuedMovement(skuLocation, m.Movement)).ToList();
+        var events = movements.Select(m => (object)new QueuedMovement(skuLocation, m.Movement, m.AcceptedAt)).ToList();
         await _deadLetters!.DeadLetterAsync(
             StreamId.Create(GridStreams.Inventory, this.GetPrimaryKeyString()),
             new QueuePosition(first.Transaction, first.Message, first.Index),

@@ -67,6 +67,11 @@ internal sealed class LoadRunner(HttpClient client)
                 {
                     own.CountCompletion();
                 }
+
+                if (outcome.RetryAfter is { } wait)
+                {
+                    await WaitAsync(wait, window, stop);
+                }
             }
 
             return own;
@@ -188,6 +193,23 @@ internal sealed class LoadRunner(HttpClient client)
         catch (HttpRequestException ex)
         {
             return (Outcome.Error($"connection: {ex.HttpRequestError}"), false);
+        }
+    }
+
+    /// <summary>Honours a <c>Retry-After</c> as a well-behaved client does, but never past the end of the run.</summary>
+    private static async Task WaitAsync(TimeSpan wait, Window window, CancellationToken stop)
+    {
+        var untilEnd = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), window.End);
+        var pause = wait < untilEnd ? wait : untilEnd;
+        if (pause > TimeSpan.Zero)
+        {
+            try
+            {
+                await Task.Delay(pause, stop);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+            }
         }
     }
 

@@ -92,9 +92,16 @@ internal enum OutcomeKind
     Error,
 }
 
-/// <summary>How one request ended. Errors carry a short kind ("HTTP 500", "timeout") for the report.</summary>
-internal readonly record struct Outcome(OutcomeKind Kind, string? ErrorKind = null)
+/// <summary>
+/// How one request ended. Errors carry a short kind ("HTTP 500", "timeout") for the report; a refusal that says when to
+/// come back (429 with <c>Retry-After</c>) carries that wait, which a closed-loop client honours before its next request.
+/// </summary>
+internal readonly record struct Outcome(OutcomeKind Kind, string? ErrorKind = null, TimeSpan? RetryAfter = null)
 {
+    /// <summary>A 429 with <c>Retry-After</c> (1 s when the header is missing): counted as refused.</summary>
+    public static Outcome Throttled(HttpResponseMessage response)
+        => new(OutcomeKind.Refused, RetryAfter: response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
+
     public static Outcome Ok { get; } = new(OutcomeKind.Ok);
 
     public static Outcome Granted { get; } = new(OutcomeKind.Granted);

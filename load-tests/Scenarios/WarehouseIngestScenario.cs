@@ -6,7 +6,8 @@ namespace Grid.LoadTests.Scenarios;
 
 /// <summary>
 /// <c>warehouse-ingest</c>: POST /api/v1/warehouse/events with 100 receipts of one unit each, unique event ids, SKUs
-/// drawn uniformly from the seeded set. A 202 whose <c>rejected</c> list is not empty counts as an error.
+/// drawn uniformly from the seeded set. A 202 whose <c>rejected</c> list is not empty counts as an error; a 429 (Grid
+/// behind, nothing stored) counts as refused, and a closed-loop client waits its <c>Retry-After</c> before sending again.
 /// </summary>
 internal sealed class WarehouseIngestScenario(ScenarioSettings settings) : Scenario(settings)
 {
@@ -46,6 +47,12 @@ internal sealed class WarehouseIngestScenario(ScenarioSettings settings) : Scena
 
     public override async ValueTask<Outcome> ClassifyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
+        if (response.StatusCode == HttpStatusCode.TooManyRequests)
+        {
+            // Grid is behind applying events and stored none of the batch: a WMS waits as told, then sends again.
+            return Outcome.Throttled(response);
+        }
+
         if (response.StatusCode != HttpStatusCode.Accepted && !response.IsSuccessStatusCode)
         {
             return Outcome.HttpError(response);

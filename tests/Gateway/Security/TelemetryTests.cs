@@ -81,6 +81,7 @@ public sealed class TelemetryTests(SecuredApiFactory factory)
             "grid_reservations_refused_total{",
             "grid_warehouse_events_applied_total{",
             "grid_warehouse_event_lag_seconds_bucket{",
+            "grid_warehouse_event_to_atp_seconds_bucket{",
             "kind=\"warehouse\",outcome=\"accepted\"",
             "client=\"dev-wms\",reason=\"forbidden\"",
             "http_server_request_duration_seconds_bucket{",
@@ -106,6 +107,7 @@ public sealed class TelemetryTests(SecuredApiFactory factory)
 
         Assert.True(missing.Length == 0, $"Missing from /metrics: {string.Join(", ", missing)}");
         Assert.Matches(@"(?m)^grid_reservations_refused_total\{[^}]*\} [1-9]", text);
+        Assert.Matches(@"(?m)^grid_warehouse_event_to_atp_seconds_bucket\{[^}]*le=""0.005""[^}]*\} \d", text);
     }
 
     private static Func<Activity, bool> IsGrainCall(string grainInterface)

@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Options;
+
+namespace Grid.Gateway.Events;
+
+/// <summary>How the event endpoints push back when Grid falls behind applying events (<c>Grid:Ingest</c>).</summary>
+public sealed class GridIngestOptions
+{
+    public const string SectionName = "Grid:Ingest";
+
+    /// <summary>
+    /// A warehouse or supplier batch is refused (429 with <c>Retry-After</c>) while a queue it would join holds an event
+    /// that has waited longer than this. <c>00:00:00</c> turns back-pressure off. Default: 2 s.
+    /// </summary>
+    public TimeSpan MaxLag { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often the queues' lag is measured (one statement each time). Default: 250 ms.</summary>
+    public TimeSpan LagProbeInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+}
+
+internal sealed class GridIngestOptionsValidator : IValidateOptions<GridIngestOptions>
+{
+    public ValidateOptionsResult Validate(string? name, GridIngestOptions options)
+    {
+        var problems = new List<string>();
+        if (options.MaxLag < TimeSpan.Zero || options.MaxLag > TimeSpan.FromHours(1))
+        {
+            problems.Add($"{GridIngestOptions.SectionName}:MaxLag must be between 00:00:00 (off) and 01:00:00.");
+        }
+
+        if (options.LagProbeInterval < TimeSpan.FromMilliseconds(10) || options.LagProbeInterval > TimeSpan.FromMinutes(1))
+        {
+            problems.Add($"{GridIngestOptions.SectionName}:LagProbeInterval must be between 00:00:00.010 and 00:01:00.");
+        }
+
+        if (options.MaxLag > TimeSpan.Zero && options.LagProbeInterval >= options.MaxLag)
+        {
+            problems.Add($"{GridIngestOptions.SectionName}:LagProbeInterval ({options.LagProbeInterval}) must be shorter than MaxLag ({options.MaxLag}).");
+        }
+
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}

@@ -1,0 +1,57 @@
+using Grid.Streams;
+using Microsoft.Extensions.Options;
+
+namespace Grid.Gateway.Events;
+
+/// <summary>Why a batch was refused: the lag of the queue most behind among those it would join.</summary>
+public readonly record struct IngestRefusal(TimeSpan Lag, TimeSpan MaxLag)
+{
+    /// <summary>Seconds until the backlog above <see cref="MaxLag"/> has had time to drain: at least 1, at most 30.</summary>
+    public int RetryAfterSeconds => Math.Clamp((int)Math.Ceiling((Lag - MaxLag).TotalSeconds), 1, 30);
+}
+
+/// <summary>
+/// Decides whether the event endpoints take a batch: not while a queue it would join holds an event older than
+/// <see cref="GridIngestOptions.MaxLag"/>, so that a WMS in a peak is slowed down instead of being told 202 for
+/// movements that reach ATP seconds later. Reads the figures <see cref="IngestLagProbe"/> keeps fresh, so a request
+/// costs no I/O. Only durable queues are watched: dev mode's in-memory queues never refuse.
+/// </summary>
+public sealed class IngestBackPressure
+{
+    private readonly TimeSpan _maxLag;
+    private readonly TimeSpan _staleAfter;
+    private readonly TimeProvider _clock;
+
+    public IngestBackPressure(IServiceProvider services, IOptions<GridIngestOptions> options, TimeProvider clock)
+    {
+        _maxLag = options.Value.MaxLag;
+        _staleAfter = Max(TimeSpan.FromSeconds(5), options.Value.LagProbeInterval * 10);
+        _clock = clock;
+        Lag = _maxLag > TimeSpan.Zero ? services.GetKeyedService<IStreamQueueLag>(GridStreams.ProviderName) : null;
+    }
+
+    /// <summary>The lag figures watched, or null when back-pressure is off or the queues are in memory.</summary>
+    internal IStreamQueueLag? Lag { get; }
+
+    /// <summary>
+    /// Null when the batch may be taken; else the refusal. Figures too old to trust (the probe cannot reach the
+    /// database) refuse nothing: the enqueue itself then answers for the outage.
+    /// </summary>
+    public IngestRefusal? Check(IEnumerable<StreamId> streams)
+    {
+        if (Lag is not { MeasuredAt: { } measuredAt } lag || _clock.GetUtcNow() - measuredAt > _staleAfter)
+        {
+            return null;
+        }
+
+        var worst = TimeSpan.Zero;
+        foreach (var stream in streams)
+        {
+            worst = Max(worst, lag.LagOf(stream));
+        }
+
+        return worst > _maxLag ? new IngestRefusal(worst, _maxLag) : null;
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+}

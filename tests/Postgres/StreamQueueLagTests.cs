@@ -1,0 +1,79 @@
+using Grid.Streams;
+using Orleans.Configuration;
+
+namespace Grid.Tests.Postgres;
+
+/// <summary>
+/// The durable queues' lag, which the gateway's back-pressure reads: per queue, how long its oldest waiting message
+/// has waited, by the database's clock.
+/// </summary>
+public sealed class StreamQueueLagTests : IAsyncLifetime
+{
+    private const string Provider = "grid-events";
+    private const string Service = "lag-tests";
+
+    private readonly PostgresDatabase _database = new();
+    private PostgresStreamQueues _queues = null!;
+    private PostgresStreamQueueLag _lag = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _database.InitializeAsync();
+        _queues = new PostgresStreamQueues(Provider, new PostgresStreamOptions { ConnectionString = _database.ConnectionString }, Service);
+        var mapper = PartitionedStreamQueueMapper.Create(new HashRingStreamQueueMapperOptions { TotalQueueCount = 4 }, Provider);
+        _lag = new PostgresStreamQueueLag(_queues, mapper, TimeProvider.System);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _queues.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Each_queue_reports_how_long_its_oldest_waiting_message_has_waited()
+    {
+        await QueueAsync(Service, queue: 1, secondsAgo: 5);
+        await QueueAsync(Service, queue: 1, secondsAgo: 1);
+        await QueueAsync(Service, queue: 2, secondsAgo: 0);
+
+        await _lag.RefreshAsync(CancellationToken.None);
+
+        Assert.InRange(_lag.LagOf(Partition(1)).TotalSeconds, 4.9, 60);
+        Assert.InRange(_lag.LagOf(Partition(2)).TotalSeconds, 0, 4.9);
+        Assert.Equal(TimeSpan.Zero, _lag.LagOf(Partition(3)));
+        Assert.NotNull(_lag.MeasuredAt);
+    }
+
+    [Fact]
+    public async Task A_queue_whose_messages_were_all_applied_is_not_behind()
+    {
+        await QueueAsync(Service, queue: 0, secondsAgo: 30);
+        await _lag.RefreshAsync(CancellationToken.None);
+        Assert.True(_lag.LagOf(Partition(0)) > TimeSpan.FromSeconds(29));
+
+        await _database.ExecuteAsync("DELETE FROM grid_stream_message");
+        await _lag.RefreshAsync(CancellationToken.None);
+
+        Assert.Equal(TimeSpan.Zero, _lag.LagOf(Partition(0)));
+    }
+
+    [Fact]
+    public async Task Messages_of_another_service_sharing_the_database_do_not_count()
+    {
+        await QueueAsync("another-service", queue: 3, secondsAgo: 10);
+
+        await _lag.RefreshAsync(CancellationToken.None);
+
+        Assert.Equal(TimeSpan.Zero, _lag.LagOf(Partition(3)));
+    }
+
+    private static StreamId Partition(int partition) => StreamId.Create(GridStreams.Inventory, GridStreams.PartitionKey(partition));
+
+    private Task QueueAsync(string service, int queue, int secondsAgo)
+        => _database.ExecuteAsync(
+            $"""
+            INSERT INTO grid_stream_message (service_id, provider, queue_id, stream_namespace, stream_key, payload, enqueued_at)
+            VALUES ('{service}', '{Provider}', {queue}, 'inventory', '#{queue}', '\x00'::bytea, now() - interval '{secondsAgo} seconds')
+            """);
+}
