@@ -10,9 +10,30 @@ public static class VersionedWrites
     /// fails none of them is stored. Each write answers its new version, or null when it matched no row (a stale
     /// version, which is that write's refusal rather than a failure of the batch).
     /// </summary>
+    /// <remarks>
+    /// When the batch fails, the failure is what the callers get: closing a connection that the failure left in the
+    /// middle of a command throws too, and must neither hide the cause nor return that connection to the pool.
+    /// </remarks>
     public static async Task<IReadOnlyList<int?>> ExecuteAsync(NpgsqlDataSource dataSource, IReadOnlyList<NpgsqlBatchCommand> writes)
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
+        var connection = await dataSource.OpenConnectionAsync();
+        IReadOnlyList<int?> versions;
+        try
+        {
+            versions = await RunAsync(connection, writes);
+        }
+        catch (Exception)
+        {
+            await DiscardAsync(connection);
+            throw;
+        }
+
+        await connection.DisposeAsync();
+        return versions;
+    }
+
+    private static async Task<IReadOnlyList<int?>> RunAsync(NpgsqlConnection connection, IReadOnlyList<NpgsqlBatchCommand> writes)
+    {
         await using var batch = new NpgsqlBatch(connection);
         foreach (var write in writes)
         {
@@ -29,5 +50,18 @@ public static class VersionedWrites
         while (await reader.NextResultAsync());
 
         return versions;
+    }
+
+    /// <summary>Closes a connection after a failure; one left mid-command is broken off rather than pooled.</summary>
+    private static async Task DiscardAsync(NpgsqlConnection connection)
+    {
+        try
+        {
+            await connection.DisposeAsync();
+        }
+        catch (NpgsqlOperationInProgressException)
+        {
+            NpgsqlConnection.ClearPool(connection);
+        }
     }
 }

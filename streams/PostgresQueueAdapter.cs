@@ -40,7 +40,7 @@ internal sealed class PostgresQueueAdapter(
 
     public IQueueAdapterReceiver CreateReceiver(QueueId queueId)
     {
-        var receiver = new PostgresQueueReceiver(queueId, queues, serializer, clock, loggers.CreateLogger<PostgresQueueReceiver>());
+        var receiver = new PostgresQueueReceiver(queueId, queues, queues.ListenForSignals(loggers), serializer, clock, loggers.CreateLogger<PostgresQueueReceiver>());
         receiverCreated(queueId, receiver);
         return receiver;
     }

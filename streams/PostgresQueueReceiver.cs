@@ -10,14 +10,24 @@ namespace Grid.Streams;
 /// starts from the oldest message still stored, so everything not yet acknowledged is delivered again; consumers make
 /// that harmless by remembering the last <see cref="QueuePosition"/> they applied.
 /// </summary>
+/// <remarks>
+/// Orleans asks for messages on a short period (<c>Grid:Streams:PollInterval</c>); the receiver goes to PostgreSQL only
+/// when <see cref="QueueSignals"/> says something was queued, when its last read filled up (more is waiting), or when
+/// the queue has gone unread for <see cref="PostgresStreamOptions.IdlePollInterval"/>. So a quiet queue costs a query a
+/// second, and an event is read within one period of its commit.
+/// </remarks>
 internal sealed partial class PostgresQueueReceiver(
     QueueId queue,
     PostgresStreamQueues queues,
+    QueueSignals signals,
     Serializer<StreamMessage> serializer,
     TimeProvider clock,
     ILogger<PostgresQueueReceiver> logger) : IQueueAdapterReceiver
 {
     private const int MaxReadCount = 1000;
+
+    /// <summary>How often a queue is read while notifications are not arriving.</summary>
+    private static readonly TimeSpan UnsignalledPollInterval = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Deliveries handed to the cache and not yet acknowledged, by the position of their first message.</summary>
     private readonly ConcurrentDictionary<QueuePosition, InFlight> _inFlight = new();
@@ -26,12 +36,15 @@ internal sealed partial class PostgresQueueReceiver(
     private long _afterTransaction;
     private long _afterMessage;
     private bool _sessionStarted;
+    private bool _moreWaiting;
+    private long _lastRead;
 
     public Task Initialize(TimeSpan timeout)
     {
         _afterTransaction = 0;
         _afterMessage = 0;
         _sessionStarted = false;
+        _moreWaiting = false;
         return Task.CompletedTask;
     }
 
@@ -40,9 +53,16 @@ internal sealed partial class PostgresQueueReceiver(
 
     public async Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount, CancellationToken cancellationToken)
     {
+        if (!ShouldRead())
+        {
+            return [];
+        }
+
         var max = maxCount is <= 0 or > MaxReadCount ? MaxReadCount : maxCount;
+        _lastRead = clock.GetTimestamp();
         var stored = await queues.Store.ReadAsync(_queue, _afterTransaction, _afterMessage, max, countAsAttempt: !_sessionStarted, cancellationToken);
         _sessionStarted = true;
+        _moreWaiting = stored.Count >= max;
         if (stored.Count == 0)
         {
             return [];
@@ -109,6 +129,21 @@ internal sealed partial class PostgresQueueReceiver(
         }
 
         return batches;
+    }
+
+    /// <summary>
+    /// Whether to query now. The signal is taken before the read, so one that arrives during the read is kept for the
+    /// next call.
+    /// </summary>
+    private bool ShouldRead()
+    {
+        if (!_sessionStarted || _moreWaiting | signals.Take(_queue))
+        {
+            return true;
+        }
+
+        var idle = signals.Listening ? queues.Options.IdlePollInterval : UnsignalledPollInterval;
+        return clock.GetElapsedTime(_lastRead) >= idle;
     }
 
     [Obsolete("Orleans calls the overload with a CancellationToken.")]

@@ -23,6 +23,13 @@ public sealed class PostgresStreamOptions
     /// </summary>
     public TimeSpan MaxDeliveryTime { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// The longest a receiver leaves its queue unread while no notification of new messages arrives (a notification
+    /// is sent with every enqueue, so this only bounds what one cannot announce). While the listening connection is
+    /// down, receivers read every 100 ms instead.
+    /// </summary>
+    public TimeSpan IdlePollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Concurrent INSERT statements that carry the messages queued at the same moment.</summary>
     [Range(1, 64)]
     public int EnqueueConcurrency { get; set; } = 2;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Grid.Postgres;
 using Npgsql;
@@ -15,8 +16,15 @@ public sealed class PostgresStreamQueues : IAsyncDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly Lazy<RoundTripBatcher<OutgoingMessage, bool>> _batcher;
 
+    private readonly string _providerName;
+    private readonly string _serviceId;
+    private readonly Lock _gate = new();
+    private QueueSignals? _signals;
+
     public PostgresStreamQueues(string providerName, PostgresStreamOptions options, string serviceId)
     {
+        _providerName = providerName;
+        _serviceId = serviceId;
         Options = options;
         _dataSource = GridDataSource.Create(options.ConnectionString, options.MaxConnections, $"grid-streams-{providerName}");
         Store = new StreamMessageStore(_dataSource, serviceId, providerName);
@@ -37,6 +45,18 @@ public sealed class PostgresStreamQueues : IAsyncDisposable
 
     internal StreamMessageStore Store { get; }
 
+    /// <summary>The notifications of queued messages, listened for from the first call on (silos only: they read).</summary>
+    internal QueueSignals ListenForSignals(ILoggerFactory loggers)
+    {
+        lock (_gate)
+        {
+            _signals ??= new QueueSignals(Options.ConnectionString, _serviceId, _providerName, loggers.CreateLogger<QueueSignals>());
+        }
+
+        _signals.EnsureStarted();
+        return _signals;
+    }
+
     /// <summary>
     /// Queues one message. Messages queued at the same moment (a gateway request fans out to one stream per
     /// SKU-location) go to PostgreSQL in one INSERT; the task completes once that INSERT has committed, which is when
@@ -55,6 +75,11 @@ public sealed class PostgresStreamQueues : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         StreamInstruments.StopReporting(this);
+        if (_signals is not null)
+        {
+            await _signals.DisposeAsync();
+        }
+
         if (_batcher.IsValueCreated)
         {
             await _batcher.Value.DisposeAsync();

@@ -35,14 +35,20 @@ internal sealed class StreamMessageStore(NpgsqlDataSource db, string serviceId, 
 
     public async Task EnqueueAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken = default)
     {
+        // The notification of each queue written to goes out when the statement commits (QueueSignals listens).
         await using var command = db.CreateCommand(
-            """
-            INSERT INTO grid_stream_message (service_id, provider, queue_id, stream_namespace, stream_key, payload)
-            SELECT @service, @provider, m.queue_id, m.stream_namespace, m.stream_key, m.payload
-            FROM unnest(@queues, @namespaces, @keys, @payloads) WITH ORDINALITY AS m(queue_id, stream_namespace, stream_key, payload, ordinal)
-            ORDER BY m.ordinal
+            $"""
+            WITH queued AS (
+                INSERT INTO grid_stream_message (service_id, provider, queue_id, stream_namespace, stream_key, payload)
+                SELECT @service, @provider, m.queue_id, m.stream_namespace, m.stream_key, m.payload
+                FROM unnest(@queues, @namespaces, @keys, @payloads) WITH ORDINALITY AS m(queue_id, stream_namespace, stream_key, payload, ordinal)
+                ORDER BY m.ordinal
+                RETURNING queue_id)
+            SELECT pg_notify('{QueueSignals.Channel}', @signal || q.queue_id)
+            FROM (SELECT DISTINCT queue_id FROM queued) AS q
             """);
         AddScope(command);
+        command.Parameters.Add(new NpgsqlParameter<string>("signal", QueueSignals.Payload(serviceId, provider, "")));
         command.Parameters.Add(new NpgsqlParameter<int[]>("queues", [.. messages.Select(m => m.QueueId)]));
         command.Parameters.Add(new NpgsqlParameter<string[]>("namespaces", [.. messages.Select(m => m.StreamNamespace)]));
         command.Parameters.Add(new NpgsqlParameter<string[]>("keys", [.. messages.Select(m => m.StreamKey)]));

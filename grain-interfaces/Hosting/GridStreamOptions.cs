@@ -11,8 +11,12 @@ public sealed class GridStreamOptions
     /// <summary>Queues the streams are spread over; the silos share them out. Default: 8.</summary>
     public int QueueCount { get; set; } = 8;
 
-    /// <summary>How often a silo looks for new messages in each queue it holds. Default: 100 ms.</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+    /// <summary>
+    /// How often a silo looks at each queue it holds. In Postgres mode a look queries PostgreSQL only when a notification
+    /// says events were queued there (or once a second), so this bounds how long an event waits to be read without
+    /// costing queries. Default: 10 ms.
+    /// </summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(10);
 
     /// <summary>How long a consumer that keeps failing is retried before its message goes to the dead letters. Default: 1 minute.</summary>
     public TimeSpan MaxDeliveryTime { get; set; } = TimeSpan.FromMinutes(1);
@@ -29,9 +33,9 @@ public sealed class GridStreamOptions
             problems.Add($"{SectionName}:QueueCount must be between 1 and 1024 (it is {QueueCount}).");
         }
 
-        if (PollInterval < TimeSpan.FromMilliseconds(10) || PollInterval > TimeSpan.FromMinutes(1))
+        if (PollInterval < TimeSpan.FromMilliseconds(5) || PollInterval > TimeSpan.FromMinutes(1))
         {
-            problems.Add($"{SectionName}:PollInterval must be between 00:00:00.010 and 00:01:00 (it is {PollInterval}).");
+            problems.Add($"{SectionName}:PollInterval must be between 00:00:00.005 and 00:01:00 (it is {PollInterval}).");
         }
 
         if (MaxDeliveryTime < TimeSpan.FromSeconds(1))
