@@ -12,7 +12,8 @@ namespace Grid.Streams;
 /// </summary>
 /// <remarks>
 /// Orleans asks for messages on a short period (<c>Grid:Streams:PollInterval</c>); the receiver goes to PostgreSQL only
-/// when <see cref="QueueSignals"/> says something was queued, when its last read filled up (more is waiting), or when
+/// when <see cref="QueueSignals"/> says something was queued (and on every look for a moment after), when its last read
+/// filled up (more is waiting), or when
 /// the queue has gone unread for <see cref="PostgresStreamOptions.IdlePollInterval"/>. So a quiet queue costs a query a
 /// second, and an event is read within one period of its commit.
 /// </remarks>
@@ -29,6 +30,13 @@ internal sealed partial class PostgresQueueReceiver(
     /// <summary>How often a queue is read while notifications are not arriving.</summary>
     private static readonly TimeSpan UnsignalledPollInterval = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// How long a queue is read on every look after a notification. A row is read only once every transaction older
+    /// than it has ended (see <see cref="StreamMessageStore"/>), so the read a notification triggers can come too early
+    /// while some other transaction is still running; the looks that follow find the row once it has.
+    /// </summary>
+    private static readonly TimeSpan AfterSignal = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Deliveries handed to the cache and not yet acknowledged, by the position of their first message.</summary>
     private readonly ConcurrentDictionary<QueuePosition, InFlight> _inFlight = new();
 
@@ -38,6 +46,7 @@ internal sealed partial class PostgresQueueReceiver(
     private bool _sessionStarted;
     private bool _moreWaiting;
     private long _lastRead;
+    private long _lastSignal;
 
     public Task Initialize(TimeSpan timeout)
     {
@@ -137,7 +146,13 @@ internal sealed partial class PostgresQueueReceiver(
     /// </summary>
     private bool ShouldRead()
     {
-        if (!_sessionStarted || _moreWaiting | signals.Take(_queue))
+        if (signals.Take(_queue))
+        {
+            _lastSignal = clock.GetTimestamp();
+            return true;
+        }
+
+        if (!_sessionStarted || _moreWaiting || clock.GetElapsedTime(_lastSignal) < AfterSignal)
         {
             return true;
         }

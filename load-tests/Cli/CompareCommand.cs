@@ -21,6 +21,11 @@ internal static class CompareCommand
 
     public static async Task<int> ExecuteAsync(CompareOptions options, CancellationToken cancellationToken)
     {
+        if (options.Scenario == FreshnessCommand.ScenarioName)
+        {
+            return await FreshnessCommand.ExecuteAsync(options, cancellationToken);
+        }
+
         var root = RepositoryRoot.Find()
             ?? throw new RunFailedException(
                 $"cannot find the repository root (the folder holding {RepositoryRoot.Marker}) above {AppContext.BaseDirectory} or {Environment.CurrentDirectory}.");
