@@ -8,8 +8,9 @@ public sealed class GridIngestOptions
     public const string SectionName = "Grid:Ingest";
 
     /// <summary>
-    /// A warehouse or supplier batch is refused (429 with <c>Retry-After</c>) while a queue it would join holds an event
-    /// that has waited longer than this. <c>00:00:00</c> turns back-pressure off. Default: 2 s.
+    /// The apply lag Grid keeps events within: a warehouse or supplier batch is refused (429 with <c>Retry-After</c>)
+    /// while a queue it would join holds an event that has waited half of this. <c>00:00:00</c> turns back-pressure off.
+    /// Default: 2 s.
     /// </summary>
     public TimeSpan MaxLag { get; set; } = TimeSpan.FromSeconds(2);
 
@@ -32,9 +33,9 @@ internal sealed class GridIngestOptionsValidator : IValidateOptions<GridIngestOp
             problems.Add($"{GridIngestOptions.SectionName}:LagProbeInterval must be between 00:00:00.010 and 00:01:00.");
         }
 
-        if (options.MaxLag > TimeSpan.Zero && options.LagProbeInterval >= options.MaxLag)
+        if (options.MaxLag > TimeSpan.Zero && options.LagProbeInterval >= options.MaxLag / 2)
         {
-            problems.Add($"{GridIngestOptions.SectionName}:LagProbeInterval ({options.LagProbeInterval}) must be shorter than MaxLag ({options.MaxLag}).");
+            problems.Add($"{GridIngestOptions.SectionName}:LagProbeInterval ({options.LagProbeInterval}) must be shorter than half of MaxLag ({options.MaxLag}).");
         }
 
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);

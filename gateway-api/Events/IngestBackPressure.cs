@@ -6,14 +6,19 @@ namespace Grid.Gateway.Events;
 /// <summary>Why a batch was refused: the lag of the queue most behind among those it would join.</summary>
 public readonly record struct IngestRefusal(TimeSpan Lag, TimeSpan MaxLag)
 {
-    /// <summary>Seconds until the backlog above <see cref="MaxLag"/> has had time to drain: at least 1, at most 30.</summary>
-    public int RetryAfterSeconds => Math.Clamp((int)Math.Ceiling((Lag - MaxLag).TotalSeconds), 1, 30);
+    /// <summary>The lag from which batches are refused: half of <see cref="MaxLag"/> (the other half is for what was already taken).</summary>
+    public static TimeSpan RefuseFrom(TimeSpan maxLag) => maxLag / 2;
+
+    /// <summary>Seconds until the backlog above the refusal point has had time to drain: at least 1, at most 30.</summary>
+    public int RetryAfterSeconds => Math.Clamp((int)Math.Ceiling((Lag - RefuseFrom(MaxLag)).TotalSeconds), 1, 30);
 }
 
 /// <summary>
-/// Decides whether the event endpoints take a batch: not while a queue it would join holds an event older than
-/// <see cref="GridIngestOptions.MaxLag"/>, so that a WMS in a peak is slowed down instead of being told 202 for
-/// movements that reach ATP seconds later. Reads the figures <see cref="IngestLagProbe"/> keeps fresh, so a request
+/// Decides whether the event endpoints take a batch: not while a queue it would join holds an event that has waited
+/// half of <see cref="GridIngestOptions.MaxLag"/>, so that what is taken is applied within about <c>MaxLag</c> and a WMS
+/// in a peak is slowed down instead of being told 202 for movements that reach ATP seconds later. (An event taken now
+/// waits behind everything already queued, about as long as the oldest of them has waited, and accepted batches keep
+/// arriving until the next measurement: half the bound is the headroom for both.) Reads the figures <see cref="IngestLagProbe"/> keeps fresh, so a request
 /// costs no I/O. Only durable queues are watched: dev mode's in-memory queues never refuse.
 /// </summary>
 public sealed class IngestBackPressure
@@ -50,7 +55,7 @@ public sealed class IngestBackPressure
             worst = Max(worst, lag.LagOf(stream));
         }
 
-        return worst > _maxLag ? new IngestRefusal(worst, _maxLag) : null;
+        return worst > IngestRefusal.RefuseFrom(_maxLag) ? new IngestRefusal(worst, _maxLag) : null;
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
