@@ -60,6 +60,31 @@ internal static class GridHttp
         }
     }
 
+    /// <summary>
+    /// Sends a request built by <paramref name="request"/> and, while Grid answers 429 (behind applying events, or a rate
+    /// limit), waits its <c>Retry-After</c> and sends a new one, as a well-behaved client does: for seeding, which is
+    /// not measured and must get through. Gives up after <paramref name="maxWait"/> of waiting and returns the 429.
+    /// </summary>
+    public static async Task<HttpResponseMessage> SendHonouringRetryAfterAsync(
+        HttpClient client, Func<HttpRequestMessage> request, TimeSpan maxWait, CancellationToken cancellationToken)
+    {
+        var waited = TimeSpan.Zero;
+        while (true)
+        {
+            using var message = request();
+            var response = await client.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            if (response.StatusCode != HttpStatusCode.TooManyRequests || waited >= maxWait)
+            {
+                return response;
+            }
+
+            var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
+            response.Dispose();
+            await Task.Delay(wait, cancellationToken);
+            waited += wait;
+        }
+    }
+
     public static ByteArrayContent JsonContent(byte[] utf8Json)
     {
         var content = new ByteArrayContent(utf8Json);

@@ -278,24 +278,33 @@ internal static class ScaleSeeder
     /// <summary>Sends a request; anything but a 2xx, a timeout or a failed connection is a <see cref="RunFailedException"/>.</summary>
     private static async Task ExpectOkAsync(HttpClient client, Func<HttpRequestMessage> request, CancellationToken cancellationToken)
     {
-        using var message = request();
+        string? what = null;
         try
         {
-            using var response = await client.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            using var response = await GridHttp.SendHonouringRetryAfterAsync(
+                client,
+                () =>
+                {
+                    var message = request();
+                    what = $"{message.Method} {message.RequestUri}";
+                    return message;
+                },
+                TimeSpan.FromMinutes(5),
+                cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
                 var text = await response.Content.ReadAsStringAsync(cancellationToken);
                 throw new RunFailedException(
-                    $"{message.Method} {message.RequestUri} answered {(int)response.StatusCode}{(response.StatusCode == HttpStatusCode.NotFound ? " (not found)" : "")}: {(text.Length <= 300 ? text : text[..300] + "…")}");
+                    $"{what} answered {(int)response.StatusCode}{(response.StatusCode == HttpStatusCode.NotFound ? " (not found)" : "")}: {(text.Length <= 300 ? text : text[..300] + "…")}");
             }
         }
         catch (HttpRequestException ex)
         {
-            throw new RunFailedException($"{message.Method} {message.RequestUri} got no answer: {ex.HttpRequestError}: {ex.Message}", ex);
+            throw new RunFailedException($"{what} got no answer: {ex.HttpRequestError}: {ex.Message}", ex);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new RunFailedException($"{message.Method} {message.RequestUri} did not answer within {client.Timeout.TotalSeconds:0} s.", ex);
+            throw new RunFailedException($"{what} did not answer within {client.Timeout.TotalSeconds:0} s.", ex);
         }
     }
 

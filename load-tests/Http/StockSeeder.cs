@@ -46,10 +46,13 @@ internal static class StockSeeder
     public static async Task PostBatchAsync(HttpClient client, ReceiptEvent[] batch, CancellationToken cancellationToken)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(new WarehouseEventBatch(batch), PayloadJson.Default.WarehouseEventBatch);
-        using var content = GridHttp.JsonContent(body);
         try
         {
-            using var response = await client.PostAsync(WarehouseIngestScenario.Path, content, cancellationToken);
+            using var response = await GridHttp.SendHonouringRetryAfterAsync(
+                client,
+                () => new HttpRequestMessage(HttpMethod.Post, WarehouseIngestScenario.Path) { Content = GridHttp.JsonContent(body) },
+                RequestTimeout,
+                cancellationToken);
             var text = await response.Content.ReadAsStringAsync(cancellationToken);
             Check(response.StatusCode, text, batch.Length);
         }
