@@ -22,6 +22,9 @@ public static class PostgresStreamServiceCollectionExtensions
             sp.GetRequiredKeyedService<PostgresStreamQueues>(key),
             PartitionedStreamQueueMapper.Create(sp.GetRequiredService<IOptionsMonitor<HashRingStreamQueueMapperOptions>>().Get((string)key!), (string)key!),
             sp.GetRequiredService<Serializer<StreamMessage>>()));
+        services.AddKeyedSingleton<IStreamAcknowledgements>(name, (sp, key) => new PostgresStreamAcknowledgements(
+            sp.GetRequiredKeyedService<PostgresStreamQueues>(key),
+            PartitionedStreamQueueMapper.Create(sp.GetRequiredService<IOptionsMonitor<HashRingStreamQueueMapperOptions>>().Get((string)key!), (string)key!)));
         services.AddKeyedSingleton<IStreamQueueLag>(name, (sp, key) => new PostgresStreamQueueLag(
             sp.GetRequiredKeyedService<PostgresStreamQueues>(key),
             PartitionedStreamQueueMapper.Create(sp.GetRequiredService<IOptionsMonitor<HashRingStreamQueueMapperOptions>>().Get((string)key!), (string)key!),

@@ -37,6 +37,9 @@ public sealed partial class InventoryPartitionGrain(
     /// <summary>Durable queues only: in dev mode's in-memory queues there is nowhere to put a dead letter.</summary>
     private readonly IStreamDeadLetters? _deadLetters = services.GetKeyedService<IStreamDeadLetters>(GridStreams.ProviderName);
 
+    /// <summary>Durable queues only: removes a delivery's messages once every SKU-location has made it durable.</summary>
+    private readonly IStreamAcknowledgements? _acknowledgements = services.GetKeyedService<IStreamAcknowledgements>(GridStreams.ProviderName);
+
     private readonly TimeSpan _giveUpAfter = streams.Value.MaxDeliveryTime / 2;
 
     /// <summary>The delivery that is failing (by the position of its first event), and since when.</summary>
@@ -75,6 +78,7 @@ public sealed partial class InventoryPartitionGrain(
         {
             await Task.WhenAll(applying);
             _failing = null;
+            await AcknowledgeAsync(items);
         }
         catch (Exception) when (_deadLetters is not null && items.Count > 0 && items[0].Token is QueuePosition first)
         {
@@ -101,6 +105,28 @@ public sealed partial class InventoryPartitionGrain(
         }
     }
 
+    /// <summary>
+    /// Everything in the delivery is durable: its messages leave the queue now rather than when Orleans' cache lets go
+    /// of them, so the queue's lag is what still waits. A failure here only leaves that to Orleans.
+    /// </summary>
+    private async Task AcknowledgeAsync(IList<SequentialItem<QueuedMovement>> items)
+    {
+        if (_acknowledgements is null || items.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await _acknowledgements.AcknowledgeAsync(
+                StreamId.Create(GridStreams.Inventory, this.GetPrimaryKeyString()), [.. items.Select(i => i.Token).OfType<QueuePosition>()]);
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or TimeoutException or InvalidOperationException)
+        {
+            LogAcknowledgeFailed(ex, items.Count);
+        }
+    }
+
     private async Task GiveUpAsync(string skuLocation, ImmutableArray<DeliveredMovement> movements, Exception failure)
     {
         var first = movements[0].Mark!.Value;
@@ -124,6 +150,10 @@ public sealed partial class InventoryPartitionGrain(
     [LoggerMessage(EventId = 1108, EventName = "QueuedEventsDeadLettered", Level = LogLevel.Error,
         Message = "{SkuLocation} kept failing to apply its {Count} queued event(s); they went to the dead letters and the rest of the delivery was acknowledged")]
     private partial void LogGaveUp(Exception exception, string skuLocation, int count);
+
+    [LoggerMessage(EventId = 1109, EventName = "QueuedEventsAcknowledgeFailed", Level = LogLevel.Warning,
+        Message = "A delivery of {Count} applied event(s) could not be removed from its queue now; it is when Orleans' cache releases it")]
+    private partial void LogAcknowledgeFailed(Exception exception, int count);
 
     [LoggerMessage(EventId = 1107, EventName = "QueuedEventWithoutSkuLocation", Level = LogLevel.Warning,
         Message = "Queued event {EventId} names '{Key}', which is not a SKU@LOCATION key; it was dropped")]

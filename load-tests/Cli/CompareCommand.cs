@@ -170,6 +170,7 @@ internal static class CompareCommand
             GridIngest = IngestFigures.Median([.. rounds.Select(r => r.Grid.Ingest)]),
             BaselineIngest = IngestFigures.Median([.. rounds.Select(r => r.Baseline.Ingest)]),
             GridOutbound = OutboundFigures.Median([.. rounds.Select(r => r.Grid.Outbound)]),
+            GridFreshness = FreshnessFigures.Median([.. rounds.Select(r => r.Grid.Freshness)]),
             BaselineOutbound = OutboundFigures.Median([.. rounds.Select(r => r.Baseline.Outbound)]),
         };
         if (report is { GridIngest: { } gridIngest, BaselineIngest: { } baselineIngest })
@@ -240,6 +241,10 @@ internal static class CompareCommand
             }
         }
 
+        // peak-mix on Grid: event-to-ATP freshness beside the load (the baseline applies before it answers).
+        var probing = scenario is PeakMixScenario && side.Name == "grid"
+            ? new FreshnessProbe(side.Client, settings.RunPrefix, settings.Location).RunAsync(profile.Warmup + profile.Duration, FreshnessProbe.LoadedInterval, cancellationToken)
+            : null;
         var sending = System.Diagnostics.Stopwatch.StartNew();
         var measurement = await new LoadRunner(side.Client).RunAsync(scenario, profile, cancellationToken);
         sending.Stop();
@@ -248,7 +253,7 @@ internal static class CompareCommand
             throw side.Server.Process.Failed($"exited with code {await side.Server.Process.Exited} while the {side.Name} side was under load");
         }
 
-        var result = ScenarioResult.From(measurement, profile.Duration);
+        var result = ScenarioResult.From(measurement, profile.Duration) with { Freshness = probing is null ? null : await probing };
         if (ingest is not null)
         {
             var figures = await IngestProbe.MeasureAsync(side.Client, ingest, sending.Elapsed, settled, sampleLag: side.Name == "grid", cancellationToken);

@@ -19,9 +19,6 @@ internal static class FreshnessCommand
 
     public static readonly int[] Levels = [25, 50, 80];
 
-    private static readonly TimeSpan IdleProbeInterval = TimeSpan.FromMilliseconds(20);
-    private static readonly TimeSpan LoadedProbeInterval = TimeSpan.FromMilliseconds(50);
-
     public static async Task<int> ExecuteAsync(CompareOptions options, CancellationToken cancellationToken)
     {
         var root = RepositoryRoot.Find()
@@ -45,7 +42,7 @@ internal static class FreshnessCommand
         using var client = GridHttp.CreateClient(grid.BaseUri, options.Clients + 4, TimeSpan.FromSeconds(options.TimeoutSeconds), apiKey: Servers.GridApiKey);
         var settings = new ScenarioSettings(ScenarioSettings.NewRunPrefix(), options.Skus, ScenarioSettings.DefaultLocation);
         var probe = new FreshnessProbe(client, settings.RunPrefix, settings.Location);
-        await StockSeeder.SeedAsync(client, settings.RunPrefix, new WarehouseIngestScenario(settings).InitialStock().Concat(probe.InitialStock()), cancellationToken);
+        await StockSeeder.SeedAsync(client, settings.RunPrefix, new WarehouseIngestScenario(settings).InitialStock().Concat(FreshnessProbe.InitialStock(settings.RunPrefix, settings.Location)), cancellationToken);
 
         var startedAt = DateTimeOffset.UtcNow;
         var duration = TimeSpan.FromSeconds(options.DurationSeconds);
@@ -56,7 +53,7 @@ internal static class FreshnessCommand
 
         await IngestProbe.SettleAsync(client, cancellationToken);
         var before = await HistogramReading.ReadAsync(client, FreshnessFigures.GridMetric, cancellationToken);
-        var idle = await probe.RunAsync(duration, IdleProbeInterval, cancellationToken);
+        var idle = await probe.RunAsync(duration, FreshnessProbe.IdleInterval, cancellationToken);
         idle = idle.WithGrid(before, await HistogramReading.ReadAsync(client, FreshnessFigures.GridMetric, cancellationToken));
         await Console.Error.WriteLineAsync($"idle: event -> ATP p50 {idle.P50Ms} ms, p99 {idle.P99Ms} ms ({idle.Samples} probes); Grid's histogram: p50 <= {idle.GridP50AtMostMs} ms, p99 <= {idle.GridP99AtMostMs} ms");
 
@@ -98,7 +95,7 @@ internal static class FreshnessCommand
         var settled = await IngestProbe.SettleAsync(client, cancellationToken);
         var before = await HistogramReading.ReadAsync(client, FreshnessFigures.GridMetric, cancellationToken);
         var sending = System.Diagnostics.Stopwatch.StartNew();
-        var probing = probe?.RunAsync(profile.Duration, LoadedProbeInterval, cancellationToken);
+        var probing = probe?.RunAsync(profile.Duration, FreshnessProbe.LoadedInterval, cancellationToken);
         var measurement = await new LoadRunner(client).RunAsync(scenario, profile, cancellationToken);
         sending.Stop();
         var freshness = probing is null ? null : await probing;

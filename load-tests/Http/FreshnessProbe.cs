@@ -16,17 +16,25 @@ internal sealed class FreshnessProbe(HttpClient client, string runPrefix, string
     public const int Skus = 8;
     public const long SeededQuantity = 1;
 
+    /// <summary>A probe every 20 ms on an idle grid, every 50 ms beside load.</summary>
+    public static readonly TimeSpan IdleInterval = TimeSpan.FromMilliseconds(20);
+
+    public static readonly TimeSpan LoadedInterval = TimeSpan.FromMilliseconds(50);
+
     private static readonly TimeSpan GiveUpAfter = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan ReadPause = TimeSpan.FromMilliseconds(1);
 
-    private readonly long[] _expected = [.. Enumerable.Repeat(SeededQuantity, Skus)];
+    /// <summary>What each probe SKU-location shows now; -1 until read (a probe made for a later pass finds more than seeded).</summary>
+    private readonly long[] _expected = [.. Enumerable.Repeat(-1L, Skus)];
     private long _sequence;
 
-    public string Sku(int index) => $"{runPrefix}-fresh{index}";
+    public string Sku(int index) => SkuOf(runPrefix, index);
 
     /// <summary>What to seed before the run: one unit at each probe SKU-location.</summary>
-    public IEnumerable<StockLine> InitialStock()
-        => Enumerable.Range(0, Skus).Select(i => new StockLine(Sku(i), location, SeededQuantity));
+    public static IEnumerable<StockLine> InitialStock(string runPrefix, string location)
+        => Enumerable.Range(0, Skus).Select(i => new StockLine(SkuOf(runPrefix, i), location, SeededQuantity));
+
+    private static string SkuOf(string runPrefix, int index) => $"{runPrefix}-fresh{index}";
 
     /// <summary>Probes every <paramref name="interval"/> until <paramref name="duration"/> has passed.</summary>
     public async Task<FreshnessFigures> RunAsync(TimeSpan duration, TimeSpan interval, CancellationToken cancellationToken)
@@ -67,8 +75,13 @@ internal sealed class FreshnessProbe(HttpClient client, string runPrefix, string
     private async Task<(Outcome Outcome, double Milliseconds)> ProbeAsync(int index, CancellationToken cancellationToken)
     {
         var sku = Sku(index);
+        if (_expected[index] < 0)
+        {
+            _expected[index] = await AvailableAsync(sku, cancellationToken);
+        }
+
         var id = Interlocked.Increment(ref _sequence);
-        var receipt = new ReceiptEvent($"{runPrefix}-fresh-e{id}", StockSeeder.Source, DateTimeOffset.UtcNow, "receipt", sku, location, 1);
+        var receipt = new ReceiptEvent($"{runPrefix}-fresh-{Guid.NewGuid():N}-{id}", StockSeeder.Source, DateTimeOffset.UtcNow, "receipt", sku, location, 1);
         var body = JsonSerializer.SerializeToUtf8Bytes(new WarehouseEventBatch([receipt]), PayloadJson.Default.WarehouseEventBatch);
         using (var response = await client.PostAsync(WarehouseIngestScenario.Path, GridHttp.JsonContent(body), cancellationToken))
         {
@@ -135,6 +148,20 @@ internal sealed record FreshnessFigures(int Samples, double? P50Ms, double? P90M
     public double? GridP50AtMostMs { get; init; }
 
     public double? GridP99AtMostMs { get; init; }
+
+    /// <summary>Each figure's median over the rounds that have one; null when none has.</summary>
+    public static FreshnessFigures? Median(IReadOnlyList<FreshnessFigures?> rounds)
+    {
+        var present = rounds.OfType<FreshnessFigures>().ToList();
+        return present.Count == 0 ? null : new FreshnessFigures(
+            (int)Reporting.Medians.Of(present, f => f.Samples),
+            Reporting.Medians.OfPresent(present, f => f.P50Ms),
+            Reporting.Medians.OfPresent(present, f => f.P90Ms),
+            Reporting.Medians.OfPresent(present, f => f.P99Ms),
+            Reporting.Medians.OfPresent(present, f => f.MaxMs),
+            present.Sum(f => f.Refused),
+            present.Sum(f => f.Lost));
+    }
 
     public FreshnessFigures WithGrid(HistogramReading before, HistogramReading after)
         => this with

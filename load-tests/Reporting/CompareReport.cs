@@ -43,8 +43,15 @@ internal sealed record SideFigures(
             Granted: Count(rounds, r => r.Granted),
             Refused: Count(rounds, r => r.Refused),
             Requests: Count(rounds, r => r.Requests),
-            Unsent: Count(rounds, r => r.Unsent));
+            Unsent: Count(rounds, r => r.Unsent))
+        {
+            Kinds = KindFigures.Median(rounds),
+        };
     }
+
+    /// <summary>Mixed scenarios: each kind's figures, median over rounds.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, KindFigures>? Kinds { get; init; }
 
     public static double Median(IReadOnlyList<ScenarioResult> rounds, Func<ScenarioResult, double> figure) => Medians.Of(rounds, figure);
 
@@ -106,6 +113,10 @@ internal sealed record CompareReport(
     /// <summary><c>warehouse-ingest</c>: events applied per second, grid ÷ baseline.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? AppliedRatio { get; init; }
+
+    /// <summary><c>peak-mix</c>: Grid's event-to-ATP freshness beside the load (median over rounds of each figure).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Http.FreshnessFigures? GridFreshness { get; init; }
 
     /// <summary><c>--outbound on</c>: what Grid delivered to the receiver (median over rounds).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

@@ -69,6 +69,19 @@ internal static class CompareTable
             }
         }
 
+        foreach (var (side, kinds) in new[] { ("grid", report.Grid.Kinds), ("baseline", report.Baseline.Kinds) })
+        {
+            foreach (var (kind, k) in kinds ?? new Dictionary<string, KindFigures>())
+            {
+                writer.WriteLine(Invariant($"  {side} {kind}: {k.Requests} answers, p50 {k.P50Ms:0.00} ms, p99 {k.P99Ms:0.00} ms"));
+            }
+        }
+
+        if (report.GridFreshness is { } fresh)
+        {
+            writer.WriteLine(Invariant($"  grid event -> ATP beside the load: p50 {Ms(fresh.P50Ms)} ms, p99 {Ms(fresh.P99Ms)} ms over {fresh.Samples} probes ({fresh.Refused} refused, {fresh.Lost} lost)"));
+        }
+
         foreach (var (side, o) in new[] { ("grid", report.GridOutbound), ("baseline", report.BaselineOutbound) })
         {
             if (o is not null)

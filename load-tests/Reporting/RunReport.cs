@@ -28,6 +28,14 @@ internal sealed record ScenarioResult(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IngestFigures? Ingest { get; init; }
 
+    /// <summary>Mixed scenarios (<c>peak-mix</c>): latency per kind of request.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, KindFigures>? Kinds { get; init; }
+
+    /// <summary><c>peak-mix</c>, Grid: event-to-ATP freshness measured beside the load.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Http.FreshnessFigures? Freshness { get; init; }
+
     /// <summary><c>compare --outbound on</c>: what the webhook receiver got from this side during the pass and its drain.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public OutboundFigures? Outbound { get; init; }
@@ -50,7 +58,40 @@ internal sealed record ScenarioResult(
             Refused: m.Refused,
             Requests: m.Requests,
             Unsent: m.Unsent,
-            ErrorKinds: new SortedDictionary<string, long>(m.ErrorKinds.ToDictionary(), StringComparer.Ordinal));
+            ErrorKinds: new SortedDictionary<string, long>(m.ErrorKinds.ToDictionary(), StringComparer.Ordinal))
+        {
+            Kinds = m.ByLabel.Count == 0 ? null : new SortedDictionary<string, KindFigures>(
+                m.ByLabel.ToDictionary(k => k.Key, k => KindFigures.From(k.Value)), StringComparer.Ordinal),
+        };
+    }
+}
+
+/// <summary>One kind of request in a mixed scenario: how many answered, and their latency percentiles in milliseconds.</summary>
+internal sealed record KindFigures(long Requests, double P50Ms, double P99Ms)
+{
+    public static KindFigures From(HdrHistogram.HistogramBase h)
+        => new(h.TotalCount, Math.Round(h.GetValueAtPercentile(50) / 1000.0, 3), Math.Round(h.GetValueAtPercentile(99) / 1000.0, 3));
+
+    /// <summary>Each kind's median over the rounds that have it.</summary>
+    public static IReadOnlyDictionary<string, KindFigures>? Median(IReadOnlyList<ScenarioResult> rounds)
+    {
+        var labels = rounds.SelectMany(r => r.Kinds?.Keys ?? []).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (labels.Count == 0)
+        {
+            return null;
+        }
+
+        return labels.ToDictionary(
+            label => label,
+            label =>
+            {
+                var present = rounds.Select(r => r.Kinds?.GetValueOrDefault(label)).OfType<KindFigures>().ToList();
+                return new KindFigures(
+                    (long)Medians.Of(present, k => k.Requests),
+                    Math.Round(Medians.Of(present, k => k.P50Ms), 3),
+                    Math.Round(Medians.Of(present, k => k.P99Ms), 3));
+            },
+            StringComparer.Ordinal);
     }
 }
 

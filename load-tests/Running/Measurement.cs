@@ -35,6 +35,9 @@ internal sealed class Measurement
 
     public IReadOnlyDictionary<string, long> ErrorKinds => _errorKinds;
 
+    /// <summary>Latencies per <see cref="Outcome.Label"/>, for mixed scenarios.</summary>
+    public Dictionary<string, LongHistogram> ByLabel { get; } = new(StringComparer.Ordinal);
+
     public void CountCompletion() => CompletedInWindow++;
 
     /// <summary>
@@ -64,8 +67,17 @@ internal sealed class Measurement
 
         if (hasLatency)
         {
-            var micros = (long)(elapsedStopwatchTicks * (1_000_000.0 / Stopwatch.Frequency));
-            Latency.RecordValue(Math.Clamp(micros, 1, HighestMicroseconds));
+            var micros = Math.Clamp((long)(elapsedStopwatchTicks * (1_000_000.0 / Stopwatch.Frequency)), 1, HighestMicroseconds);
+            Latency.RecordValue(micros);
+            if (outcome.Label is { } label)
+            {
+                if (!ByLabel.TryGetValue(label, out var histogram))
+                {
+                    ByLabel[label] = histogram = new LongHistogram(1, HighestMicroseconds, 3);
+                }
+
+                histogram.RecordValue(micros);
+            }
         }
     }
 
@@ -79,6 +91,18 @@ internal sealed class Measurement
         Refused += other.Refused;
         Errors += other.Errors;
         Unsent += other.Unsent;
+        foreach (var (label, histogram) in other.ByLabel)
+        {
+            if (ByLabel.TryGetValue(label, out var own))
+            {
+                own.Add(histogram);
+            }
+            else
+            {
+                ByLabel[label] = (LongHistogram)histogram.Copy();
+            }
+        }
+
         foreach (var (kind, count) in other._errorKinds)
         {
             _errorKinds[kind] = _errorKinds.GetValueOrDefault(kind) + count;

@@ -98,6 +98,9 @@ internal enum OutcomeKind
 /// </summary>
 internal readonly record struct Outcome(OutcomeKind Kind, string? ErrorKind = null, TimeSpan? RetryAfter = null)
 {
+    /// <summary>The kind of request this answers, in a mixed scenario (its latency is also kept per kind); null otherwise.</summary>
+    public string? Label { get; init; }
+
     /// <summary>A 429 with <c>Retry-After</c> (1 s when the header is missing): counted as refused.</summary>
     public static Outcome Throttled(HttpResponseMessage response)
         => new(OutcomeKind.Refused, RetryAfter: response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));

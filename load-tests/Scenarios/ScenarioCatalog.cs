@@ -14,6 +14,7 @@ internal static class ScenarioCatalog
         new(ReserveSpreadScenario.ScenarioName, "POST /api/v1/reservations, 1 unit, uniform over --skus SKU-locations", s => new ReserveSpreadScenario(s)),
         new(OutboundDeliverScenario.ScenarioName, "reserve-spread with outbound delivery paused, then the backlog delivered to one target: events/s", s => new OutboundDeliverScenario(s)),
         new(WarehouseIngestScenario.ScenarioName, $"POST /api/v1/warehouse/events, {WarehouseIngestScenario.EventsPerRequest} receipts per request", s => new WarehouseIngestScenario(s)),
+        new(PeakMixScenario.ScenarioName, $"open loop (--rate) mix: 85% ATP reads, 10% reservations (some on {PeakMixScenario.HotSkus} hot SKU-locations), 5% warehouse batches of {PeakMixScenario.EventsPerBatch} receipts; per-kind latency", s => new PeakMixScenario(s)),
         new(Cli.FreshnessCommand.ScenarioName, "compare only: warehouse-ingest on Grid alone; its apply capacity, then event-to-ATP freshness idle and at 25/50/80% of that capacity (open loop)", s => new WarehouseIngestScenario(s)),
     ];
 

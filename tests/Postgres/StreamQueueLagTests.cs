@@ -5,7 +5,7 @@ namespace Grid.Tests.Postgres;
 
 /// <summary>
 /// The durable queues' lag, which the gateway's back-pressure reads: per queue, how long its oldest waiting message
-/// has waited, by the database's clock.
+/// has waited, by the database's clock; a delivery its consumer has acknowledged no longer waits.
 /// </summary>
 public sealed class StreamQueueLagTests : IAsyncLifetime
 {
@@ -15,13 +15,14 @@ public sealed class StreamQueueLagTests : IAsyncLifetime
     private readonly PostgresDatabase _database = new();
     private PostgresStreamQueues _queues = null!;
     private PostgresStreamQueueLag _lag = null!;
+    private PartitionedStreamQueueMapper _mapper = null!;
 
     public async Task InitializeAsync()
     {
         await _database.InitializeAsync();
         _queues = new PostgresStreamQueues(Provider, new PostgresStreamOptions { ConnectionString = _database.ConnectionString }, Service);
-        var mapper = PartitionedStreamQueueMapper.Create(new HashRingStreamQueueMapperOptions { TotalQueueCount = 4 }, Provider);
-        _lag = new PostgresStreamQueueLag(_queues, mapper, TimeProvider.System);
+        _mapper = PartitionedStreamQueueMapper.Create(new HashRingStreamQueueMapperOptions { TotalQueueCount = 4 }, Provider);
+        _lag = new PostgresStreamQueueLag(_queues, _mapper, TimeProvider.System);
     }
 
     public async Task DisposeAsync()
@@ -56,6 +57,23 @@ public sealed class StreamQueueLagTests : IAsyncLifetime
         await _lag.RefreshAsync(CancellationToken.None);
 
         Assert.Equal(TimeSpan.Zero, _lag.LagOf(Partition(0)));
+    }
+
+    [Fact]
+    public async Task A_delivery_its_consumer_acknowledges_stops_counting_at_once()
+    {
+        await QueueAsync(Service, queue: 1, secondsAgo: 30);
+        await QueueAsync(Service, queue: 1, secondsAgo: 2);
+        var oldest = await _database.ScalarAsync<string>(
+            "SELECT transaction_id || '/' || message_id FROM grid_stream_message ORDER BY transaction_id, message_id LIMIT 1");
+        var parts = oldest!.Split('/');
+        var acknowledgements = new PostgresStreamAcknowledgements(_queues, _mapper);
+
+        await acknowledgements.AcknowledgeAsync(Partition(1), [new QueuePosition(long.Parse(parts[0]), long.Parse(parts[1]), 0), new QueuePosition(long.Parse(parts[0]), long.Parse(parts[1]), 1)]);
+        await _lag.RefreshAsync(CancellationToken.None);
+
+        Assert.Equal(1, await _database.ScalarAsync<long>("SELECT count(*) FROM grid_stream_message"));
+        Assert.InRange(_lag.LagOf(Partition(1)).TotalSeconds, 1.9, 29);
     }
 
     [Fact]
