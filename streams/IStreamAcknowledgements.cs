@@ -16,17 +16,12 @@ public interface IStreamAcknowledgements
 /// <summary>Acknowledgements in the PostgreSQL queues of one stream provider: one DELETE per call.</summary>
 internal sealed class PostgresStreamAcknowledgements(PostgresStreamQueues queues, IStreamQueueMapper mapper) : IStreamAcknowledgements
 {
-    public async Task AcknowledgeAsync(StreamId streamId, IReadOnlyCollection<QueuePosition> positions, CancellationToken cancellationToken = default)
+    public Task AcknowledgeAsync(StreamId streamId, IReadOnlyCollection<QueuePosition> positions, CancellationToken cancellationToken = default)
     {
         // A message's events share its row: one position per message.
         var messages = positions.Select(p => new QueuePosition(p.TransactionId, p.MessageId)).Distinct().ToList();
-        if (messages.Count == 0)
-        {
-            return;
-        }
-
-        var queue = PostgresQueueAdapter.QueueNumber(mapper.GetQueueForStream(streamId));
-        await queues.Store.DeleteAsync(queue, messages, cancellationToken);
-        queues.OnAcknowledged(queue, messages);
+        return messages.Count == 0
+            ? Task.CompletedTask
+            : queues.Store.DeleteAsync(PostgresQueueAdapter.QueueNumber(mapper.GetQueueForStream(streamId)), messages, cancellationToken);
     }
 }

@@ -13,10 +13,9 @@ namespace Grid.Streams;
 /// <remarks>
 /// Orleans asks for messages on a short period (<c>Grid:Streams:PollInterval</c>); the receiver goes to PostgreSQL only
 /// when <see cref="QueueSignals"/> says something was queued (and on every look for a moment after), when its last read
-/// filled up (more is waiting), or when the queue has gone unread for <see cref="PostgresStreamOptions.IdlePollInterval"/>;
-/// and not while the consumer of a batched stream is still busy with what it was handed (see <see cref="MaxHold"/>). So
-/// a quiet queue costs a query a second, an event reaches an idle consumer within one period of its commit, and a busy
-/// consumer gets everything that arrived meanwhile in one delivery.
+/// filled up (more is waiting), or when
+/// the queue has gone unread for <see cref="PostgresStreamOptions.IdlePollInterval"/>. So a quiet queue costs a query a
+/// second, and an event is read within one period of its commit.
 /// </remarks>
 internal sealed partial class PostgresQueueReceiver(
     QueueId queue,
@@ -38,13 +37,6 @@ internal sealed partial class PostgresQueueReceiver(
     /// </summary>
     private static readonly TimeSpan AfterSignal = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>
-    /// The longest the receiver holds off reading while a consumer that acknowledges its own deliveries
-    /// (<see cref="IStreamAcknowledgements"/>) is still busy with one. Held off, what arrives meanwhile waits in the queue
-    /// and goes out as one delivery once the consumer is free, instead of as many small ones behind it.
-    /// </summary>
-    private static readonly TimeSpan MaxHold = TimeSpan.FromMilliseconds(250);
-
     /// <summary>Deliveries handed to the cache and not yet acknowledged, by the position of their first message.</summary>
     private readonly ConcurrentDictionary<QueuePosition, InFlight> _inFlight = new();
 
@@ -58,7 +50,6 @@ internal sealed partial class PostgresQueueReceiver(
 
     public Task Initialize(TimeSpan timeout)
     {
-        queues.ListenForAcknowledgements(_queue, OnAcknowledged);
         _afterTransaction = 0;
         _afterMessage = 0;
         _sessionStarted = false;
@@ -134,7 +125,7 @@ internal sealed partial class PostgresQueueReceiver(
         foreach (var messages in deliveries)
         {
             var batch = new PostgresBatchContainer(messages);
-            _inFlight[batch.Position] = new InFlight(readAt, messages.ConvertAll(m => m.Position), IsBatched(messages[0].Message));
+            _inFlight[batch.Position] = new InFlight(readAt, messages.ConvertAll(m => m.Position));
             batches.Add(batch);
         }
 
@@ -155,11 +146,6 @@ internal sealed partial class PostgresQueueReceiver(
     /// </summary>
     private bool ShouldRead()
     {
-        if (_sessionStarted && ConsumerBusy())
-        {
-            return false; // the signal, if any, stays for the look after the consumer is done
-        }
-
         if (signals.Take(_queue))
         {
             _lastSignal = clock.GetTimestamp();
@@ -234,32 +220,7 @@ internal sealed partial class PostgresQueueReceiver(
         return events > queues.Options.MaxEventsPerDelivery;
     }
 
-    private sealed record InFlight(long ReadAt, List<QueuePosition> Positions, bool Batched);
-
-    private bool IsBatched(StreamMessage message) => queues.Options.BatchedNamespaces.Contains(message.StreamId.GetNamespace() ?? "");
-
-    /// <summary>A consumer removed a delivery's messages itself: that delivery is done.</summary>
-    private void OnAcknowledged(IReadOnlyCollection<QueuePosition> positions)
-    {
-        foreach (var position in positions)
-        {
-            _inFlight.TryRemove(position, out _);
-        }
-    }
-
-    /// <summary>Whether a batched consumer is still busy with a delivery read less than <see cref="MaxHold"/> ago.</summary>
-    private bool ConsumerBusy()
-    {
-        foreach (var delivery in _inFlight.Values)
-        {
-            if (delivery.Batched && clock.GetElapsedTime(delivery.ReadAt) < MaxHold)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private sealed record InFlight(long ReadAt, List<QueuePosition> Positions);
 
     private async Task DeadLetterAsync(IReadOnlyCollection<QueuePosition> positions, string reason, CancellationToken cancellationToken)
     {

@@ -45,20 +45,6 @@ public sealed class PostgresStreamQueues : IAsyncDisposable
 
     internal StreamMessageStore Store { get; }
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, Action<IReadOnlyCollection<QueuePosition>>> _acknowledged = new();
-
-    /// <summary>Tells the receiver of <paramref name="queue"/> in this process (if any) that a consumer removed these messages.</summary>
-    internal void OnAcknowledged(int queue, IReadOnlyCollection<QueuePosition> positions)
-    {
-        if (_acknowledged.TryGetValue(queue, out var listener))
-        {
-            listener(positions);
-        }
-    }
-
-    /// <summary>The receiver of <paramref name="queue"/> in this process hears of what its consumers acknowledge themselves.</summary>
-    internal void ListenForAcknowledgements(int queue, Action<IReadOnlyCollection<QueuePosition>> listener) => _acknowledged[queue] = listener;
-
     /// <summary>The notifications of queued messages, listened for from the first call on (silos only: they read).</summary>
     internal QueueSignals ListenForSignals(ILoggerFactory loggers)
     {
