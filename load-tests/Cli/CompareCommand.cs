@@ -26,19 +26,8 @@ internal static class CompareCommand
             return await FreshnessCommand.ExecuteAsync(options, cancellationToken);
         }
 
-        var root = RepositoryRoot.Find()
-            ?? throw new RunFailedException(
-                $"cannot find the repository root (the folder holding {RepositoryRoot.Marker}) above {AppContext.BaseDirectory} or {Environment.CurrentDirectory}.");
-
-        var server = options.Connection ?? await BenchPostgres.EnsurePrivateServerAsync(root, cancellationToken);
-        var postgresVersion = await BenchPostgres.ServerVersionAsync(server, cancellationToken);
-        if (!options.NoBuild)
-        {
-            await Servers.BuildGridAsync(root, cancellationToken);
-        }
-
-        var gridCommit = await GitDescribeAsync(root, cancellationToken);
-        var stamp = $"grid_bench_{DateTime.UtcNow:yyyyMMddHHmmss}_{Guid.NewGuid().ToString("N")[..6]}";
+        var (root, server, postgresVersion, gridCommit) = await BenchSetup.PrepareAsync(options.Connection, options.NoBuild, cancellationToken);
+        var stamp = BenchSetup.DatabaseName("grid_bench");
         var gridDatabase = stamp + "_grid";
         var baselineDatabase = stamp + "_baseline";
 

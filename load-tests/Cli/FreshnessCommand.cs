@@ -21,17 +21,8 @@ internal static class FreshnessCommand
 
     public static async Task<int> ExecuteAsync(CompareOptions options, CancellationToken cancellationToken)
     {
-        var root = RepositoryRoot.Find()
-            ?? throw new RunFailedException($"cannot find the repository root (the folder holding {RepositoryRoot.Marker}).");
-        var server = options.Connection ?? await BenchPostgres.EnsurePrivateServerAsync(root, cancellationToken);
-        var postgresVersion = await BenchPostgres.ServerVersionAsync(server, cancellationToken);
-        if (!options.NoBuild)
-        {
-            await Servers.BuildGridAsync(root, cancellationToken);
-        }
-
-        var gridCommit = await CompareCommand.GitDescribeAsync(root, cancellationToken);
-        var database = $"grid_fresh_{DateTime.UtcNow:yyyyMMddHHmmss}_{Guid.NewGuid().ToString("N")[..6]}";
+        var (root, server, postgresVersion, gridCommit) = await BenchSetup.PrepareAsync(options.Connection, options.NoBuild, cancellationToken);
+        var database = BenchSetup.DatabaseName("grid_fresh");
         await using var databases = await BenchDatabases.CreateAsync(server, [database], cancellationToken);
         await using var receiver = options.Outbound != false ? await OutboundReceiver.StartAsync(cancellationToken) : null;
         var grid = Servers.StartGrid(root, databases.ConnectionString(database), Servers.GridLogFile(options.OutFile, database), receiver?.Url);

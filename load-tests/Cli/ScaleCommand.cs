@@ -45,19 +45,8 @@ internal static class ScaleCommand
             throw new RunFailedException("scale reads the silo's memory from /proc/<pid>/status, so it runs on Linux only.");
         }
 
-        var root = RepositoryRoot.Find()
-            ?? throw new RunFailedException(
-                $"cannot find the repository root (the folder holding {RepositoryRoot.Marker}) above {AppContext.BaseDirectory} or {Environment.CurrentDirectory}.");
-
-        var server = options.Connection ?? await BenchPostgres.EnsurePrivateServerAsync(root, cancellationToken);
-        var postgresVersion = await BenchPostgres.ServerVersionAsync(server, cancellationToken);
-        if (!options.NoBuild)
-        {
-            await Servers.BuildGridAsync(root, cancellationToken);
-        }
-
-        var gridCommit = await CompareCommand.GitDescribeAsync(root, cancellationToken);
-        var database = $"grid_scale_{DateTime.UtcNow:yyyyMMddHHmmss}_{Guid.NewGuid().ToString("N")[..6]}";
+        var (root, server, postgresVersion, gridCommit) = await BenchSetup.PrepareAsync(options.Connection, options.NoBuild, cancellationToken);
+        var database = BenchSetup.DatabaseName("grid_scale");
         await using var databases = await BenchDatabases.CreateAsync(server, [database], cancellationToken);
         await Console.Error.WriteLineAsync($"PostgreSQL {postgresVersion} at {BenchPostgres.Describe(server)}; database {database}");
 
