@@ -13,9 +13,8 @@ namespace Grid.Streams;
 /// <remarks>
 /// Orleans asks for messages on a short period (<c>Grid:Streams:PollInterval</c>); the receiver goes to PostgreSQL only
 /// when <see cref="QueueSignals"/> says something was queued (and on every look for a moment after), when its last read
-/// filled up (more is waiting), or when
-/// the queue has gone unread for <see cref="PostgresStreamOptions.IdlePollInterval"/>. So a quiet queue costs a query a
-/// second, and an event is read within one period of its commit.
+/// filled up (more is waiting), or when the queue has gone unread for <see cref="PostgresStreamOptions.IdlePollInterval"/>.
+/// So a quiet queue costs a query a second, and an event is read within one period of its commit.
 /// </remarks>
 internal sealed partial class PostgresQueueReceiver(
     QueueId queue,
