@@ -62,7 +62,7 @@ public sealed partial class ExpirySweeperGrain(
         return woken;
     }
 
-    [LoggerMessage(EventId = 1201, EventName = "ExpirySweep", Level = LogLevel.Information,
+    [LoggerMessage(EventId = 1111, EventName = "ExpirySweep", Level = LogLevel.Information,
         Message = "Expiry sweep woke {Count} SKU-location(s) with reservations due")]
     private partial void LogSwept(int count);
 }

@@ -155,7 +155,7 @@ public sealed partial class InventoryPartitionGrain(
         Message = "A delivery of {Count} applied event(s) could not be removed from its queue now; it is when Orleans' cache releases it")]
     private partial void LogAcknowledgeFailed(Exception exception, int count);
 
-    [LoggerMessage(EventId = 1107, EventName = "QueuedEventWithoutSkuLocation", Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 1110, EventName = "QueuedEventWithoutSkuLocation", Level = LogLevel.Warning,
         Message = "Queued event {EventId} names '{Key}', which is not a SKU@LOCATION key; it was dropped")]
     private partial void LogNotASkuLocation(string key, string eventId);
 }

@@ -210,7 +210,7 @@ public sealed partial class BackorderQueueGrain(
         }
     }
 
-    [LoggerMessage(EventId = 1401, EventName = "BackorderFilled", Level = LogLevel.Information,
+    [LoggerMessage(EventId = 1210, EventName = "BackorderFilled", Level = LogLevel.Information,
         Message = "{Sku}@{Location}: {Quantity} allocated to the backorder of order {OrderId} line {LineId}")]
     private partial void LogFilled(string sku, string location, string orderId, string lineId, long quantity);
 }

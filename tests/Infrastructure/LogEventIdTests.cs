@@ -1,0 +1,42 @@
+using System.Reflection;
+using Microsoft.Extensions.Logging;
+
+namespace Grid.Tests.Infrastructure;
+
+/// <summary>
+/// Every source-generated log message of Grid's own code has an event id of its own, so that an operator filtering or
+/// alerting on an id gets exactly one kind of message. Ids are grouped by area: 11xx inventory, 12xx orders, 14xx
+/// outbound, 2xxx gateway, 3xxx streams.
+/// </summary>
+public sealed class LogEventIdTests
+{
+    private static readonly Assembly[] GridAssemblies =
+    [
+        typeof(GridStreams).Assembly,
+        typeof(Grid.Inventory.InventoryPartitionGrain).Assembly,
+        typeof(Grid.Gateway.GatewayExtensions).Assembly,
+        typeof(Grid.Streams.PostgresStreamQueues).Assembly,
+        typeof(Grid.Postgres.GridDataSource).Assembly,
+        typeof(Grid.Silo.Hosting.StreamHostingExtensions).Assembly,
+    ];
+
+    [Fact]
+    public void No_two_log_messages_share_an_event_id()
+    {
+        var messages = GridAssemblies
+            .SelectMany(a => a.GetTypes())
+            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly))
+            .Select(m => (Method: m, Attribute: m.GetCustomAttribute<LoggerMessageAttribute>()))
+            .Where(m => m.Attribute is { EventId: > 0 })
+            .ToList();
+
+        var shared = messages
+            .GroupBy(m => m.Attribute!.EventId)
+            .Where(g => g.Count() > 1)
+            .Select(g => $"{g.Key}: {string.Join(", ", g.Select(m => $"{m.Method.DeclaringType!.Name}.{m.Method.Name}"))}")
+            .ToList();
+
+        Assert.True(messages.Count >= 40, $"Only {messages.Count} log messages found: the scan misses assemblies.");
+        Assert.True(shared.Count == 0, $"Event ids used more than once: {string.Join("; ", shared)}");
+    }
+}
