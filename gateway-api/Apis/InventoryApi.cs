@@ -80,8 +80,10 @@ public static class InventoryApi
             return GridProblems.Invalid(errors);
         }
 
-        var availability = await grains.Ref<IInventoryGrain>(key).SetPolicy(new InventoryPolicy(request.SafetyStock!.Value, fences.ToImmutable()));
-        return TypedResults.Ok(availability);
+        var result = await grains.Ref<IInventoryGrain>(key).SetPolicy(new InventoryPolicy(request.SafetyStock!.Value, fences.ToImmutable()));
+        return result is { Availability: { } availability }
+            ? TypedResults.Ok(availability)
+            : GridProblems.Invalid(result.Field ?? "body", result.Problem ?? "The policy is not valid.");
     }
 
     private static ValidationProblem InvalidKey(string key)

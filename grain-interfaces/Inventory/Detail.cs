@@ -8,6 +8,19 @@ public sealed record InventoryPolicy(
     [property: Id(0)] long SafetyStock,
     [property: Id(1)] ImmutableDictionary<string, long> RingFences);
 
+/// <summary>
+/// What setting a policy came to: the SKU-location's availability under it, or, when the policy is malformed, the field
+/// at fault and why (nothing is changed then).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("grid.inventory.PolicyResult")]
+public sealed record PolicyResult(
+    [property: Id(0)] LocationAvailability? Availability,
+    [property: Id(1)] string? Field = null,
+    [property: Id(2)] string? Problem = null)
+{
+    public bool Accepted => Problem is null;
+}
+
 [GenerateSerializer, Immutable, Alias("grid.inventory.OrderAllocation")]
 public sealed record OrderAllocation(
     [property: Id(0)] string OrderId,

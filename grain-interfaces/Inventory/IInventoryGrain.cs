@@ -40,8 +40,9 @@ public interface IInventoryGrain : IGrainWithStringKey
     [Alias("Extend")]
     Task<ReservationResult> Extend(string reservationId, int ttlSeconds);
 
+    /// <summary>Sets safety stock and ring-fences; a malformed policy is refused with the field at fault and changes nothing.</summary>
     [Alias("SetPolicy")]
-    Task<LocationAvailability> SetPolicy(InventoryPolicy policy);
+    Task<PolicyResult> SetPolicy(InventoryPolicy policy);
 
     /// <summary>Expires the reservations that are due (the expiry sweep wakes a SKU-location with this).</summary>
     [Alias("SweepExpired")]

@@ -155,16 +155,15 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
 
     // ---------------------------------------------------------------- policy and movements
 
-    public async Task<LocationAvailability> SetPolicy(InventoryPolicy policy)
+    public async Task<PolicyResult> SetPolicy(InventoryPolicy policy)
     {
-        var problem = _inventory.SetPolicy(policy.SafetyStock, policy.RingFences, Now);
-        if (problem is { } p)
+        if (_inventory.SetPolicy(policy.SafetyStock, policy.RingFences, Now) is { } problem)
         {
-            throw new ArgumentException($"{p.Field}: {p.Reason}", nameof(policy));
+            return new PolicyResult(null, problem.Field, problem.Reason);
         }
 
         await DurableAsync(changed: true);
-        return _durable.ToAvailability(AvailabilityQuery.Now, Now, _options.StaleAfter);
+        return new PolicyResult(_durable.ToAvailability(AvailabilityQuery.Now, Now, _options.StaleAfter));
     }
 
     public async Task<ImmutableArray<MovementOutcome>> ApplyMovements(ImmutableArray<WarehouseMovement> movements)

@@ -10,6 +10,20 @@ public sealed class InventoryGrainTests(ClusterFixture fixture)
     private DateTimeOffset Now => fixture.Clock.GetUtcNow();
 
     [Fact]
+    public async Task A_malformed_policy_is_refused_naming_the_field_and_changes_nothing()
+    {
+        var grain = Grains.Inventory(ClusterFixture.NewSku());
+        await grain.Receive(50, Now);
+
+        var result = await grain.SetPolicy(new InventoryPolicy(5, System.Collections.Immutable.ImmutableDictionary<string, long>.Empty.Add("web", -1)));
+
+        Assert.False(result.Accepted);
+        Assert.Equal("ringFences.web", result.Field);
+        Assert.Null(result.Availability);
+        Assert.Equal(0, (await grain.GetDetail()).SafetyStock);
+    }
+
+    [Fact]
     public async Task Stock_and_reservations_survive_deactivation()
     {
         var grain = Grains.Inventory(ClusterFixture.NewSku());

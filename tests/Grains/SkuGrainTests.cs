@@ -95,7 +95,7 @@ public sealed class SkuGrainTests(ClusterFixture fixture)
         var sku = ClusterFixture.NewSku();
         var dc1 = Grains.Inventory(sku, "DC1");
         await dc1.Receive(15, Now);
-        await dc1.SetPolicy(new InventoryPolicy(0, System.Collections.Immutable.ImmutableDictionary<string, long>.Empty.Add("web", 10)));
+        Assert.True((await dc1.SetPolicy(new InventoryPolicy(0, System.Collections.Immutable.ImmutableDictionary<string, long>.Empty.Add("web", 10)))).Accepted);
 
         var store = await GrainTestExtensions.Eventually(
             () => Grains.Sku(sku).GetAvailability(new AvailabilityQuery("store"), []), a => a.Available == 5);
