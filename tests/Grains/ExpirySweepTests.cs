@@ -39,12 +39,12 @@ public sealed class ExpirySweepTests : IAsyncLifetime
         var grain = _cluster.Client.Inventory(sku);
         await grain.Receive(10, DateTimeOffset.UtcNow);
         await grain.Reserve(new ReserveStock("r1", "web", 4, TtlSeconds: 2));
-        await GrainTestExtensions.Eventually(() => _cluster.Client.Sku(sku).GetAvailability(AvailabilityQuery.Now, []), a => a.Available == 6);
+        await Eventually.ReadAsync(() => _cluster.Client.Sku(sku).GetAvailability(AvailabilityQuery.Now, []), a => a.Available == 6);
 
         await _cluster.DeactivateAsync(grain);
 
         // Only the SKU grain is read: it hears of the expiry when the sweep wakes the SKU-location.
-        var network = await GrainTestExtensions.Eventually(
+        var network = await Eventually.ReadAsync(
             () => _cluster.Client.Sku(sku).GetAvailability(AvailabilityQuery.Now, []), a => a.Available == 10);
         Assert.Equal(10, network.Available);
     }

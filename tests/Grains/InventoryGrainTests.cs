@@ -47,7 +47,7 @@ public sealed class InventoryGrainTests(ClusterFixture fixture)
         await grain.Reserve(new ReserveStock("r1", "web", 4, TtlSeconds: 60));
 
         fixture.Clock.Advance(TimeSpan.FromSeconds(61));
-        var availability = await GrainTestExtensions.Eventually(
+        var availability = await Eventually.ReadAsync(
             () => grain.GetAvailability(AvailabilityQuery.Now), a => a.Available == 10);
 
         Assert.Equal(10, availability.Available);

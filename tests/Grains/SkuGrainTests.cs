@@ -16,7 +16,7 @@ public sealed class SkuGrainTests(ClusterFixture fixture)
         await Grains.Inventory(sku, "DC1").Receive(10, Now);
         await Grains.Inventory(sku, "DC2").Receive(5, Now);
 
-        var network = await GrainTestExtensions.Eventually(
+        var network = await Eventually.ReadAsync(
             () => Grains.Sku(sku).GetAvailability(AvailabilityQuery.Now, []), a => a.Available == 15);
 
         Assert.Equal(15, network.Available);
@@ -30,7 +30,7 @@ public sealed class SkuGrainTests(ClusterFixture fixture)
         await Grains.Inventory(sku, "DC1").Receive(10, Now);
         await Grains.Inventory(sku, "DC1").Reserve(new ReserveStock("r1", "web", 4));
 
-        var network = await GrainTestExtensions.Eventually(
+        var network = await Eventually.ReadAsync(
             () => Grains.Sku(sku).GetAvailability(AvailabilityQuery.Now, []), a => a.Available == 6);
 
         Assert.Equal(6, network.Available);
@@ -43,7 +43,7 @@ public sealed class SkuGrainTests(ClusterFixture fixture)
         var sku = ClusterFixture.NewSku();
         await Grains.Inventory(sku, "DC1").Receive(10, Now);
         await Grains.Inventory(sku, "DC2").Receive(5, Now);
-        await GrainTestExtensions.Eventually(() => Grains.Sku(sku).GetAvailability(AvailabilityQuery.Now, []), a => a.Available == 15);
+        await Eventually.ReadAsync(() => Grains.Sku(sku).GetAvailability(AvailabilityQuery.Now, []), a => a.Available == 15);
 
         var restricted = await Grains.Sku(sku).GetAvailability(AvailabilityQuery.Now, ["DC2", "NOWHERE"]);
 
@@ -61,7 +61,7 @@ public sealed class SkuGrainTests(ClusterFixture fixture)
         await dc1.ApplyMovements([new WarehouseMovement("loss-1", "wms", Now, MovementType.Adjustment, -6)]);
         await Grains.Inventory(sku, "DC2").Receive(5, Now);
 
-        var network = await GrainTestExtensions.Eventually(
+        var network = await Eventually.ReadAsync(
             () => Grains.Sku(sku).GetAvailability(AvailabilityQuery.Now, []), a => a.Locations.Length == 2 && a.Locations[0].OnHand == 4);
 
         Assert.Equal(5, network.Available);
@@ -97,7 +97,7 @@ public sealed class SkuGrainTests(ClusterFixture fixture)
         await dc1.Receive(15, Now);
         Assert.True((await dc1.SetPolicy(new InventoryPolicy(0, System.Collections.Immutable.ImmutableDictionary<string, long>.Empty.Add("web", 10)))).Accepted);
 
-        var store = await GrainTestExtensions.Eventually(
+        var store = await Eventually.ReadAsync(
             () => Grains.Sku(sku).GetAvailability(new AvailabilityQuery("store"), []), a => a.Available == 5);
         var web = await Grains.Sku(sku).GetAvailability(new AvailabilityQuery("web"), []);
 

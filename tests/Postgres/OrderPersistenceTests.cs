@@ -40,7 +40,7 @@ public sealed class OrderPersistenceTests : IAsyncLifetime
 
         await second.Client.Inventory(sku, dc1).Receive(6, DateTimeOffset.UtcNow);
 
-        var filled = await GrainTestExtensions.Eventually(() => second.Client.GetGrain<IOrderGrain>(key).Get(), r => r.Order!.Status == OrderStatus.Released);
+        var filled = await Eventually.ReadAsync(() => second.Client.GetGrain<IOrderGrain>(key).Get(), r => r.Order!.Status == OrderStatus.Released);
         Assert.Equal(OrderStatus.Released, filled.Order!.Status);
         Assert.Equal(10, filled.Order.Lines[0].AllocatedAt(dc1));
     }
@@ -62,7 +62,7 @@ public sealed class OrderPersistenceTests : IAsyncLifetime
         await stream.OnNextAsync(shipConfirm);
         await stream.OnNextAsync(shipConfirm);
 
-        var shipped = await GrainTestExtensions.Eventually(() => order.Get(), r => r.Order!.Status == OrderStatus.Shipped);
+        var shipped = await Eventually.ReadAsync(() => order.Get(), r => r.Order!.Status == OrderStatus.Shipped);
         await Eventually.ThatAsync(async () => await _database.ScalarAsync<long>("SELECT count(*) FROM grid_stream_message") == 0, "the order stream drained");
         var after = (await order.Get()).Order!;
         Assert.Equal(OrderStatus.Shipped, shipped.Order!.Status);

@@ -60,10 +60,10 @@ public sealed class SiloProcessTests : IAsyncLifetime
             }
         })).ToList();
 
-        await WaitUntil(() => acknowledged.Count >= 300, TimeSpan.FromSeconds(60));
+        await Eventually.ThatAsync(() => Task.FromResult(acknowledged.Count >= 300), "300 acknowledged reservations before the kill", TimeSpan.FromSeconds(60));
         first.Kill();
         var atKill = acknowledged.Count;
-        await WaitUntil(() => acknowledged.Count >= atKill + 300, TimeSpan.FromSeconds(90));
+        await Eventually.ThatAsync(() => Task.FromResult(acknowledged.Count >= atKill + 300), "300 more acknowledged after the kill", TimeSpan.FromSeconds(90));
         await stop.CancelAsync();
         await Task.WhenAll(workers);
 
@@ -99,13 +99,8 @@ public sealed class SiloProcessTests : IAsyncLifetime
         await using var after = await SiloProcess.StartAsync(_database.ConnectionString, siloPort, fastReminders);
 
         // No grain is called: only the stored state is read, until the reminder has expired the reservation.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        while (await StoredReservationStateAsync(sku, "r1") != 3 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(250);
-        }
-
-        Assert.Equal(3, await StoredReservationStateAsync(sku, "r1"));
+        await Eventually.ThatAsync(
+            async () => await StoredReservationStateAsync(sku, "r1") == 3, "the stored reservation expired by the reminder", TimeSpan.FromSeconds(90));
         Assert.Equal(0, (await ReadStoredStateAsync(sku)).GetProperty("Reserved").GetInt64());
     }
 
@@ -143,20 +138,6 @@ public sealed class SiloProcessTests : IAsyncLifetime
         var json = await _database.ScalarAsync<byte[]>(
             $"SELECT payload FROM grid_inventory_reservation WHERE grain_key = '{sku}@DC1' AND reservation_id = '{reservationId}'");
         return JsonDocument.Parse(json!).RootElement.GetProperty("State").GetInt32();
-    }
-
-    private static async Task WaitUntil(Func<bool> condition, TimeSpan within)
-    {
-        var deadline = DateTime.UtcNow + within;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Condition not met within {within}.");
-            }
-
-            await Task.Delay(50);
-        }
     }
 }
 

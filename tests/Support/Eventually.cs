@@ -27,6 +27,26 @@ internal static class Eventually
         }
     }
 
+    /// <summary>
+    /// Reads until <paramref name="done"/> holds for what <paramref name="read"/> answers, and returns that; fails at the
+    /// deadline naming <paramref name="what"/> and the last value read. For effects that happen on their own (a timer, a
+    /// reminder, a one-way push): read again at once, never after a fixed sleep that hides the cause.
+    /// </summary>
+    public static async Task<T> ReadAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what = "the expected value", TimeSpan? timeout = null)
+    {
+        var value = default(T)!;
+        try
+        {
+            await ThatAsync(async () => done(value = await read()), what, timeout);
+        }
+        catch (Xunit.Sdk.FailException)
+        {
+            Assert.Fail($"Waited {(timeout ?? DefaultTimeout).TotalSeconds:0} s for {what}; the last value read was {value}.");
+        }
+
+        return value;
+    }
+
     /// <summary>Waits until <paramref name="probe"/> answers a value, and returns it.</summary>
     public static async Task<T> ValueAsync<T>(Func<T?> probe, string what, TimeSpan? timeout = null)
         where T : struct

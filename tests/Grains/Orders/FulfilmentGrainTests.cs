@@ -139,7 +139,7 @@ public sealed class FulfilmentGrainTests(ClusterFixture fixture)
         var order = await _s.OrderWhen("1", o => o.Exceptions.Any(e => e.Kind == OrderExceptionKind.SlaBreach));
         var breach = Assert.Single(order.Exceptions, e => e.Kind == OrderExceptionKind.SlaBreach);
         Assert.Contains("released since", breach.Detail, StringComparison.Ordinal);
-        var ops = await GrainTestExtensions.Eventually(
+        var ops = await Eventually.ReadAsync(
             () => _s.Grains.GetGrain<IOrderExceptionsGrain>(OrderKeys.Singleton).List(OrderExceptionKind.SlaBreach, _s.OrderId(), 10),
             list => list.Length > 0);
         Assert.Equal(breach.Id, Assert.Single(ops).Id);

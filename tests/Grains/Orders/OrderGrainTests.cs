@@ -106,7 +106,7 @@ public sealed class OrderGrainTests(ClusterFixture fixture)
 
         var released = await _s.OrderWhen("1", o => o.Status == OrderStatus.Released);
         Assert.Equal(OrderStatus.Released, released.Status);
-        await GrainTestExtensions.Eventually(() => _s.Customer.GetCredit(), c => c.HeldOrders.IsEmpty);
+        await Eventually.ReadAsync(() => _s.Customer.GetCredit(), c => c.HeldOrders.IsEmpty);
         Assert.Empty((await _s.Customer.GetCredit()).HeldOrders);
     }
 

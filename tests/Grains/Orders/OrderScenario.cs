@@ -75,7 +75,7 @@ internal sealed class OrderScenario(ClusterFixture fixture)
 
     /// <summary>Reads the order until <paramref name="done"/> holds (it changes on a ring or a timer), or a generous bound passes.</summary>
     public async Task<OrderView> OrderWhen(string name, Func<OrderView, bool> done)
-        => (await GrainTestExtensions.Eventually(() => Order(name).Get(), r => r.Order is { } o && done(o))).Order!;
+        => (await Eventually.ReadAsync(() => Order(name).Get(), r => r.Order is { } o && done(o))).Order!;
 
     private WarehouseMovement Movement(MovementType type, long quantity, string? reference = null, DateTimeOffset? eta = null)
         => new($"ev-{Interlocked.Increment(ref _events)}", "wms-test", Now, type, quantity, Reference: reference, Eta: eta);
