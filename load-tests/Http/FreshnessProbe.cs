@@ -82,8 +82,8 @@ internal sealed class FreshnessProbe(HttpClient client, string runPrefix, string
 
         var id = Interlocked.Increment(ref _sequence);
         var receipt = new ReceiptEvent($"{runPrefix}-fresh-{Guid.NewGuid():N}-{id}", StockSeeder.Source, DateTimeOffset.UtcNow, "receipt", sku, location, 1);
-        var body = JsonSerializer.SerializeToUtf8Bytes(new WarehouseEventBatch([receipt]), PayloadJson.Default.WarehouseEventBatch);
-        using (var response = await client.PostAsync(WarehouseIngestScenario.Path, GridHttp.JsonContent(body), cancellationToken))
+        using var request = WarehouseIngestScenario.BatchRequest([receipt]);
+        using (var response = await client.SendAsync(request, cancellationToken))
         {
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
             {

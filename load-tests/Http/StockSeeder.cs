@@ -45,12 +45,11 @@ internal static class StockSeeder
     /// </summary>
     public static async Task PostBatchAsync(HttpClient client, ReceiptEvent[] batch, CancellationToken cancellationToken)
     {
-        var body = JsonSerializer.SerializeToUtf8Bytes(new WarehouseEventBatch(batch), PayloadJson.Default.WarehouseEventBatch);
         try
         {
             using var response = await GridHttp.SendHonouringRetryAfterAsync(
                 client,
-                () => new HttpRequestMessage(HttpMethod.Post, WarehouseIngestScenario.Path) { Content = GridHttp.JsonContent(body) },
+                () => WarehouseIngestScenario.BatchRequest(batch),
                 RequestTimeout,
                 cancellationToken);
             var text = await response.Content.ReadAsStringAsync(cancellationToken);

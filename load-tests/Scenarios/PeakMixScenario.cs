@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Grid.LoadTests.Http;
 
 namespace Grid.LoadTests.Scenarios;
@@ -22,7 +21,6 @@ internal sealed class PeakMixScenario(ScenarioSettings settings) : Scenario(sett
     public const string Reserve = "reserve";
     public const string Events = "events";
 
-    private static readonly Uri ReservationsPath = new("api/v1/reservations", UriKind.Relative);
     private static readonly HttpRequestOptionsKey<string> KindKey = new("grid.load.kind");
 
     public override string Name => ScenarioName;
@@ -44,7 +42,8 @@ internal sealed class PeakMixScenario(ScenarioSettings settings) : Scenario(sett
         var request = slot switch
         {
             < 85 => new HttpRequestMessage(HttpMethod.Get, new Uri(Settings.AtpPathPrefix + RandomSku(), UriKind.Relative)),
-            < 95 => Reservation(sequence, slot < 93 ? RandomSku() : HotSku(Random.Shared.Next(HotSkus))),
+            < 95 => ReservationScenario.Request(
+                $"{Settings.IdPrefix}-r{sequence}", slot < 93 ? RandomSku() : HotSku(Random.Shared.Next(HotSkus)), Settings.Location),
             _ => Receipts(sequence),
         };
         request.Options.Set(KindKey, slot switch { < 85 => Atp, < 95 => Reserve, _ => Events });
@@ -65,14 +64,6 @@ internal sealed class PeakMixScenario(ScenarioSettings settings) : Scenario(sett
         return ValueTask.FromResult(outcome with { Label = kind });
     }
 
-    private HttpRequestMessage Reservation(long sequence, string sku)
-    {
-        var body = JsonSerializer.SerializeToUtf8Bytes(
-            new ReservationRequest($"{Settings.IdPrefix}-r{sequence}", sku, Settings.Location, 1, ReservationScenario.Channel),
-            PayloadJson.Default.ReservationRequest);
-        return new HttpRequestMessage(HttpMethod.Post, ReservationsPath) { Content = GridHttp.JsonContent(body) };
-    }
-
     private HttpRequestMessage Receipts(long sequence)
     {
         var now = DateTimeOffset.UtcNow;
@@ -82,7 +73,6 @@ internal sealed class PeakMixScenario(ScenarioSettings settings) : Scenario(sett
             events[i] = new ReceiptEvent($"{Settings.IdPrefix}-e{sequence}-{i}", StockSeeder.Source, now, "receipt", RandomSku(), Settings.Location, 1);
         }
 
-        var body = JsonSerializer.SerializeToUtf8Bytes(new WarehouseEventBatch(events), PayloadJson.Default.WarehouseEventBatch);
-        return new HttpRequestMessage(HttpMethod.Post, WarehouseIngestScenario.Path) { Content = GridHttp.JsonContent(body) };
+        return WarehouseIngestScenario.BatchRequest(events);
     }
 }

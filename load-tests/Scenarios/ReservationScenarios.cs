@@ -17,9 +17,12 @@ internal abstract class ReservationScenario(ScenarioSettings settings) : Scenari
     protected abstract string SkuFor(long sequence);
 
     public override HttpRequestMessage CreateRequest(long sequence)
+        => Request($"{Settings.IdPrefix}-r{sequence}", SkuFor(sequence), Settings.Location);
+
+    /// <summary><c>POST /api/v1/reservations</c> for one unit on the <see cref="Channel"/> channel.</summary>
+    public static HttpRequestMessage Request(string reservationId, string sku, string location)
     {
-        var request = new ReservationRequest($"{Settings.IdPrefix}-r{sequence}", SkuFor(sequence), Settings.Location, 1, Channel);
-        var body = JsonSerializer.SerializeToUtf8Bytes(request, PayloadJson.Default.ReservationRequest);
+        var body = JsonSerializer.SerializeToUtf8Bytes(new ReservationRequest(reservationId, sku, location, 1, Channel), PayloadJson.Default.ReservationRequest);
         return new HttpRequestMessage(HttpMethod.Post, Path) { Content = GridHttp.JsonContent(body) };
     }
 

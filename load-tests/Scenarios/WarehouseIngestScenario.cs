@@ -41,6 +41,12 @@ internal sealed class WarehouseIngestScenario(ScenarioSettings settings) : Scena
             events[i] = new ReceiptEvent($"{EventIdPrefix}{sequence}-{i}", StockSeeder.Source, now, "receipt", RandomSku(), Settings.Location, 1);
         }
 
+        return BatchRequest(events);
+    }
+
+    /// <summary><c>POST /api/v1/warehouse/events</c> carrying <paramref name="events"/>.</summary>
+    public static HttpRequestMessage BatchRequest(IReadOnlyList<ReceiptEvent> events)
+    {
         var body = JsonSerializer.SerializeToUtf8Bytes(new WarehouseEventBatch(events), PayloadJson.Default.WarehouseEventBatch);
         return new HttpRequestMessage(HttpMethod.Post, Path) { Content = GridHttp.JsonContent(body) };
     }
