@@ -445,7 +445,7 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
         var data = new AvailabilityEventData(
             _inventory.Sku, _inventory.Location, a.Available, a.OnHand, a.Damaged, a.Quarantine, a.SafetyStock, a.Reserved, a.Allocated,
             [.. a.Inbound.Select(i => new InboundEventData(i.Quantity, i.Eta, i.Reference))], a.AsOf, a.LastWarehouseEventAt, a.Stale);
-        var e = new OutboundEvent(Guid.NewGuid().ToString("D"), OutboundEventTypes.AvailabilityChanged.Type, subject, _durable.AsOf ?? Now, sequence, OutboundJson.Serialize(data), OutboundTrace.Current);
+        var e = new OutboundEvent(OutboundMapping.NewEventId(), OutboundEventTypes.AvailabilityChanged.Type, subject, _durable.AsOf ?? Now, sequence, OutboundJson.Serialize(data), OutboundMapping.CurrentTrace());
         var partition = _router.PartitionOf(subject);
         foreach (var target in _router.TargetsFor(e.Type))
         {

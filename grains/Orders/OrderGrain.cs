@@ -61,7 +61,7 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable, IStrea
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        Order.Outbox.Wanted = WantsEvent;
+        Order.Outbox.Host(WantsEvent);
         if (!Order.IsEmpty)
         {
             await CatchUpAsync();

@@ -20,7 +20,7 @@ public sealed class ShipmentGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         Shipment.Identify(OrderKeys.IdOf(this.GetPrimaryKeyString()));
-        Shipment.Outbox.Wanted = type => router.TargetsFor(type).Count > 0;
+        Shipment.Outbox.Host(type => router.TargetsFor(type).Count > 0);
         return Task.CompletedTask;
     }
 

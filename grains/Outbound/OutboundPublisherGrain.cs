@@ -106,7 +106,7 @@ public sealed partial class OutboundPublisherGrain : Grain, IOutboundPublisherGr
             return new AcceptResult(AcceptCode.UnknownTarget, 0, 0, 0);
         }
 
-        var outcome = Queue.Accept(events, Now);
+        var outcome = Queue.Accept(events.Select(e => e.ToDomain()), Now);
         if (outcome.Queued + outcome.Coalesced > 0)
         {
             // The reminder exists before the events are durable here, so a crash right after the write cannot strand them.
@@ -162,7 +162,7 @@ public sealed partial class OutboundPublisherGrain : Grain, IOutboundPublisherGr
 
     public async Task<RedeliveryResult> Redeliver(string subject, long fromSequence)
     {
-        var result = Queue.Redeliver(subject, fromSequence, Now, _retention ?? new Retention(0, TimeSpan.Zero));
+        var result = Queue.Redeliver(subject, fromSequence, Now, _retention ?? new Retention(0, TimeSpan.Zero)).ToContract();
         if (result.Queued > 0)
         {
             await EnsureReminderAsync();

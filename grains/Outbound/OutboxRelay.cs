@@ -24,7 +24,7 @@ public static class OutboxRelay
             var pending = outbox.PendingFor(target).Where(e => router.TargetsFor(e.Type).Contains(target, StringComparer.Ordinal)).ToList();
             foreach (var partition in pending.GroupBy(e => router.PartitionOf(e.Subject)))
             {
-                var events = partition.ToImmutableArray();
+                var events = partition.ToContract();
                 var result = await grains.Ref<IOutboundPublisherGrain>(OutboundRouter.PublisherKey(target, partition.Key)).Accept(events);
                 outbox.MarkAccepted(target, events.Select(e => e.Id));
                 changed = true;

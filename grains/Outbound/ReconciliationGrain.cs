@@ -23,16 +23,17 @@ public sealed partial class ReconciliationGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        State.Outbox.Wanted = type => router.TargetsFor(type).Count > 0;
+        State.Outbox.Host(type => router.TargetsFor(type).Count > 0);
         return Task.CompletedTask;
     }
 
     public async Task<ReconcileResult> Reconcile(StockSnapshot snapshot)
     {
-        if (State.Recall(snapshot) is { } earlier)
+        var count = snapshot.ToDomain();
+        if (State.Recall(count) is { } earlier)
         {
             await RelayAsync();
-            return earlier;
+            return earlier.ToContract();
         }
 
         var grid = new Dictionary<string, GridStock>(StringComparer.Ordinal);
@@ -49,7 +50,7 @@ public sealed partial class ReconciliationGrain(
             }
         }
 
-        var report = State.Reconcile(snapshot, grid, clock.GetUtcNow());
+        var report = State.Reconcile(count, grid, clock.GetUtcNow());
         if (!State.Outbox.IsEmpty)
         {
             await this.RegisterOrUpdateReminder(ReminderName, router.Options.ReminderPeriod, router.Options.ReminderPeriod);
@@ -59,11 +60,11 @@ public sealed partial class ReconciliationGrain(
         GridInstruments.ReconciliationDiscrepancies.Add(report.Discrepancies.Length);
         LogReconciled(snapshot.SnapshotId, snapshot.Location, report.Compared, report.Discrepancies.Length);
         await RelayAsync();
-        return new ReconcileResult(ReconcileCode.Reconciled, report);
+        return new ReconcileResult(Grid.Outbound.ReconcileCode.Reconciled, report.ToContract());
     }
 
     public Task<ImmutableArray<ReconciliationReport>> GetReports(string? location, int limit)
-        => Task.FromResult(State.Reports.Where(r => location is null || r.Location == location).Take(limit).ToImmutableArray());
+        => Task.FromResult(State.Reports.Where(r => location is null || r.Location == location).Take(limit).Select(r => r.ToContract()).ToImmutableArray());
 
     public async Task ReceiveReminder(string reminderName, TickStatus status) => await RelayAsync();
 

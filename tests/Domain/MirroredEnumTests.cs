@@ -30,7 +30,8 @@ public sealed class MirroredEnumTests
     public void The_pairs_found_by_name_are_the_ones_the_grains_cast_between()
     {
         Assert.Equal(
-            ["BackorderNoticeKind", "CreditStatus", "LocationType", "MilestoneType", "OrderExceptionKind", "OrderStatus", "ReturnDisposition", "ReturnStatus"],
+            ["BackorderNoticeKind", "CreditStatus", "LocationType", "MilestoneType", "OrderExceptionKind", "OrderStatus", "ReconcileCode", "RedeliveryCode",
+             "ReturnDisposition", "ReturnStatus"],
             SameNamePairs().Select(p => p.Domain.Name).Order(StringComparer.Ordinal));
     }
 
@@ -48,7 +49,7 @@ public sealed class MirroredEnumTests
     private static IEnumerable<(Type Domain, Type Contract)> SameNamePairs()
     {
         var contracts = typeof(GridStreams).Assembly.GetTypes().Where(t => t.IsEnum && t.IsPublic).ToLookup(t => t.Name);
-        return typeof(Grid.Inventory.InventoryPartitionGrain).Assembly.GetTypes()
+        return typeof(Grid.Domain.SkuLocationInventory).Assembly.GetTypes()
             .Where(t => t.IsEnum && t.Namespace?.StartsWith("Grid.Domain", StringComparison.Ordinal) == true)
             .SelectMany(d => contracts[d.Name].Select(c => (d, c)));
     }

@@ -39,7 +39,8 @@ public sealed class DeliveryTracingTests : IDisposable
     public void An_event_recorded_in_a_recorded_trace_names_it_and_one_recorded_outside_any_names_none()
     {
         var outbox = new Outbox();
-        OutboundEvent? traced;
+        outbox.Host(_ => true);
+        OutgoingEvent? traced;
         string causeId;
         using (var cause = Test.StartActivity("cause")!)
         {

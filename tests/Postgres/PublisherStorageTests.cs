@@ -1,5 +1,4 @@
 using Grid.Domain.Outbound;
-using Grid.Outbound;
 using Grid.Silo.Storage;
 using Npgsql;
 using Orleans.Storage;
@@ -33,7 +32,7 @@ public sealed class PublisherStorageTests : IAsyncLifetime
 
     private static GrainId Key(string key) => GrainId.Create("publisher", key);
 
-    private static OutboundEvent Event(string subject, long sourceSequence)
+    private static OutgoingEvent Event(string subject, long sourceSequence)
         => new($"{subject}#{sourceSequence}", "grid.order.accepted.v1", subject, T0, sourceSequence, $$"""{"n":{{sourceSequence}}}""");
 
     private async Task<GrainState<PublisherQueue>> ReadAsync(string key)

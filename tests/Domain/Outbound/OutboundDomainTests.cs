@@ -1,18 +1,16 @@
 using System.Text;
 using Grid.Domain.Outbound;
-using Grid.Outbound;
-using Microsoft.Extensions.Options;
 
 namespace Grid.Tests.Domain.Outbound;
 
-/// <summary>The publisher queue's rules, back-off, rate limit, signatures and target settings, with time as data.</summary>
+/// <summary>The publisher queue's rules, back-off, rate limit and signatures, with time as data.</summary>
 public sealed class OutboundDomainTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
     private static readonly RetryPolicy Policy = new(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10), MaxAttempts: 3, MaxAge: TimeSpan.FromHours(1));
     private static readonly Retention Keep = new(100, TimeSpan.FromDays(1));
 
-    private static OutboundEvent Event(string subject, long sourceSequence, string type = "grid.order.accepted.v1", string? data = null)
+    private static OutgoingEvent Event(string subject, long sourceSequence, string type = "grid.order.accepted.v1", string? data = null)
         => new($"{subject}#{sourceSequence}", type, subject, T0, sourceSequence, data ?? $$"""{"n":{{sourceSequence}}}""");
 
     private static AttemptResult Status(int? status, TimeSpan? retryAfter = null) => new(status, retryAfter, null, TimeSpan.Zero);
@@ -175,43 +173,5 @@ public sealed class OutboundDomainTests
         Assert.False(inventory.MarkAvailabilityHanded(2));
         Assert.Null(inventory.TakeChanges().NextExpiry);
         Assert.Equal((2L, 2L), (inventory.TakeChanges().Header.OutboundSequence, inventory.TakeChanges().Header.OutboundHanded));
-    }
-
-    [Fact]
-    public void Target_settings_are_checked_at_start_up_naming_each_bad_key()
-    {
-        var options = new OutboundOptions
-        {
-            Partitions = 0,
-            Targets =
-            {
-                ["erp"] = new OutboundTargetOptions { Url = "ftp://erp", Secret = "whsec_%%%", EventTypes = ["grid.nothing.*"], MaxAttempts = 0 },
-                ["bad name"] = new OutboundTargetOptions { Url = "https://crm.example", EventTypes = ["*"] },
-            },
-        };
-
-        var result = new OutboundOptionsValidator().Validate(null, options);
-
-        Assert.True(result.Failed);
-        foreach (var key in new[]
-        {
-            "Grid:Outbound:Partitions", "Grid:Outbound:Targets:erp:Url", "Grid:Outbound:Targets:erp:Secret", "Grid:Outbound:Targets:erp:EventTypes:0",
-            "Grid:Outbound:Targets:erp:MaxAttempts", "Grid:Outbound:Targets:bad name:", "Grid:Outbound:Targets:bad name:Secret",
-        })
-        {
-            Assert.Contains(result.Failures!, f => f.StartsWith(key, StringComparison.Ordinal));
-        }
-
-        var router = new OutboundRouter(Options.Create(new OutboundOptions
-        {
-            Targets =
-            {
-                ["crm"] = new OutboundTargetOptions { EventTypes = ["grid.order.*", "grid.commitment.revised.v1"] },
-                ["erp"] = new OutboundTargetOptions { EventTypes = ["*"] },
-            },
-        }));
-        Assert.Equal(["crm", "erp"], router.TargetsFor("grid.order.shipped.v1"));
-        Assert.Equal(["erp"], router.TargetsFor("grid.inventory.availability.changed.v1"));
-        Assert.Equal(router.PartitionOf("order/42"), router.PartitionOf("order/42"));
     }
 }

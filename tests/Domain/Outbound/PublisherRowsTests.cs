@@ -1,5 +1,4 @@
 using Grid.Domain.Outbound;
-using Grid.Outbound;
 
 namespace Grid.Tests.Domain.Outbound;
 
@@ -14,7 +13,7 @@ public sealed class PublisherRowsTests
     private static readonly Retention Keep = new(2, TimeSpan.FromDays(1));
     private const string Availability = "grid.inventory.availability.changed.v1";
 
-    private static OutboundEvent Event(string subject, long sourceSequence, string type = "grid.order.accepted.v1")
+    private static OutgoingEvent Event(string subject, long sourceSequence, string type = "grid.order.accepted.v1")
         => new($"{subject}#{sourceSequence}", type, subject, T0, sourceSequence, $$"""{"n":{{sourceSequence}}}""");
 
     private static AttemptResult Status(int? status) => new(status, null, null, TimeSpan.Zero);

@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Grid.Outbound;
 
 namespace Grid.Domain.Outbound;
 
@@ -22,11 +20,11 @@ public static class OutboundJson
 /// state and so written in the same storage write as the change itself. After the write the grain hands them to the
 /// publisher of each target that subscribes to their type; an entry leaves the outbox once every such target has
 /// accepted it. A crash in between leaves it here, and the next hand-off sends it again (the publisher drops repeats
-/// by <see cref="OutboundEvent.SourceSequence"/>), so an event is never lost and reaches each target at least once.
+/// by <see cref="OutgoingEvent.SourceSequence"/>), so an event is never lost and reaches each target at least once.
 /// </summary>
 public sealed class Outbox
 {
-    /// <summary>The last <see cref="OutboundEvent.SourceSequence"/> given; rises with every event.</summary>
+    /// <summary>The last <see cref="OutgoingEvent.SourceSequence"/> given; rises with every event.</summary>
     [JsonInclude] public long LastSequence { get; private set; }
 
     [JsonInclude] public List<OutboxEntry> Entries { get; private set; } = [];
@@ -36,8 +34,17 @@ public sealed class Outbox
     /// <summary>Which event types any target wants (set by the grain from its routing); others are not recorded at all. Default: all.</summary>
     [JsonIgnore] public Func<string, bool>? Wanted { get; set; }
 
+    /// <summary>
+    /// Gives each recorded event its globally unique id (the host passes one in; a GUID in production). Without one the
+    /// id is the subject and the outbox's sequence: unique within this outbox, which is what the model's specs need.
+    /// </summary>
+    [JsonIgnore] public Func<string>? NewEventId { get; set; }
+
+    /// <summary>The trace the work recording an event belongs to (the host reads its ambient trace); none by default.</summary>
+    [JsonIgnore] public Func<string?>? TraceParent { get; set; }
+
     /// <summary>Records an event about <paramref name="subject"/> with <paramref name="data"/> as its JSON data; null when no target wants its type.</summary>
-    public OutboundEvent? Add<T>(OutboundEventType type, string subject, DateTimeOffset time, T data)
+    public OutgoingEvent? Add<T>(OutboundEventType type, string subject, DateTimeOffset time, T data)
     {
         if (Wanted is { } wanted && !wanted(type.Type))
         {
@@ -45,13 +52,14 @@ public sealed class Outbox
         }
 
         LastSequence++;
-        var e = new OutboundEvent(Guid.NewGuid().ToString("D"), type.Type, subject, time, LastSequence, OutboundJson.Serialize(data), OutboundTrace.Current);
+        var id = NewEventId?.Invoke() ?? $"{subject}#{LastSequence.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        var e = new OutgoingEvent(id, type.Type, subject, time, LastSequence, OutboundJson.Serialize(data), TraceParent?.Invoke());
         Entries.Add(new OutboxEntry(e, []));
         return e;
     }
 
     /// <summary>The entries still to hand to <paramref name="target"/>, oldest first.</summary>
-    public IEnumerable<OutboundEvent> PendingFor(string target)
+    public IEnumerable<OutgoingEvent> PendingFor(string target)
         => Entries.Where(x => !x.AcceptedBy.Contains(target, StringComparer.Ordinal)).Select(x => x.Event);
 
     /// <summary><paramref name="target"/> accepted these events (or does not want them).</summary>
@@ -72,12 +80,5 @@ public sealed class Outbox
         => Entries.RemoveAll(x => targetsFor(x.Event.Type).All(t => x.AcceptedBy.Contains(t, StringComparer.Ordinal))) > 0;
 }
 
-/// <summary>The trace an outbound event is recorded in, so that its delivery continues it.</summary>
-public static class OutboundTrace
-{
-    /// <summary>The W3C <c>traceparent</c> of the current activity when its trace is recorded; null otherwise.</summary>
-    public static string? Current => Activity.Current is { IdFormat: ActivityIdFormat.W3C, Recorded: true } activity ? activity.Id : null;
-}
-
 /// <summary>An outbox entry: the event and the targets that have accepted it so far.</summary>
-public sealed record OutboxEntry(OutboundEvent Event, List<string> AcceptedBy);
+public sealed record OutboxEntry(OutgoingEvent Event, List<string> AcceptedBy);

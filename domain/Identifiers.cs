@@ -71,6 +71,6 @@ public static partial class Identifiers
     /// </summary>
     public static string SkuGrainKey(string sku) => $"sku:{sku}";
 
-    /// <summary>The key of a purchase order's or ASN's <see cref="Inventory.ISupplyReferenceGrain"/>, prefixed for the same reason.</summary>
+    /// <summary>The key of a purchase order's or ASN's supply reference grain, prefixed for the same reason.</summary>
     public static string SupplyReferenceKey(string kind, string id) => $"supply:{kind}:{id}";
 }

@@ -1,12 +1,11 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
-using Grid.Outbound;
 
 namespace Grid.Domain.Outbound;
 
 /// <summary>An event waiting for (or retried at) its target, with the target's per-subject sequence.</summary>
 public sealed record QueuedEvent(
-    OutboundEvent Event,
+    OutgoingEvent Event,
     long Sequence,
     DateTimeOffset EnqueuedAt,
     int Attempts = 0,
@@ -21,7 +20,7 @@ public sealed record QueuedEvent(
 }
 
 /// <summary>A delivered event kept for redelivery on request, for a while.</summary>
-public sealed record DeliveredEvent(OutboundEvent Event, long Sequence, DateTimeOffset DeliveredAt);
+public sealed record DeliveredEvent(OutgoingEvent Event, long Sequence, DateTimeOffset DeliveredAt);
 
 public sealed record DeadLetter(QueuedEvent Queued, DateTimeOffset DeadLetteredAt, string Reason);
 
@@ -93,7 +92,7 @@ public sealed partial class PublisherQueue
 
     // ---------------------------------------------------------------- accepting
 
-    public AcceptOutcome Accept(IEnumerable<OutboundEvent> events, DateTimeOffset now)
+    public AcceptOutcome Accept(IEnumerable<OutgoingEvent> events, DateTimeOffset now)
     {
         int queued = 0, duplicates = 0, coalesced = 0;
         foreach (var e in events)
@@ -248,12 +247,12 @@ public sealed partial class PublisherQueue
     /// Queues the subject's events from <paramref name="fromSequence"/> on again, from what is retained, before what
     /// waits for it. Events still waiting (or dead-lettered) are not doubled.
     /// </summary>
-    public RedeliveryResult Redeliver(string subjectName, long fromSequence, DateTimeOffset now, Retention retention)
+    public RedeliveryOutcome Redeliver(string subjectName, long fromSequence, DateTimeOffset now, Retention retention)
     {
         Prune(retention, now);
         if (!Subjects.TryGetValue(subjectName, out var subject) || fromSequence > subject.LastSequence)
         {
-            return new RedeliveryResult(RedeliveryCode.NothingSent, 0, subject?.LastSequence ?? 0, null);
+            return new RedeliveryOutcome(RedeliveryCode.NothingSent, 0, subject?.LastSequence ?? 0, null);
         }
 
         var waiting = subject.Pending.Select(p => p.Sequence).Concat(DeadLetters.Where(d => d.Queued.Event.Subject == subjectName).Select(d => d.Queued.Sequence)).ToHashSet();
@@ -265,7 +264,7 @@ public sealed partial class PublisherQueue
         // Every sequence from fromSequence to the last is either queued again now or still waiting; else some were not retained.
         var covered = retained.Count + waiting.Count(s => s >= fromSequence);
         var missing = covered < subject.LastSequence - fromSequence + 1;
-        return new RedeliveryResult(missing ? RedeliveryCode.NotRetained : RedeliveryCode.Queued, retained.Count, subject.LastSequence, oldest);
+        return new RedeliveryOutcome(missing ? RedeliveryCode.NotRetained : RedeliveryCode.Queued, retained.Count, subject.LastSequence, oldest);
     }
 
     /// <summary>Lag percentiles over the recent deliveries (p in 0–100); null before any.</summary>
@@ -344,3 +343,19 @@ public sealed partial class PublisherQueue
         Retained.RemoveRange(0, drop);
     }
 }
+
+/// <summary>What a redelivery request found (mirrors the contract's <c>RedeliveryCode</c>, value for value).</summary>
+public enum RedeliveryCode
+{
+    /// <summary>The retained events from the sequence asked for are queued again.</summary>
+    Queued = 0,
+
+    /// <summary>Nothing was sent to this target for the subject from that sequence on.</summary>
+    NothingSent = 1,
+
+    /// <summary>Some of the events asked for are no longer retained; <see cref="RedeliveryOutcome.OldestRetained"/> says from where they are.</summary>
+    NotRetained = 2,
+}
+
+/// <summary>The answer to a redelivery request: how many were queued again, the subject's last sequence, the oldest still retained.</summary>
+public sealed record RedeliveryOutcome(RedeliveryCode Code, int Queued, long LastSequence, long? OldestRetained);

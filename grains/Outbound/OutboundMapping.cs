@@ -1,0 +1,48 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using Grid.Domain.Outbound;
+
+namespace Grid.Outbound;
+
+/// <summary>Maps the outbound contracts to the domain model and back, and gives the domain what only the host knows.</summary>
+internal static class OutboundMapping
+{
+    public static OutboundEvent ToContract(this OutgoingEvent e)
+        => new(e.Id, e.Type, e.Subject, e.Time, e.SourceSequence, e.Data, e.TraceParent);
+
+    public static OutgoingEvent ToDomain(this OutboundEvent e)
+        => new(e.Id, e.Type, e.Subject, e.Time, e.SourceSequence, e.Data, e.TraceParent);
+
+    public static RedeliveryResult ToContract(this RedeliveryOutcome r)
+        => new((Grid.Outbound.RedeliveryCode)r.Code, r.Queued, r.LastSequence, r.OldestRetained);
+
+    public static ErpStockCount ToDomain(this StockSnapshot s)
+        => new(s.SnapshotId, s.Location, s.TakenAt, [.. s.Items.Select(i => new ErpCountLine(i.Sku, i.OnHand))]);
+
+    public static ReconciliationReport ToContract(this ReconciliationRecord r)
+        => new(r.SnapshotId, r.Location, r.TakenAt, r.ReconciledAt, r.Compared, r.Matched,
+            [.. r.Discrepancies.Select(d => new StockDiscrepancy(d.Sku, d.ErpOnHand, d.GridOnHand, d.Difference, d.GridAsOf, d.LastWarehouseEventAt, d.MovedSinceSnapshot))]);
+
+    public static ReconcileResult ToContract(this ReconcileOutcome r)
+        => new((Grid.Outbound.ReconcileCode)r.Code, r.Report?.ToContract());
+
+    /// <summary>
+    /// Hosts a source grain's outbox: records only the event types some target wants, gives each event a GUID and the
+    /// ambient trace, so that its delivery continues it.
+    /// </summary>
+    public static void Host(this Outbox outbox, Func<string, bool> wanted)
+    {
+        outbox.Wanted = wanted;
+        outbox.NewEventId = NewEventId;
+        outbox.TraceParent = CurrentTrace;
+    }
+
+    /// <summary>A new CloudEvents <c>id</c>: a GUID.</summary>
+    public static string NewEventId() => Guid.NewGuid().ToString("D");
+
+    /// <summary>The W3C <c>traceparent</c> of the current activity when its trace is recorded; null otherwise.</summary>
+    public static string? CurrentTrace()
+        => Activity.Current is { IdFormat: ActivityIdFormat.W3C, Recorded: true } activity ? activity.Id : null;
+
+    public static ImmutableArray<OutboundEvent> ToContract(this IEnumerable<OutgoingEvent> events) => [.. events.Select(ToContract)];
+}
