@@ -476,24 +476,20 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable, IStrea
         }
 
         var plan = SourcingPlanner.Plan(request, candidates, Order.AllowSplit, available);
-        if (plan.Unsourceable.Count > 0)
+        var verdict = Order.TakePlan(plan, Now);
+        switch (verdict.Outcome)
         {
-            var reason = $"no location serves ship-to region '{Order.ShipTo.Region}' for line(s) {string.Join(", ", plan.Unsourceable)}, and none was requested";
-            if (Order.Status == D.OrderStatus.Submitted)
-            {
-                Order.Reject(reason, Now);
-                LogRejected(OrderId, reason);
+            case PlanOutcome.Rejected:
+                LogRejected(OrderId, verdict.Reason!);
                 await WriteAsync();
                 return false;
-            }
-
-            LogUnsourceable(OrderId, reason);
-            return false;
+            case PlanOutcome.Unsourceable:
+                LogUnsourceable(OrderId, verdict.Reason!);
+                return false;
+            default:
+                await WriteAsync();
+                return true;
         }
-
-        Order.AdoptPlan(plan, Now);
-        await WriteAsync();
-        return true;
     }
 
     /// <summary>Reserves and commits each planned leg at its SKU-location, then books what each granted.</summary>

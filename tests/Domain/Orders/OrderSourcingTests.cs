@@ -114,4 +114,39 @@ public sealed class OrderSourcingTests
 
         Assert.Equal(OrderStatus.Released, order.Status);
     }
+
+    [Fact]
+    public void A_submitted_order_with_a_line_no_location_serves_is_rejected_naming_the_line()
+    {
+        var order = Submitted();
+
+        var verdict = order.TakePlan(SourcingPlanner.Plan(order.SourcingRequest(), [], false, Stock()), T0);
+
+        Assert.Equal(PlanOutcome.Rejected, verdict.Outcome);
+        Assert.Equal(OrderStatus.Rejected, order.Status);
+        Assert.Contains("L1", order.RejectionReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_accepted_order_whose_line_has_nowhere_to_look_stands_unchanged()
+    {
+        var order = Submitted().Sourced(Stock());
+        var version = order.Version;
+
+        var verdict = order.TakePlan(new SourcingPlan([], [], ["L1"]), T0);
+
+        Assert.Equal(PlanOutcome.Unsourceable, verdict.Outcome);
+        Assert.Equal((OrderStatus.Backordered, version), (order.Status, order.Version));
+    }
+
+    [Fact]
+    public void A_plan_that_serves_every_line_is_taken()
+    {
+        var order = Submitted();
+
+        var verdict = order.TakePlan(SourcingPlanner.Plan(order.SourcingRequest(), EastCandidates, false, Stock(("SKU-1@DC1", 10))), T0);
+
+        Assert.Equal(new PlanVerdict(PlanOutcome.Adopted, null), verdict);
+        Assert.Single(order.Plan);
+    }
 }
