@@ -134,6 +134,28 @@ public sealed partial class SkuLocationInventory
         OutboundPendingSince ??= now;
     }
 
+    /// <summary>The figures availability is made of, now.</summary>
+    public AvailabilityFigures Figures() => new(
+        OnHand, Damaged, Quarantine, SafetyStock, Reserved, Allocated,
+        InboundLines is null ? [] : [.. InboundLines.Select(l => (l.Reference, l.Quantity, l.Eta))],
+        RingFenceMap is null ? [] : [.. RingFenceHolds()]);
+
+    /// <summary>
+    /// Numbers an availability change for the outbox when the figures differ from <paramref name="before"/> (those
+    /// last written), and returns the figures now. A change that leaves them as they were (a duplicate event, a
+    /// reservation's bookkeeping) tells no one.
+    /// </summary>
+    public AvailabilityFigures MarkAvailabilityChangedSince(AvailabilityFigures before, DateTimeOffset now)
+    {
+        var figures = Figures();
+        if (!figures.SameAs(before))
+        {
+            MarkAvailabilityChanged(now);
+        }
+
+        return figures;
+    }
+
     /// <summary>Every target accepted the availability change numbered <paramref name="sequence"/>; true when that is news.</summary>
     public bool MarkAvailabilityHanded(long sequence)
     {

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using Grid.Domain;
-using Grid.Domain.Outbound;
 using Grid.Infrastructure;
 using Grid.Orders;
 using Grid.Outbound;
@@ -35,6 +34,7 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
 
     private SkuLocationInventory _inventory = new();
     private AvailabilitySnapshot _durable = null!;
+    private AvailabilityFigures _durableFigures = AvailabilityFigures.None;
     private IGrainTimer? _expiryTimer;
     private long _storedHanded;
     private bool _registeredWithSku;
@@ -71,6 +71,7 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
         _inventory = _store.State;
         _inventory.Identify(sku, location);
         _durable = _inventory.IsEmpty ? AvailabilityProjection.Empty(sku, location) : _inventory.ToSnapshot();
+        _durableFigures = _inventory.Figures();
         _registeredWithSku = _store.RecordExists;
 
         // Reservations that fell due while no silo held this SKU-location expire now, in memory; their write waits for
@@ -82,8 +83,6 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
         ScheduleExpiryTimer(immediately: expiredWhileInactive || _inventory.OutboundPending);
         return Task.CompletedTask;
     }
-
-    // ---------------------------------------------------------------- reads
 
     public Task<LocationAvailability> GetAvailability(AvailabilityQuery query)
     {
@@ -101,8 +100,6 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
         await _commits.WhenDurable();
         return Map(decision);
     }
-
-    // ---------------------------------------------------------------- reservations
 
     public async Task<ReservationResult> Reserve(ReserveStock command)
     {
@@ -153,8 +150,6 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
 
     public Task WatchBackorders(bool waiting) => DurableAsync(_inventory.WatchBackorders(waiting));
 
-    // ---------------------------------------------------------------- policy and movements
-
     public async Task<PolicyResult> SetPolicy(InventoryPolicy policy)
     {
         if (_inventory.SetPolicy(policy.SafetyStock, policy.RingFences, Now) is { } problem)
@@ -182,144 +177,6 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
         return outcomes.MoveToImmutable();
     }
 
-    // ---------------------------------------------------------------- queued events
-    // Warehouse and supplier events arrive from this SKU-location's stream partition (InventoryPartitionGrain). The
-    // queue forgets them only once this returns, after the write that holds their effect; a redelivery after a crash
-    // carries a queue position at or before the last one applied and changes nothing.
-
-    public async Task ApplyDelivered(ImmutableArray<DeliveredMovement> movements)
-    {
-        var now = Now;
-        var changed = false;
-        var applied = new List<(DateTimeOffset OccurredAt, DateTimeOffset? AcceptedAt)>(movements.Length);
-        foreach (var delivered in movements)
-        {
-            if (delivered.Mark is { } position)
-            {
-                var mark = new DeliveryMark(position.Transaction, position.Message, position.Index);
-                if (_inventory.WasDelivered(mark))
-                {
-                    GridInstruments.EventsRedelivered.Add(1);
-                    continue;
-                }
-
-                changed |= _inventory.MarkDelivered(mark);
-            }
-
-            var (outcome, effect) = Decide(delivered.Movement, now);
-            changed |= effect;
-            if (outcome.Code == MovementOutcomeCode.Rejected)
-            {
-                GridInstruments.EventsRejected.Add(1);
-                LogQueuedEventRejected(Key, outcome.EventId, outcome.Detail);
-            }
-            else
-            {
-                applied.Add((delivered.Movement.OccurredAt, delivered.AcceptedAt));
-            }
-        }
-
-        await DurableAsync(changed);
-
-        var appliedAt = Now;
-        GridInstruments.EventsApplied.Add(applied.Count);
-        foreach (var (occurredAt, acceptedAt) in applied)
-        {
-            GridInstruments.WarehouseEventLag.Record(Math.Max(0, (appliedAt - occurredAt).TotalSeconds));
-            if (acceptedAt is { } accepted)
-            {
-                GridInstruments.EventToAtp.Record(Math.Max(0, (appliedAt - accepted).TotalSeconds));
-            }
-        }
-    }
-
-    private (MovementOutcome Outcome, bool Changed) Decide(WarehouseMovement movement, DateTimeOffset now)
-    {
-        var decision = _inventory.Apply(movement.ToDomain(), now, _rules);
-        if (decision.Flagged)
-        {
-            GridInstruments.InvariantViolations.Add(1);
-            LogMovementFlagged(Key, movement.EventId, movement.Type, decision.Detail);
-        }
-
-        return (decision.ToContract(), decision.Result is MovementResult.Applied or MovementResult.Superseded);
-    }
-
-    // ---------------------------------------------------------------- expiry
-    // While active, a timer expires reservations on the second. A SKU-location no silo holds is woken by the
-    // cluster's expiry sweep, which finds it through the next expiry stored with its state.
-
-    public Task SweepExpired() => SweepExpiredAsync();
-
-    private async Task SweepExpiredAsync()
-    {
-        ExpireInMemory(Now);
-        await _commits.WhenDurable();
-
-        // An availability change written but not handed over before a crash: the sweep (or activation) sends it now.
-        await HandOffAvailabilityAsync();
-        if (_inventory.OutboundHanded > _storedHanded)
-        {
-            // Handed over, but no write since has said so.
-            await DurableAsync(changed: true);
-        }
-    }
-
-    /// <summary>Expires what is due and prunes closed reservations; true when the state changed.</summary>
-    private bool ExpireInMemory(DateTimeOffset now)
-    {
-        var expired = _inventory.ExpireDue(now);
-        var pruned = _inventory.PruneClosedReservations(now, _rules);
-        if (expired.Count > 0)
-        {
-            GridInstruments.ReservationsExpired.Add(expired.Count);
-            LogReservationsExpired(Key, expired.Count);
-        }
-
-        var changed = expired.Count > 0 || pruned > 0;
-        if (changed)
-        {
-            _commits.MarkChanged();
-        }
-
-        return changed;
-    }
-
-    private void ScheduleExpiryTimer(bool immediately = false)
-    {
-        if (_inventory.NextExpiry is not { } next && !immediately)
-        {
-            _expiryTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            return;
-        }
-
-        var due = immediately ? TimeSpan.Zero : _inventory.NextExpiry!.Value - Now;
-        if (due < TimeSpan.Zero)
-        {
-            due = TimeSpan.Zero;
-        }
-
-        if (_expiryTimer is null)
-        {
-            _expiryTimer = this.RegisterGrainTimer(
-                static (grain, _) => grain.OnExpiryTimerAsync(),
-                this,
-                new GrainTimerCreationOptions { DueTime = due, Period = Timeout.InfiniteTimeSpan, Interleave = true });
-        }
-        else
-        {
-            _expiryTimer.Change(due, Timeout.InfiniteTimeSpan);
-        }
-    }
-
-    private async Task OnExpiryTimerAsync()
-    {
-        await SweepExpiredAsync();
-        ScheduleExpiryTimer();
-    }
-
-    // ---------------------------------------------------------------- durability
-
     private Task DurableAsync(bool changed)
     {
         if (changed)
@@ -343,11 +200,12 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
 
             // The inventory storage takes what changed from the live state before its first await, so commands
             // decided while this write is in flight are not part of it and wait for the next one.
-            MarkAvailabilityChange();
+            var figures = MarkAvailabilityChange();
             _store.State = _inventory;
             var snapshot = _inventory.ToSnapshot();
             var handed = _inventory.OutboundHanded;
             await _store.WriteStateAsync();
+            _durableFigures = figures ?? _durableFigures;
             _storedHanded = Math.Max(_storedHanded, handed);
 
             var before = _durable;
@@ -383,108 +241,5 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
         }
     }
 
-    // ---------------------------------------------------------------- outbound availability (transactional outbox, latest wins)
-
-    /// <summary>Numbers the change about to be written for the availability outbox, when its figures changed and a target wants them.</summary>
-    private void MarkAvailabilityChange()
-    {
-        _writingSequence = _inventory.OutboundSequence;
-        if (_router.TargetsFor(OutboundEventTypes.AvailabilityChanged.Type).Count == 0)
-        {
-            return;
-        }
-
-        var now = _inventory.ToSnapshot();
-        var before = _durable;
-        if (now.OnHand != before.OnHand || now.Damaged != before.Damaged || now.Quarantine != before.Quarantine
-            || now.SafetyStock != before.SafetyStock || now.Reserved != before.Reserved || now.Allocated != before.Allocated
-            || !now.Inbound.SequenceEqual(before.Inbound) || !now.RingFences.SequenceEqual(before.RingFences))
-        {
-            _inventory.MarkAvailabilityChanged(Now);
-        }
-
-        _writingSequence = _inventory.OutboundSequence;
-    }
-
-    /// <summary>
-    /// Hands the latest durable availability to the publishers of the targets that want it; once all accepted, the
-    /// outbox slot is marked handed and written soon (with the next change, or on its own). A failure leaves it
-    /// pending for the next write, sweep or activation.
-    /// </summary>
-    private async Task HandOffAvailabilityAsync()
-    {
-        if (_handingOff)
-        {
-            return;
-        }
-
-        _handingOff = true;
-        try
-        {
-            // Only what is durable is handed over, with the number it was written under; a newer change written
-            // meanwhile goes round again.
-            while (_durableSequence > _inventory.OutboundHanded)
-            {
-                await HandOffDurableAvailabilityAsync(_durableSequence);
-            }
-        }
-        catch (Exception ex) when (ex is TimeoutException or OrleansException)
-        {
-            LogHandOffDeferred(ex, Key);
-        }
-        finally
-        {
-            _handingOff = false;
-        }
-    }
-
-    private async Task HandOffDurableAvailabilityAsync(long sequence)
-    {
-        var subject = OutboundSubjects.Inventory(_inventory.Sku, _inventory.Location);
-        var a = _durable.ToAvailability(AvailabilityQuery.Now, Now, _options.StaleAfter);
-        var data = new AvailabilityEventData(
-            _inventory.Sku, _inventory.Location, a.Available, a.OnHand, a.Damaged, a.Quarantine, a.SafetyStock, a.Reserved, a.Allocated,
-            [.. a.Inbound.Select(i => new InboundEventData(i.Quantity, i.Eta, i.Reference))], a.AsOf, a.LastWarehouseEventAt, a.Stale);
-        var e = new OutboundEvent(OutboundMapping.NewEventId(), OutboundEventTypes.AvailabilityChanged.Type, subject, _durable.AsOf ?? Now, sequence, OutboundJson.Serialize(data), OutboundMapping.CurrentTrace());
-        var partition = _router.PartitionOf(subject);
-        foreach (var target in _router.TargetsFor(e.Type))
-        {
-            await GrainFactory.Ref<IOutboundPublisherGrain>(OutboundRouter.PublisherKey(target, partition)).Accept([e]);
-        }
-
-        // The mark that every target accepted it goes with the next write. Until then the stored state asks the expiry
-        // sweep for this SKU-location; the sweep hands the change over again (publishers drop it as a repeat) and, if
-        // no change came meanwhile, writes the mark on its own.
-        _inventory.MarkAvailabilityHanded(sequence);
-    }
-
     private ReservationResult Map(ReservationDecision decision) => decision.ToContract(_inventory.Sku, _inventory.Location);
-
-    [LoggerMessage(EventId = 1101, EventName = "ReservationRefused", Level = LogLevel.Debug,
-        Message = "{Key}: reservation {ReservationId} for {Quantity} refused, {Available} available")]
-    private partial void LogReservationRefused(string key, string reservationId, long quantity, long available);
-
-    [LoggerMessage(EventId = 1102, EventName = "ReservationsExpired", Level = LogLevel.Information,
-        Message = "{Key}: expired {Count} reservation(s)")]
-    private partial void LogReservationsExpired(string key, int count);
-
-    [LoggerMessage(EventId = 1103, EventName = "MovementFlagged", Level = LogLevel.Warning,
-        Message = "{Key}: movement {EventId} ({Type}) flagged for reconciliation: {Detail}")]
-    private partial void LogMovementFlagged(string key, string eventId, MovementType type, string? detail);
-
-    [LoggerMessage(EventId = 1105, EventName = "SkuNotificationFailed", Level = LogLevel.Warning,
-        Message = "{Key}: the SKU grain could not be told of a change; network ATP catches up with the next change or when it reactivates")]
-    private partial void LogSkuNotified(Exception exception, string key);
-
-    [LoggerMessage(EventId = 1106, EventName = "QueuedEventRejected", Level = LogLevel.Warning,
-        Message = "{Key}: queued event {EventId} could not be applied: {Detail}")]
-    private partial void LogQueuedEventRejected(string key, string eventId, string? detail);
-
-    [LoggerMessage(EventId = 1107, EventName = "AvailabilityHandOffDeferred", Level = LogLevel.Warning,
-        Message = "{Key}: the availability change could not be handed to a publisher; it is sent with the next change, sweep or activation")]
-    private partial void LogHandOffDeferred(Exception exception, string key);
-
-    [LoggerMessage(EventId = 1104, EventName = "InventoryWriteFailed", Level = LogLevel.Error,
-        Message = "{Key}: inventory write failed; the activation will reload from storage")]
-    private partial void LogWriteFailed(Exception exception, string key);
 }

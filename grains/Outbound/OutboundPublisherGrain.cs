@@ -97,8 +97,6 @@ public sealed partial class OutboundPublisherGrain : Grain, IOutboundPublisherGr
         }
     }
 
-    // ---------------------------------------------------------------- hand-off from source grains
-
     public async Task<AcceptResult> Accept(ImmutableArray<OutboundEvent> events)
     {
         if (_options is null)
@@ -120,8 +118,6 @@ public sealed partial class OutboundPublisherGrain : Grain, IOutboundPublisherGr
 
         return new AcceptResult(AcceptCode.Accepted, outcome.Queued, outcome.Duplicates, outcome.Coalesced);
     }
-
-    // ---------------------------------------------------------------- ops
 
     public Task<PublisherStatus> GetStatus() => Task.FromResult(new PublisherStatus(
         _target, _partition, Queue.Depth, Queue.OldestEnqueuedAt, Queue.DeliveredCount, Queue.FailedAttempts, Queue.DeadLetters.Count,
@@ -195,8 +191,6 @@ public sealed partial class OutboundPublisherGrain : Grain, IOutboundPublisherGr
 
         Kick();
     }
-
-    // ---------------------------------------------------------------- draining
 
     private void Kick()
     {
@@ -318,8 +312,6 @@ public sealed partial class OutboundPublisherGrain : Grain, IOutboundPublisherGr
         _timer?.Change(due, Timeout.InfiniteTimeSpan);
     }
 
-    // ---------------------------------------------------------------- durability
-
     private Task EnsureReminderAsync()
     {
         if (_reminder is null || _reminder.IsFaulted)
@@ -373,32 +365,4 @@ public sealed partial class OutboundPublisherGrain : Grain, IOutboundPublisherGr
     private static OutboundDeadLetterView ToView(DeadLetter d, bool includeData) => new(
         d.Queued.Event.Id, d.Queued.Event.Type, d.Queued.Event.Subject, d.Queued.SequenceText, d.Queued.Event.Time, d.Queued.EnqueuedAt,
         d.DeadLetteredAt, d.Queued.Attempts, d.Queued.LastStatus, d.Reason, includeData ? d.Queued.Event.Data : null);
-
-    [LoggerMessage(EventId = 1401, EventName = "OutboundRetry", Level = LogLevel.Debug,
-        Message = "Outbound {Target}: {Type} {Subject} #{Sequence} not delivered ({Result}), attempt {Attempts}; retried later")]
-    private partial void LogRetry(string target, string type, string subject, long sequence, string result, int attempts);
-
-    [LoggerMessage(EventId = 1402, EventName = "OutboundDeadLettered", Level = LogLevel.Warning,
-        Message = "Outbound {Target}: {Type} {Subject} #{Sequence} dead-lettered: {Result}")]
-    private partial void LogDeadLettered(string target, string type, string subject, long sequence, string result);
-
-    [LoggerMessage(EventId = 1403, EventName = "OutboundReplayed", Level = LogLevel.Information,
-        Message = "Outbound {Target}/{Partition}: {Count} dead letter(s) queued again")]
-    private partial void LogReplayed(string target, int partition, int count);
-
-    [LoggerMessage(EventId = 1404, EventName = "OutboundPaused", Level = LogLevel.Information,
-        Message = "Outbound {Target}/{Partition}: paused = {Paused}")]
-    private partial void LogPaused(string target, int partition, bool paused);
-
-    [LoggerMessage(EventId = 1405, EventName = "OutboundUnknownTarget", Level = LogLevel.Warning,
-        Message = "Outbound {Target}: {Depth} event(s) wait for a target that is no longer configured; they stay until it is again")]
-    private partial void LogUnknownTarget(string target, long depth);
-
-    [LoggerMessage(EventId = 1406, EventName = "OutboundPumpFailed", Level = LogLevel.Error,
-        Message = "Outbound {Target}/{Partition}: draining stopped; the publisher reloads from storage")]
-    private partial void LogPumpFailed(Exception exception, string target, int partition);
-
-    [LoggerMessage(EventId = 1407, EventName = "OutboundWriteFailed", Level = LogLevel.Error,
-        Message = "Outbound {Target}/{Partition}: write failed; the publisher reloads from storage")]
-    private partial void LogWriteFailed(Exception exception, string target, int partition);
 }

@@ -1,0 +1,80 @@
+using Grid.Infrastructure;
+
+namespace Grid.Inventory;
+
+// Expiry: a timer while active, the cluster's sweep while not.
+public sealed partial class InventoryGrain
+{
+    // ---------------------------------------------------------------- expiry
+    // While active, a timer expires reservations on the second. A SKU-location no silo holds is woken by the
+    // cluster's expiry sweep, which finds it through the next expiry stored with its state.
+
+    public Task SweepExpired() => SweepExpiredAsync();
+
+    private async Task SweepExpiredAsync()
+    {
+        ExpireInMemory(Now);
+        await _commits.WhenDurable();
+
+        // An availability change written but not handed over before a crash: the sweep (or activation) sends it now.
+        await HandOffAvailabilityAsync();
+        if (_inventory.OutboundHanded > _storedHanded)
+        {
+            // Handed over, but no write since has said so.
+            await DurableAsync(changed: true);
+        }
+    }
+
+    /// <summary>Expires what is due and prunes closed reservations; true when the state changed.</summary>
+    private bool ExpireInMemory(DateTimeOffset now)
+    {
+        var expired = _inventory.ExpireDue(now);
+        var pruned = _inventory.PruneClosedReservations(now, _rules);
+        if (expired.Count > 0)
+        {
+            GridInstruments.ReservationsExpired.Add(expired.Count);
+            LogReservationsExpired(Key, expired.Count);
+        }
+
+        var changed = expired.Count > 0 || pruned > 0;
+        if (changed)
+        {
+            _commits.MarkChanged();
+        }
+
+        return changed;
+    }
+
+    private void ScheduleExpiryTimer(bool immediately = false)
+    {
+        if (_inventory.NextExpiry is not { } next && !immediately)
+        {
+            _expiryTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        var due = immediately ? TimeSpan.Zero : _inventory.NextExpiry!.Value - Now;
+        if (due < TimeSpan.Zero)
+        {
+            due = TimeSpan.Zero;
+        }
+
+        if (_expiryTimer is null)
+        {
+            _expiryTimer = this.RegisterGrainTimer(
+                static (grain, _) => grain.OnExpiryTimerAsync(),
+                this,
+                new GrainTimerCreationOptions { DueTime = due, Period = Timeout.InfiniteTimeSpan, Interleave = true });
+        }
+        else
+        {
+            _expiryTimer.Change(due, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private async Task OnExpiryTimerAsync()
+    {
+        await SweepExpiredAsync();
+        ScheduleExpiryTimer();
+    }
+}
