@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Grid.Gateway.Apis;
 using Grid.Gateway.Events;
+using Grid.Gateway.OpenApi;
 using Grid.Gateway.Problems;
 using Grid.Gateway.Security;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -26,7 +27,7 @@ public static class GatewayExtensions
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddProblemDetails();
         services.AddExceptionHandler<GridExceptionHandler>();
-        services.AddOpenApi("v1", options => options.AddGridSecuritySchemes());
+        services.AddGridOpenApi();
         services.AddSingleton<InventoryEventQueue>();
         services.AddSingleton<OrderEventQueue>();
         services.AddOptions<GridIngestOptions>().BindConfiguration(GridIngestOptions.SectionName).ValidateOnStart();
@@ -59,7 +60,7 @@ public static class GatewayExtensions
             .MapOutboundOperationsApi()
             .MapReconciliationApi();
 
-        app.MapOpenApi().AllowAnonymous();
+        app.MapGridOpenApi();
         return app;
     }
 }
