@@ -38,7 +38,7 @@ public static class GatewayExtensions
         return services;
     }
 
-    /// <summary>Maps <c>/api/v1</c> and the OpenAPI document at <c>/openapi/v1.json</c>.</summary>
+    /// <summary>Maps <c>/api/v1</c>, the OpenAPI document at <c>/openapi/v1.json</c> and, in dev mode, the API reference at <c>/scalar</c>.</summary>
     public static WebApplication MapGridApi(this WebApplication app)
     {
         app.UseExceptionHandler();
