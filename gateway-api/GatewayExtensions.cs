@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Grid.Gateway.Apis;
 using Grid.Gateway.Events;
+using Grid.Gateway.OpenApi;
 using Grid.Gateway.Problems;
 using Grid.Gateway.Security;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -26,7 +27,7 @@ public static class GatewayExtensions
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddProblemDetails();
         services.AddExceptionHandler<GridExceptionHandler>();
-        services.AddOpenApi("v1", options => options.AddGridSecuritySchemes());
+        services.AddGridOpenApi();
         services.AddSingleton<InventoryEventQueue>();
         services.AddSingleton<OrderEventQueue>();
         services.AddOptions<GridIngestOptions>().BindConfiguration(GridIngestOptions.SectionName).ValidateOnStart();
@@ -37,7 +38,7 @@ public static class GatewayExtensions
         return services;
     }
 
-    /// <summary>Maps <c>/api/v1</c> and the OpenAPI document at <c>/openapi/v1.json</c>.</summary>
+    /// <summary>Maps <c>/api/v1</c>, the OpenAPI document at <c>/openapi/v1.json</c> and, in dev mode, the API reference at <c>/scalar</c>.</summary>
     public static WebApplication MapGridApi(this WebApplication app)
     {
         app.UseExceptionHandler();
@@ -59,7 +60,7 @@ public static class GatewayExtensions
             .MapOutboundOperationsApi()
             .MapReconciliationApi();
 
-        app.MapOpenApi().AllowAnonymous();
+        app.MapGridOpenApi();
         return app;
     }
 }

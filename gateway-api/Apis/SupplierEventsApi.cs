@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 using Grid.Gateway.Events;
+using Grid.Gateway.OpenApi;
+using Grid.Gateway.OpenApi.Contracts;
 using Grid.Gateway.Problems;
 using Grid.Gateway.Security;
 using Grid.Gateway.Requests;
@@ -24,6 +26,7 @@ public static class SupplierEventsApi
             .WithTags("Supplier events")
             .WithName("PostSupplierEvents")
             .WithSummary($"Queue up to {WarehouseEventsApi.MaxEventsPerRequest} supplier events (poAcknowledged, asn, delay); per-item results")
+            .WithRequestBodyContract<SupplierEventBatch>()
             .RequireGridRole(GridRoles.Supplier);
         return api;
     }

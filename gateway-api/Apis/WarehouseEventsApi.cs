@@ -1,4 +1,6 @@
 using Grid.Gateway.Events;
+using Grid.Gateway.OpenApi;
+using Grid.Gateway.OpenApi.Contracts;
 using Grid.Gateway.Problems;
 using Grid.Gateway.Security;
 using Grid.Gateway.Requests;
@@ -28,6 +30,7 @@ public static class WarehouseEventsApi
             .WithTags("Warehouse events")
             .WithName("PostWarehouseEvents")
             .WithSummary($"Queue up to {MaxEventsPerRequest} warehouse events; per-item results")
+            .WithRequestBodyContract<WarehouseEventBatch>()
             .RequireGridRole(GridRoles.Wms);
         return api;
     }

@@ -148,7 +148,8 @@ public static class SiloHostingExtensions
         // Basic password when asked).
         if (grid.Dashboard)
         {
-            var dashboard = app.MapOrleansDashboard(DashboardPath);
+            // Not part of the API: kept out of the OpenAPI document.
+            var dashboard = app.MapOrleansDashboard(DashboardPath).ExcludeFromDescription();
             if (grid.Mode == GridMode.Dev)
             {
                 dashboard.AllowAnonymous();

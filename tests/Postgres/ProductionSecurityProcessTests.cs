@@ -7,7 +7,8 @@ namespace Grid.Tests.Postgres;
 
 /// <summary>
 /// Given a silo process in Postgres mode serving the API, as production runs it: only configured keys are accepted (the
-/// public dev keys are not), the dashboard needs the ops role, and health and metrics need no key.
+/// public dev keys are not), the dashboard needs the ops role, health, metrics and the OpenAPI document need no key, and
+/// the API reference (/scalar) is not served.
 /// </summary>
 [Collection(SiloProcessCollection.Name)]
 public sealed class ProductionSecurityProcessTests : IAsyncLifetime
@@ -46,6 +47,16 @@ public sealed class ProductionSecurityProcessTests : IAsyncLifetime
         var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
         Assert.Contains("service_name=\"grid-silo\"", metrics, StringComparison.Ordinal);
         Assert.Contains("grid_mode=\"Postgres\"", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_production_silo_serves_the_OpenAPI_document_openly_and_no_API_reference()
+    {
+        await using var silo = await SiloProcess.StartAsync(_database.ConnectionString, "--Grid:HostGateway=true");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{silo.HttpPort}"), Timeout = TimeSpan.FromSeconds(15) };
+
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(http, "/openapi/v1.json"));
+        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(http, "/scalar"));
     }
 
     private static string Basic(string key) => "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"ops:{key}"));

@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace Grid.Gateway.OpenApi;
+
+/// <summary>What each group of operations (OpenAPI tag) is for; a tag without a description here is left without one.</summary>
+internal static class GridApiTags
+{
+    public static readonly IReadOnlyDictionary<string, string> Descriptions = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["Availability"] = "Available to promise per SKU, by location and channel, one SKU or many at once.",
+        ["Reservations"] = "Hold stock for a cart or an order for a while; commit, extend or release the hold.",
+        ["Inventory"] = "One SKU-location's stock, its recent movements, and its policy (safety stock, ring-fences per channel).",
+        ["Warehouse events"] = "Events from the warehouse (WMS): receipts, adjustments, counts, picks, ship confirms, returns received. Queued, then applied at most once each.",
+        ["Supplier events"] = "Events from suppliers: PO acknowledgements and ASNs announce inbound supply, delays move its ETA.",
+        ["Orders"] = "Submit orders, follow them through sourcing, picking, shipping and delivery; cancellations and returns.",
+        ["ERP"] = "What the ERP tells Grid: customer credit, invoices, stock snapshots to reconcile against.",
+        ["Locations"] = "Warehouses and stores: their name, type, regions and sourcing priority.",
+        ["Shipments"] = "Shipments and their carrier milestones.",
+        ["Operations"] = "For operators: order exceptions, event streams and queues, outbound deliveries and dead letters, reconciliation.",
+    };
+
+    public static OpenApiOptions AddGridTagDescriptions(this OpenApiOptions options)
+    {
+        options.AddDocumentTransformer((document, _, _) =>
+        {
+            foreach (var tag in document.Tags ?? new HashSet<OpenApiTag>())
+            {
+                if (tag.Name is not null && Descriptions.TryGetValue(tag.Name, out var description))
+                {
+                    tag.Description = description;
+                }
+            }
+
+            return Task.CompletedTask;
+        });
+        return options;
+    }
+}
