@@ -12,8 +12,8 @@ namespace Grid.Gateway;
 
 public static class GatewayExtensions
 {
-    /// <summary>The gateway's services: JSON conventions, Problem Details for every error, the OpenAPI document.</summary>
-    public static IServiceCollection AddGridGateway(this IServiceCollection services)
+    /// <summary>The API's services: JSON conventions, Problem Details for every error, the OpenAPI document, event ingest.</summary>
+    public static IServiceCollection AddGridApi(this IServiceCollection services)
     {
         services.ConfigureHttpJsonOptions(options =>
         {

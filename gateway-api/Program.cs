@@ -1,5 +1,5 @@
 using Grid.Gateway.Hosting;
-using Grid.Gateway.Security;
+using Grid.Hosting;
 
 namespace Grid.Gateway;
 
@@ -13,21 +13,15 @@ public static class GatewayProgram
         try
         {
             var builder = WebApplication.CreateBuilder(args);
-            builder.AddGridClient();
-            builder.Services.AddGridGateway();
-            builder.AddGridSecurity();
-            builder.Services.AddGridHealth();
+            builder.AddGridGateway();
 
             var app = builder.Build();
-            app.UseGridSecurity();
-            app.MapGridHealth();
-            app.MapGridTelemetry();
-            app.MapGridApi();
+            app.MapGridGateway();
             await app.CheckGridStartAsync();
             await app.RunAsync();
             return 0;
         }
-        catch (Exception ex) when (ex is Grid.Hosting.GridStartupException or Microsoft.Extensions.Options.OptionsValidationException)
+        catch (Exception ex) when (ex is GridStartupException or Microsoft.Extensions.Options.OptionsValidationException)
         {
             await Console.Error.WriteLineAsync($"gateway: {ex.Message}");
             return 1;

@@ -1,4 +1,4 @@
-using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Grid.Streams;
 
@@ -6,7 +6,6 @@ namespace Grid.Streams;
 public sealed class PostgresStreamOptions
 {
     /// <summary>An Npgsql connection string to the database that holds <c>grid_stream_message</c>.</summary>
-    [Required]
     public string ConnectionString { get; set; } = "";
 
     /// <summary>
@@ -14,7 +13,6 @@ public sealed class PostgresStreamOptions
     /// hand-over starts a new one; a message that crashes its silo is found there again and again) is moved to the dead
     /// letters instead of being delivered again.
     /// </summary>
-    [Range(1, 1000)]
     public int MaxDeliveryAttempts { get; set; } = 10;
 
     /// <summary>
@@ -31,14 +29,12 @@ public sealed class PostgresStreamOptions
     public TimeSpan IdlePollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Concurrent INSERT statements that carry the messages queued at the same moment.</summary>
-    [Range(1, 64)]
     public int EnqueueConcurrency { get; set; } = 2;
 
     /// <summary>
     /// The connection pool ceiling of this provider (per process), unless the connection string names its own: the
     /// receivers of the queues this process owns, the enqueue statements and the acknowledgements share it.
     /// </summary>
-    [Range(2, 1000)]
     public int MaxConnections { get; set; } = 16;
 
     /// <summary>
@@ -50,17 +46,43 @@ public sealed class PostgresStreamOptions
     public ISet<string> BatchedNamespaces { get; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>At most this many queued messages of a batched stream go to its consumers in one delivery.</summary>
-    [Range(1, 1000)]
     public int MaxMessagesPerDelivery { get; set; } = 128;
 
     /// <summary>
     /// A batched delivery takes no further message once it holds this many events (a single larger message still
     /// travels alone), which bounds how many grains one consumer call fans out to.
     /// </summary>
-    [Range(1, 100_000)]
     public int MaxEventsPerDelivery { get; set; } = 2048;
 
     /// <summary>At most this many messages go to PostgreSQL in one INSERT.</summary>
-    [Range(1, 10_000)]
     public int MaxEnqueueBatch { get; set; } = 1000;
+}
+
+/// <summary>Checks <see cref="PostgresStreamOptions"/> of one provider, each failure naming the provider and the setting.</summary>
+internal sealed class PostgresStreamOptionsValidator : IValidateOptions<PostgresStreamOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PostgresStreamOptions options)
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            problems.Add($"Stream provider {name}: ConnectionString is required.");
+        }
+
+        Within(problems, name, "MaxDeliveryAttempts", options.MaxDeliveryAttempts, 1, 1000);
+        Within(problems, name, "EnqueueConcurrency", options.EnqueueConcurrency, 1, 64);
+        Within(problems, name, "MaxConnections", options.MaxConnections, 2, 1000);
+        Within(problems, name, "MaxMessagesPerDelivery", options.MaxMessagesPerDelivery, 1, 1000);
+        Within(problems, name, "MaxEventsPerDelivery", options.MaxEventsPerDelivery, 1, 100_000);
+        Within(problems, name, "MaxEnqueueBatch", options.MaxEnqueueBatch, 1, 10_000);
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+
+    private static void Within(List<string> problems, string? provider, string key, int value, int least, int most)
+    {
+        if (value < least || value > most)
+        {
+            problems.Add($"Stream provider {provider}: {key} must be between {least} and {most}, not {value}.");
+        }
+    }
 }

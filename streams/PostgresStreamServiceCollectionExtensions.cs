@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Serialization;
@@ -13,10 +14,8 @@ public static class PostgresStreamServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddPostgresStreamQueues(this IServiceCollection services, string name, Action<PostgresStreamOptions> configure)
     {
-        services.AddOptions<PostgresStreamOptions>(name)
-            .Configure(configure)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddOptions<PostgresStreamOptions>(name).Configure(configure).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgresStreamOptions>, PostgresStreamOptionsValidator>());
         services.AddKeyedSingleton(name, (sp, key) => PostgresStreamQueues.Create(sp, (string)key!));
         services.AddKeyedSingleton<IStreamDeadLetters>(name, (sp, key) => new PostgresStreamDeadLetters(
             sp.GetRequiredKeyedService<PostgresStreamQueues>(key),

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Grid.Hosting;
 
 /// <summary>
@@ -24,30 +26,36 @@ public sealed class GridStreamOptions
     /// <summary>Delivery sessions (silo crashes or queue hand-overs with the message in flight) before a message goes to the dead letters. Default: 10.</summary>
     public int MaxDeliveryAttempts { get; set; } = 10;
 
-    /// <summary>Every problem with these settings, each naming its key; empty when they are usable.</summary>
-    public IReadOnlyList<string> Problems()
+}
+
+/// <summary>Checks <see cref="GridStreamOptions"/>, each failure naming its key.</summary>
+public sealed class GridStreamOptionsValidator : IValidateOptions<GridStreamOptions>
+{
+    private const string SectionName = GridStreamOptions.SectionName;
+
+    public ValidateOptionsResult Validate(string? name, GridStreamOptions options)
     {
         var problems = new List<string>();
-        if (QueueCount is < 1 or > 1024)
+        if (options.QueueCount is < 1 or > 1024)
         {
-            problems.Add($"{SectionName}:QueueCount must be between 1 and 1024 (it is {QueueCount}).");
+            problems.Add($"{SectionName}:QueueCount must be between 1 and 1024 (it is {options.QueueCount}).");
         }
 
-        if (PollInterval < TimeSpan.FromMilliseconds(5) || PollInterval > TimeSpan.FromMinutes(1))
+        if (options.PollInterval < TimeSpan.FromMilliseconds(5) || options.PollInterval > TimeSpan.FromMinutes(1))
         {
-            problems.Add($"{SectionName}:PollInterval must be between 00:00:00.005 and 00:01:00 (it is {PollInterval}).");
+            problems.Add($"{SectionName}:PollInterval must be between 00:00:00.005 and 00:01:00 (it is {options.PollInterval}).");
         }
 
-        if (MaxDeliveryTime < TimeSpan.FromSeconds(1))
+        if (options.MaxDeliveryTime < TimeSpan.FromSeconds(1))
         {
-            problems.Add($"{SectionName}:MaxDeliveryTime must be at least 00:00:01 (it is {MaxDeliveryTime}).");
+            problems.Add($"{SectionName}:MaxDeliveryTime must be at least 00:00:01 (it is {options.MaxDeliveryTime}).");
         }
 
-        if (MaxDeliveryAttempts is < 1 or > 1000)
+        if (options.MaxDeliveryAttempts is < 1 or > 1000)
         {
-            problems.Add($"{SectionName}:MaxDeliveryAttempts must be between 1 and 1000 (it is {MaxDeliveryAttempts}).");
+            problems.Add($"{SectionName}:MaxDeliveryAttempts must be between 1 and 1000 (it is {options.MaxDeliveryAttempts}).");
         }
 
-        return problems;
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }

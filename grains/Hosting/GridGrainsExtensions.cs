@@ -17,15 +17,10 @@ public static class GridGrainsExtensions
     public static IServiceCollection AddGridGrains(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<InventoryOptions>()
-            .Bind(configuration.GetSection(InventoryOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddOptions<InventoryOptions>().Bind(configuration.GetSection(InventoryOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<InventoryOptions>, InventoryOptionsValidator>();
-        services.AddOptions<OrderOptions>()
-            .Bind(configuration.GetSection(OrderOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddOptions<OrderOptions>().Bind(configuration.GetSection(OrderOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<OrderOptions>, OrderOptionsValidator>();
         services.AddGridOutbound(configuration);
         return services;
     }
@@ -52,12 +47,4 @@ public static class GridGrainsExtensions
 
         return services;
     }
-}
-
-internal sealed class InventoryOptionsValidator : IValidateOptions<InventoryOptions>
-{
-    public ValidateOptionsResult Validate(string? name, InventoryOptions options)
-        => options.DefaultReservationTtl > options.MaxReservationTtl
-            ? ValidateOptionsResult.Fail($"{InventoryOptions.SectionName}:DefaultReservationTtl ({options.DefaultReservationTtl}) must not exceed {InventoryOptions.SectionName}:MaxReservationTtl ({options.MaxReservationTtl}).")
-            : ValidateOptionsResult.Success;
 }

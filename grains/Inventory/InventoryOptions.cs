@@ -1,5 +1,5 @@
-using System.ComponentModel.DataAnnotations;
 using Grid.Domain;
+using Microsoft.Extensions.Options;
 
 namespace Grid.Inventory;
 
@@ -9,23 +9,18 @@ public sealed class InventoryOptions
     public const string SectionName = "Grid:Inventory";
 
     /// <summary>Expiry of a reservation made without <c>ttlSeconds</c>. Default: 15 minutes.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00")]
     public TimeSpan DefaultReservationTtl { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>Longest expiry a reservation may ask for or be extended to; longer requests are capped. Default: 1 day.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00")]
     public TimeSpan MaxReservationTtl { get; set; } = TimeSpan.FromDays(1);
 
     /// <summary>How long a committed, released or expired reservation stays readable (and replayable). Default: 1 day.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00")]
     public TimeSpan ClosedReservationRetention { get; set; } = TimeSpan.FromDays(1);
 
     /// <summary>A location's ATP is flagged stale when its last warehouse event is older than this. Default: 24 hours.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00")]
     public TimeSpan StaleAfter { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>How many recent (source, event id) pairs each SKU-location remembers to drop duplicates. Default: 256.</summary>
-    [Range(16, 100_000)]
     public int DedupeWindow { get; set; } = 256;
 
     /// <summary>
@@ -33,7 +28,6 @@ public sealed class InventoryOptions
     /// fell due (an active SKU-location expires them on the second with a timer). Orleans refuses reminder periods under
     /// its minimum (1 minute unless <c>Grid:Reminders:MinimumReminderPeriod</c> lowers it). Default: 1 minute.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan ExpiryReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
     private InventoryRules? _rules;
@@ -60,5 +54,41 @@ public sealed class InventoryOptions
             ClosedReservationRetention = ClosedReservationRetention,
             DedupeWindow = DedupeWindow,
         };
+    }
+}
+
+/// <summary>Checks <see cref="InventoryOptions"/>, each failure naming its key.</summary>
+internal sealed class InventoryOptionsValidator : IValidateOptions<InventoryOptions>
+{
+    private const string Section = InventoryOptions.SectionName;
+    private static readonly TimeSpan Year = TimeSpan.FromDays(365);
+
+    public ValidateOptionsResult Validate(string? name, InventoryOptions options)
+    {
+        var problems = new List<string>();
+        Within(problems, "DefaultReservationTtl", options.DefaultReservationTtl, TimeSpan.FromSeconds(1), Year);
+        Within(problems, "MaxReservationTtl", options.MaxReservationTtl, TimeSpan.FromSeconds(1), Year);
+        Within(problems, "ClosedReservationRetention", options.ClosedReservationRetention, TimeSpan.Zero, Year);
+        Within(problems, "StaleAfter", options.StaleAfter, TimeSpan.FromSeconds(1), Year);
+        Within(problems, "ExpiryReminderPeriod", options.ExpiryReminderPeriod, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+        if (options.DedupeWindow is < 16 or > 100_000)
+        {
+            problems.Add($"{Section}:DedupeWindow must be between 16 and 100000, not {options.DedupeWindow}.");
+        }
+
+        if (options.DefaultReservationTtl > options.MaxReservationTtl)
+        {
+            problems.Add($"{Section}:DefaultReservationTtl ({options.DefaultReservationTtl}) must not exceed {Section}:MaxReservationTtl ({options.MaxReservationTtl}).");
+        }
+
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+
+    private static void Within(List<string> problems, string key, TimeSpan value, TimeSpan least, TimeSpan most)
+    {
+        if (value < least || value > most)
+        {
+            problems.Add($"{Section}:{key} must be between {least} and {most}, not {value}.");
+        }
     }
 }

@@ -1,5 +1,5 @@
-using System.ComponentModel.DataAnnotations;
 using Grid.Domain.Orders;
+using Microsoft.Extensions.Options;
 
 namespace Grid.Orders;
 
@@ -33,22 +33,46 @@ public sealed class OrderOptions
     /// told while away (an active order checks on the second with a timer). Orleans refuses reminder periods under its
     /// minimum (1 minute unless <c>Grid:Reminders:MinimumReminderPeriod</c> lowers it). Default: 15 minutes.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan SlaReminderPeriod { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>
     /// Expiry of the reservation an order makes at a SKU-location before it commits it as an allocation; it only matters
     /// when the order's silo fails between the two. Default: 5 minutes.
     /// </summary>
-    [Range(1, 86_400)]
     public int SourcingReservationTtlSeconds { get; set; } = 300;
 
     /// <summary>How many order exceptions the ops list keeps (the oldest go first). Default: 1000.</summary>
-    [Range(10, 100_000)]
     public int OpsExceptionLimit { get; set; } = 1000;
 
     private SlaPolicy? _policy;
 
     public SlaPolicy ToSlaPolicy()
         => _policy ??= new SlaPolicy(Sla.Where(s => s.Value > TimeSpan.Zero).ToDictionary(s => (Domain.Orders.OrderStatus)s.Key, s => s.Value));
+}
+
+/// <summary>Checks <see cref="OrderOptions"/>, each failure naming its key.</summary>
+internal sealed class OrderOptionsValidator : IValidateOptions<OrderOptions>
+{
+    private const string Section = OrderOptions.SectionName;
+
+    public ValidateOptionsResult Validate(string? name, OrderOptions options)
+    {
+        var problems = new List<string>();
+        if (options.SlaReminderPeriod < TimeSpan.FromSeconds(1) || options.SlaReminderPeriod > TimeSpan.FromDays(1))
+        {
+            problems.Add($"{Section}:SlaReminderPeriod must be between 00:00:01 and 1.00:00:00, not {options.SlaReminderPeriod}.");
+        }
+
+        if (options.SourcingReservationTtlSeconds is < 1 or > 86_400)
+        {
+            problems.Add($"{Section}:SourcingReservationTtlSeconds must be between 1 and 86400, not {options.SourcingReservationTtlSeconds}.");
+        }
+
+        if (options.OpsExceptionLimit is < 10 or > 100_000)
+        {
+            problems.Add($"{Section}:OpsExceptionLimit must be between 10 and 100000, not {options.OpsExceptionLimit}.");
+        }
+
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
 }

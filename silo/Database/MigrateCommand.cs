@@ -1,4 +1,3 @@
-using Grid.Gateway.Hosting;
 using Grid.Hosting;
 
 namespace Grid.Silo.Database;

@@ -1,7 +1,6 @@
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
-using Grid.Gateway.Hosting;
 using Grid.Hosting;
 using Npgsql;
 

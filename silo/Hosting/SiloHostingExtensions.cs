@@ -40,12 +40,11 @@ public static class SiloHostingExtensions
     /// </summary>
     public static WebApplicationBuilder AddGridSilo(this WebApplicationBuilder builder)
     {
-        var grid = builder.AddGridOptions();
+        var grid = builder.AddGridServiceDefaults("grid-silo");
         var streams = builder.AddGridStreamOptions();
         var connectionString = builder.Configuration.GetConnectionString(GridOptions.ConnectionStringName);
         builder.Services.AddGridGrains(builder.Configuration);
 
-        builder.AddGridTelemetry("grid-silo");
         builder.UseOrleans(silo =>
         {
             // Grain calls join the caller's trace, and carry it on through the stream events they queue.
@@ -86,11 +85,11 @@ public static class SiloHostingExtensions
 
         if (grid.Mode == GridMode.Dev || grid.HostGateway)
         {
-            builder.Services.AddGridGateway();
+            builder.Services.AddGridApi();
         }
 
         builder.AddGridSecurity();
-        builder.Services.AddGridHealth().AddGridSiloMembershipHealth();
+        builder.Services.AddGridSiloMembershipHealth();
         return builder;
     }
 
@@ -140,8 +139,7 @@ public static class SiloHostingExtensions
     public static WebApplication MapGridSilo(this WebApplication app)
     {
         app.UseGridSecurity();
-        app.MapGridHealth();
-        app.MapGridTelemetry();
+        app.MapGridDefaultEndpoints();
         var grid = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GridOptions>>().Value;
 
         // It shows grain keys, calls and errors: open in dev mode, for the ops role elsewhere (a browser sends the key as the
@@ -174,9 +172,7 @@ public static class SiloHostingExtensions
     /// </summary>
     public static async Task PrepareGridStartAsync(this WebApplication app)
     {
-        // Options validated at start-up fail here, before anything starts, with just their message.
-        app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
-        var grid = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GridOptions>>().Value;
+        var grid = app.ValidateGridSettings();
         if (grid.Mode != GridMode.Postgres)
         {
             return;

@@ -1,4 +1,3 @@
-using Grid.Gateway.Hosting;
 using Grid.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;

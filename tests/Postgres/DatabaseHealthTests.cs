@@ -1,4 +1,3 @@
-using Grid.Gateway.Hosting;
 using Grid.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Diagnostics.HealthChecks;

@@ -1,4 +1,3 @@
-using Grid.Hosting;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
@@ -6,7 +5,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
-namespace Grid.Gateway.Hosting;
+namespace Grid.Hosting;
 
 /// <summary>Where telemetry goes (<c>Grid:Telemetry</c>). Metrics are always collected, traces when they are exported; exporters are chosen here.</summary>
 public sealed class GridTelemetryOptions
@@ -66,7 +65,7 @@ public static class TelemetryExtensions
     /// <summary>The meters Grid exports.</summary>
     public static readonly IReadOnlyList<string> Meters =
     [
-        GatewayInstruments.MeterName,
+        "Grid", // Grid's own meter: the grains' GridInstruments and the gateway's GatewayInstruments share it
         "Microsoft.Orleans",
         "Microsoft.AspNetCore.Hosting",
         "Microsoft.AspNetCore.Server.Kestrel",

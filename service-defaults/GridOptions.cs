@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Options;
 
 namespace Grid.Hosting;
 
@@ -55,43 +56,6 @@ public sealed class GridOptions
     /// </summary>
     public bool Dashboard { get; set; } = true;
 
-    /// <summary>Every problem with these settings, each naming its key; empty when they are usable.</summary>
-    public IReadOnlyList<string> Problems(string? connectionString)
-    {
-        var problems = new List<string>();
-        if (Mode == GridMode.Postgres && string.IsNullOrWhiteSpace(connectionString))
-        {
-            problems.Add($"ConnectionStrings:{ConnectionStringName} is required when Grid:Mode is Postgres (an Npgsql connection string such as \"Host=127.0.0.1;Port=5432;Username=grid;Password=...;Database=grid\").");
-        }
-
-        if (string.IsNullOrWhiteSpace(ClusterId))
-        {
-            problems.Add("Grid:ClusterId must not be empty.");
-        }
-
-        if (string.IsNullOrWhiteSpace(ServiceId))
-        {
-            problems.Add("Grid:ServiceId must not be empty.");
-        }
-
-        if (SiloPort is < 1 or > 65535)
-        {
-            problems.Add($"Grid:SiloPort must be a TCP port (1-65535), not {SiloPort}.");
-        }
-
-        if (GatewayPort is < 1 or > 65535)
-        {
-            problems.Add($"Grid:GatewayPort must be a TCP port (1-65535), not {GatewayPort}.");
-        }
-
-        if (SiloPort == GatewayPort)
-        {
-            problems.Add($"Grid:SiloPort and Grid:GatewayPort must differ (both are {SiloPort}).");
-        }
-
-        return problems;
-    }
-
     /// <summary>The address this silo advertises, resolved from <see cref="AdvertisedAddress"/>.</summary>
     public IPAddress ResolveAdvertisedAddress()
     {
@@ -111,13 +75,43 @@ public sealed class GridOptions
     }
 }
 
-/// <summary>The schema version this build of Grid needs in PostgreSQL.</summary>
-public static class GridSchema
+/// <summary>Checks <see cref="GridOptions"/> and the connection string Postgres mode needs, each failure naming its key.</summary>
+public sealed class GridOptionsValidator(IConfiguration configuration) : IValidateOptions<GridOptions>
 {
-    public const int Version = 10;
+    public ValidateOptionsResult Validate(string? name, GridOptions options)
+    {
+        var connectionString = configuration.GetConnectionString(GridOptions.ConnectionStringName);
+        var problems = new List<string>();
+        if (options.Mode == GridMode.Postgres && string.IsNullOrWhiteSpace(connectionString))
+        {
+            problems.Add($"ConnectionStrings:{GridOptions.ConnectionStringName} is required when Grid:Mode is Postgres (an Npgsql connection string such as \"Host=127.0.0.1;Port=5432;Username=grid;Password=...;Database=grid\").");
+        }
 
-    public const string MigrationsTable = "grid_schema_migrations";
+        if (string.IsNullOrWhiteSpace(options.ClusterId))
+        {
+            problems.Add("Grid:ClusterId must not be empty.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.ServiceId))
+        {
+            problems.Add("Grid:ServiceId must not be empty.");
+        }
+
+        if (options.SiloPort is < 1 or > 65535)
+        {
+            problems.Add($"Grid:SiloPort must be a TCP port (1-65535), not {options.SiloPort}.");
+        }
+
+        if (options.GatewayPort is < 1 or > 65535)
+        {
+            problems.Add($"Grid:GatewayPort must be a TCP port (1-65535), not {options.GatewayPort}.");
+        }
+
+        if (options.SiloPort == options.GatewayPort)
+        {
+            problems.Add($"Grid:SiloPort and Grid:GatewayPort must differ (both are {options.SiloPort}).");
+        }
+
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
 }
-
-/// <summary>A setting or dependency that keeps a Grid process from starting; its message says what and how to fix it.</summary>
-public sealed class GridStartupException(string message, Exception? innerException = null) : Exception(message, innerException);

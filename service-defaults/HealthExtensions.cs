@@ -1,10 +1,9 @@
 using System.Text.Json;
-using Grid.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
-namespace Grid.Gateway.Hosting;
+namespace Grid.Hosting;
 
 /// <summary>
 /// <c>/health/live</c> answers 200 while the process serves HTTP (restart it when it does not); <c>/health/ready</c>
@@ -14,21 +13,17 @@ namespace Grid.Gateway.Hosting;
 /// </summary>
 public static class HealthExtensions
 {
-    private const string ReadyTag = "ready";
-    private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(5);
+    /// <summary>The tag of the checks <c>/health/ready</c> runs.</summary>
+    public const string ReadyTag = "ready";
+
+    /// <summary>How long one check may take before it counts as failed.</summary>
+    public static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(5);
 
     public static IServiceCollection AddGridHealth(this IServiceCollection services)
     {
         services.AddHealthChecks()
             .AddCheck<ClusterHealthCheck>("cluster", tags: [ReadyTag], timeout: CheckTimeout)
             .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag], timeout: CheckTimeout);
-        return services;
-    }
-
-    /// <summary>A silo's own membership: ready only while the cluster counts this silo as active.</summary>
-    public static IServiceCollection AddGridSiloMembershipHealth(this IServiceCollection services)
-    {
-        services.AddHealthChecks().AddCheck<SiloMembershipHealthCheck>("membership", tags: [ReadyTag], timeout: CheckTimeout);
         return services;
     }
 
@@ -72,19 +67,6 @@ public static class HealthExtensions
             {
                 return HealthCheckResult.Unhealthy("The cluster does not answer.", ex);
             }
-        }
-    }
-
-    internal sealed class SiloMembershipHealthCheck(IClusterMembershipService membership, ILocalSiloDetails silo) : IHealthCheck
-    {
-        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-        {
-            var snapshot = membership.CurrentSnapshot;
-            var status = snapshot.GetSiloStatus(silo.SiloAddress);
-            var active = snapshot.Members.Values.Count(m => m.Status == SiloStatus.Active);
-            return Task.FromResult(status == SiloStatus.Active
-                ? HealthCheckResult.Healthy($"this silo ({silo.SiloAddress}) is active, one of {active}; membership version {snapshot.Version}")
-                : HealthCheckResult.Unhealthy($"this silo ({silo.SiloAddress}) is {status} in the cluster's membership"));
         }
     }
 

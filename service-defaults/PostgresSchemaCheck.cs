@@ -1,7 +1,6 @@
-using Grid.Hosting;
 using Npgsql;
 
-namespace Grid.Gateway.Hosting;
+namespace Grid.Hosting;
 
 /// <summary>
 /// Checks, before Orleans starts, that PostgreSQL answers and holds the schema this build needs, so that a wrong

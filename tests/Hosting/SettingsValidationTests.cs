@@ -1,0 +1,75 @@
+using Grid.Hosting;
+using Grid.Inventory;
+using Grid.Orders;
+using Grid.Streams;
+using Microsoft.Extensions.Configuration;
+
+namespace Grid.Tests.Hosting;
+
+/// <summary>Every settings class is checked by one validator whose failures name the configuration key to fix.</summary>
+public sealed class SettingsValidationTests
+{
+    [Fact]
+    public void Grid_settings_name_each_bad_key_and_the_missing_connection_string()
+    {
+        var configuration = new ConfigurationBuilder().Build();
+
+        var result = new GridOptionsValidator(configuration).Validate(null, new GridOptions { Mode = GridMode.Postgres, ClusterId = " ", SiloPort = 0 });
+
+        Assert.True(result.Failed);
+        Assert.Contains(result.Failures!, f => f.StartsWith("ConnectionStrings:Grid is required", StringComparison.Ordinal));
+        Assert.Contains(result.Failures!, f => f.StartsWith("Grid:ClusterId", StringComparison.Ordinal));
+        Assert.Contains(result.Failures!, f => f.StartsWith("Grid:SiloPort", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Default_settings_are_valid_everywhere()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([new("ConnectionStrings:Grid", "Host=db")]).Build();
+
+        Assert.True(new GridOptionsValidator(configuration).Validate(null, new GridOptions { Mode = GridMode.Postgres }).Succeeded);
+        Assert.True(new GridStreamOptionsValidator().Validate(null, new GridStreamOptions()).Succeeded);
+        Assert.True(new InventoryOptionsValidator().Validate(null, new InventoryOptions()).Succeeded);
+        Assert.True(new OrderOptionsValidator().Validate(null, new OrderOptions()).Succeeded);
+        Assert.True(new PostgresStreamOptionsValidator().Validate("grid", new PostgresStreamOptions { ConnectionString = "Host=db" }).Succeeded);
+    }
+
+    [Fact]
+    public void Stream_settings_name_the_key_and_the_value_given()
+    {
+        var result = new GridStreamOptionsValidator().Validate(null, new GridStreamOptions { QueueCount = 0 });
+
+        Assert.Equal(["Grid:Streams:QueueCount must be between 1 and 1024 (it is 0)."], result.Failures);
+    }
+
+    [Fact]
+    public void Inventory_settings_name_the_key_out_of_range_and_the_pair_out_of_order()
+    {
+        var result = new InventoryOptionsValidator().Validate(null, new InventoryOptions
+        {
+            DedupeWindow = 4,
+            DefaultReservationTtl = TimeSpan.FromDays(2),
+            MaxReservationTtl = TimeSpan.FromDays(1),
+        });
+
+        Assert.Equal(2, result.Failures!.Count());
+        Assert.Contains(result.Failures!, f => f.StartsWith("Grid:Inventory:DedupeWindow must be between 16 and 100000", StringComparison.Ordinal));
+        Assert.Contains(result.Failures!, f => f.StartsWith("Grid:Inventory:DefaultReservationTtl (2.00:00:00) must not exceed Grid:Inventory:MaxReservationTtl", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Order_settings_name_the_key_out_of_range()
+    {
+        var result = new OrderOptionsValidator().Validate(null, new OrderOptions { OpsExceptionLimit = 1 });
+
+        Assert.Equal(["Grid:Orders:OpsExceptionLimit must be between 10 and 100000, not 1."], result.Failures);
+    }
+
+    [Fact]
+    public void Stream_provider_settings_name_the_provider_and_the_setting()
+    {
+        var result = new PostgresStreamOptionsValidator().Validate("grid", new PostgresStreamOptions { MaxConnections = 1 });
+
+        Assert.Equal(["Stream provider grid: ConnectionString is required.", "Stream provider grid: MaxConnections must be between 2 and 1000, not 1."], result.Failures);
+    }
+}
