@@ -19,9 +19,8 @@ public sealed partial class InventoryGrain
         var applied = new List<(DateTimeOffset OccurredAt, DateTimeOffset? AcceptedAt)>(movements.Length);
         foreach (var delivered in movements)
         {
-            if (delivered.Mark is { } position)
+            if (DeliveryMarks.Of(delivered.Mark) is { } mark)
             {
-                var mark = new DeliveryMark(position.Transaction, position.Message, position.Index);
                 if (_inventory.WasDelivered(mark))
                 {
                     GridInstruments.EventsRedelivered.Add(1);

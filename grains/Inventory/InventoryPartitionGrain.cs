@@ -67,7 +67,7 @@ public sealed partial class InventoryPartitionGrain(
                 bySkuLocation[key] = movements = ImmutableArray.CreateBuilder<DeliveredMovement>();
             }
 
-            movements.Add(new DeliveredMovement(item.Item.Movement, MarkOf(item.Token), item.Item.AcceptedAt));
+            movements.Add(new DeliveredMovement(item.Item.Movement, DeliveryMarks.ToQueueMark(item.Token), item.Item.AcceptedAt));
         }
 
         var groups = bySkuLocation.Select(g => (SkuLocation: g.Key, Movements: g.Value.DrainToImmutable())).ToList();
@@ -144,9 +144,6 @@ public sealed partial class InventoryPartitionGrain(
     public Task OnErrorAsync(Exception ex) => Task.CompletedTask;
 
     /// <summary>Durable queues give each event its position; the in-memory queues of dev mode do not, and need none.</summary>
-    private static QueueMark? MarkOf(StreamSequenceToken? token)
-        => token is QueuePosition p ? new QueueMark(p.TransactionId, p.MessageId, p.EventIndex) : null;
-
     [LoggerMessage(EventId = 1108, EventName = "QueuedEventsDeadLettered", Level = LogLevel.Error,
         Message = "{SkuLocation} kept failing to apply its {Count} queued event(s); they went to the dead letters and the rest of the delivery was acknowledged")]
     private partial void LogGaveUp(Exception exception, string skuLocation, int count);

@@ -1,8 +1,6 @@
-using Grid.Domain;
 using Grid.Domain.Orders;
 using Grid.Infrastructure;
 using Grid.Inventory;
-using Grid.Streams;
 using Orleans.Streams;
 using Orleans.Streams.Core;
 
@@ -58,9 +56,8 @@ public sealed partial class OrderGrain
         var changed = false;
         foreach (var item in items)
         {
-            if (item.Token is QueuePosition position)
+            if (DeliveryMarks.Of(item.Token) is { } mark)
             {
-                var mark = new DeliveryMark(position.TransactionId, position.MessageId, position.EventIndex);
                 if (Order.WasDelivered(mark))
                 {
                     continue;
