@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Grid.Tests.Support;
 
 namespace Grid.Tests.Gateway;
 
@@ -27,7 +28,7 @@ public sealed class CommittedOpenApiDocumentTests(GridApiFactory factory)
     {
         using var client = factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = DevAddress });
         var served = Normalise(await client.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative)));
-        var path = CommittedPath();
+        var path = RepositoryFiles.PathOf("docs", "openapi.json");
 
         if (Environment.GetEnvironmentVariable("GRID_UPDATE_OPENAPI") == "1")
         {
@@ -58,18 +59,5 @@ public sealed class CommittedOpenApiDocumentTests(GridApiFactory factory)
         }
 
         return "no line differs";
-    }
-
-    private static string CommittedPath()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Grid.sln")))
-            {
-                return Path.Combine(dir.FullName, "docs", "openapi.json");
-            }
-        }
-
-        throw new DirectoryNotFoundException("Grid.sln not found above the test binaries.");
     }
 }
