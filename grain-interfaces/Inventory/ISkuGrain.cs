@@ -14,8 +14,11 @@ public interface ISkuGrain : IGrainWithStringKey
     [ReadOnly, Alias("GetAvailability")]
     Task<SkuAvailability> GetAvailability(AvailabilityQuery query, ImmutableArray<string> locations);
 
-    /// <summary>Called by a SKU-location grain after each durable change; a snapshot older than the one held is ignored.</summary>
-    [AlwaysInterleave, Alias("OnLocationChanged")]
+    /// <summary>
+    /// Sent by a SKU-location grain after each durable change, without waiting for an answer; a snapshot older than
+    /// the one held is ignored, so late or repeated ones change nothing.
+    /// </summary>
+    [OneWay, AlwaysInterleave, Alias("OnLocationChanged")]
     Task OnLocationChanged(AvailabilitySnapshot snapshot);
 
     /// <summary>Called by a SKU-location grain the first time it stores anything, so the SKU knows its locations after a restart.</summary>

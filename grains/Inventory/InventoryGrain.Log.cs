@@ -17,10 +17,6 @@ public sealed partial class InventoryGrain
         Message = "{Key}: movement {EventId} ({Type}) flagged for reconciliation: {Detail}")]
     private partial void LogMovementFlagged(string key, string eventId, MovementType type, string? detail);
 
-    [LoggerMessage(EventId = 1105, EventName = "SkuNotificationFailed", Level = LogLevel.Warning,
-        Message = "{Key}: the SKU grain could not be told of a change; network ATP catches up with the next change or when it reactivates")]
-    private partial void LogSkuNotified(Exception exception, string key);
-
     [LoggerMessage(EventId = 1106, EventName = "QueuedEventRejected", Level = LogLevel.Warning,
         Message = "{Key}: queued event {EventId} could not be applied: {Detail}")]
     private partial void LogQueuedEventRejected(string key, string eventId, string? detail);

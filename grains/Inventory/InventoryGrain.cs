@@ -229,16 +229,11 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
             _ = HandOffAvailabilityAsync();
         }
 
-        // Awaited before the callers are answered, so that network ATP read after a change already shows it. The
-        // change is durable by now: if the SKU grain cannot be told, it catches up from this grain when it reactivates.
-        try
-        {
-            await GrainFactory.Ref<ISkuGrain>(Identifiers.SkuGrainKey(_inventory.Sku)).OnLocationChanged(_durable);
-        }
-        catch (Exception ex) when (ex is TimeoutException or OrleansException)
-        {
-            LogSkuNotified(ex, Key);
-        }
+        // One-way, sent before the callers are answered: the SKU grain takes it before any read a caller sends after
+        // its answer (on one silo its messages are taken in the order sent), without the write waiting for it. The
+        // change is durable by now: if the message is lost, the SKU grain catches up with the next change here or from
+        // this grain's snapshot when it reactivates.
+        _ = GrainFactory.Ref<ISkuGrain>(Identifiers.SkuGrainKey(_inventory.Sku)).OnLocationChanged(_durable);
     }
 
     private ReservationResult Map(ReservationDecision decision) => decision.ToContract(_inventory.Sku, _inventory.Location);
