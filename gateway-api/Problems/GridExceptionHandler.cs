@@ -5,7 +5,8 @@ namespace Grid.Gateway.Problems;
 
 /// <summary>
 /// The one place exceptions become Problem Details. A body that is not valid JSON, or has a value of the wrong type,
-/// becomes a 400 naming the field from the JSON path; anything else a 500 that reveals nothing internal.
+/// becomes a 400 naming the field from the JSON path; the store (PostgreSQL) unreachable, or the cluster briefly
+/// without a silo for a grain, a 503 with <c>Retry-After</c>; anything else a 500 that reveals nothing internal.
 /// </summary>
 internal sealed partial class GridExceptionHandler(IProblemDetailsService problems, ILogger<GridExceptionHandler> logger) : IExceptionHandler
 {
@@ -25,6 +26,14 @@ internal sealed partial class GridExceptionHandler(IProblemDetailsService proble
                 ? badRequest.Message
                 : $"'{field}' has a value of the wrong type or is not valid JSON.";
             errors = new Dictionary<string, string[]> { [field] = [message] };
+        }
+        else if (StoreOutage.IsCause(exception))
+        {
+            // The write was not stored (its grain reloads from storage once the database answers): safe to retry.
+            status = StatusCodes.Status503ServiceUnavailable;
+            title = "The store is unavailable; nothing of this request was kept. Retry shortly.";
+            httpContext.Response.Headers.RetryAfter = StoreOutage.RetryAfterSeconds;
+            LogStoreUnavailable(exception, httpContext.Request.Method, httpContext.Request.Path);
         }
         else if (IsTransient(exception) || (exception is OperationCanceledException && !httpContext.RequestAborted.IsCancellationRequested))
         {
@@ -68,6 +77,9 @@ internal sealed partial class GridExceptionHandler(IProblemDetailsService proble
 
     [LoggerMessage(EventId = 2002, EventName = "TransientRequestError", Level = LogLevel.Warning, Message = "Transient cluster error on {Method} {Path}")]
     private partial void LogTransient(Exception exception, string method, string path);
+
+    [LoggerMessage(EventId = 2003, EventName = "StoreUnavailable", Level = LogLevel.Warning, Message = "The store is unavailable on {Method} {Path}")]
+    private partial void LogStoreUnavailable(Exception exception, string method, string path);
 
     [LoggerMessage(EventId = 2001, EventName = "UnhandledRequestError", Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
     private partial void LogUnhandled(Exception exception, string method, string path);

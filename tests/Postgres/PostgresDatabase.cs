@@ -61,6 +61,19 @@ public sealed class PostgresDatabase : IAsyncLifetime
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>
+    /// An outage of this database alone: it takes no new connection and every open one is cut, as when its server goes
+    /// down; <c>false</c> ends it. Other test classes' databases on the same server are untouched.
+    /// </summary>
+    public async Task SetOutageAsync(bool down)
+    {
+        await ExecuteOnServerAsync($"ALTER DATABASE {Name} ALLOW_CONNECTIONS {(down ? "false" : "true")}");
+        if (down)
+        {
+            await ExecuteOnServerAsync($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{Name}'");
+        }
+    }
+
     private async Task ExecuteOnServerAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(_server);
