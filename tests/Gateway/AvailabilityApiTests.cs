@@ -5,6 +5,7 @@ using System.Text.Json;
 namespace Grid.Tests.Gateway;
 
 /// <summary><c>GET /api/v1/atp/{sku}</c> and <c>POST /api/v1/atp/query</c>.</summary>
+[Trait("Category", "Gateway")]
 [Collection(GridApiCollection.Name)]
 public sealed class AvailabilityApiTests(GridApiFactory factory)
 {

@@ -8,6 +8,7 @@ namespace Grid.Tests.Gateway;
 /// Requests the gateway must refuse: each answers 400 Problem Details whose <c>errors</c> names the offending field,
 /// and stores nothing.
 /// </summary>
+[Trait("Category", "Gateway")]
 [Collection(GridApiCollection.Name)]
 public sealed class BadInputTests(GridApiFactory factory)
 {

@@ -11,6 +11,7 @@ namespace Grid.Tests.Gateway;
 /// The event types the OpenAPI document describes (Grid.Gateway.OpenApi.Contracts) are what the event endpoints
 /// accept: one event of every type, written to the contract with only its required fields, is accepted whole.
 /// </summary>
+[Trait("Category", "Gateway")]
 [Collection(GridApiCollection.Name)]
 public sealed class EventContractTests(GridApiFactory factory)
 {

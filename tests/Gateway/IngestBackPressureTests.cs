@@ -16,6 +16,7 @@ namespace Grid.Tests.Gateway;
 /// lag is what the durable queues report (measured against PostgreSQL in <c>StreamQueueLagTests</c>); here it is set
 /// by the test, on the dev-mode process with everything else real.
 /// </summary>
+[Trait("Category", "Gateway")]
 public sealed class IngestBackPressureTests : IClassFixture<IngestBackPressureTests.BehindFactory>
 {
     private readonly BehindFactory _factory;

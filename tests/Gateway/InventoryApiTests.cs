@@ -4,6 +4,7 @@ using System.Text.Json;
 namespace Grid.Tests.Gateway;
 
 /// <summary><c>GET /api/v1/inventory/{sku}@{location}</c> and <c>PUT .../policy</c>.</summary>
+[Trait("Category", "Gateway")]
 [Collection(GridApiCollection.Name)]
 public sealed class InventoryApiTests(GridApiFactory factory)
 {

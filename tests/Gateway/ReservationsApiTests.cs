@@ -4,6 +4,7 @@ using System.Text.Json;
 namespace Grid.Tests.Gateway;
 
 /// <summary><c>/api/v1/reservations</c>: create, read, commit, release, extend.</summary>
+[Trait("Category", "Gateway")]
 [Collection(GridApiCollection.Name)]
 public sealed class ReservationsApiTests(GridApiFactory factory)
 {

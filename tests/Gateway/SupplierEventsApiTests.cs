@@ -5,6 +5,7 @@ using System.Text.Json;
 namespace Grid.Tests.Gateway;
 
 /// <summary><c>POST /api/v1/supplier/events</c>: inbound supply and its ETAs per SKU-location, per-item results.</summary>
+[Trait("Category", "Gateway")]
 [Collection(GridApiCollection.Name)]
 public sealed class SupplierEventsApiTests(GridApiFactory factory)
 {

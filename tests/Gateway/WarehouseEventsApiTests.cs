@@ -4,6 +4,7 @@ using System.Text.Json;
 namespace Grid.Tests.Gateway;
 
 /// <summary><c>POST /api/v1/warehouse/events</c>: per-item results, at most once per (source, eventId).</summary>
+[Trait("Category", "Gateway")]
 [Collection(GridApiCollection.Name)]
 public sealed class WarehouseEventsApiTests(GridApiFactory factory)
 {

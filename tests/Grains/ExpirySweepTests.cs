@@ -10,6 +10,7 @@ namespace Grid.Tests.Grains;
 /// Given a cluster on real time whose expiry sweep ticks every second: a reservation of a SKU-location that is
 /// no longer active still expires, because the sweep finds it through its stored expiry and wakes it.
 /// </summary>
+[Trait("Category", "Grains")]
 public sealed class ExpirySweepTests : IAsyncLifetime
 {
     private InProcessTestCluster _cluster = null!;

@@ -2,6 +2,7 @@ using Grid.Inventory;
 
 namespace Grid.Tests.Grains;
 
+[Trait("Category", "Grains")]
 [Collection(ClusterCollection.Name)]
 public sealed class SkuGrainTests(ClusterFixture fixture)
 {

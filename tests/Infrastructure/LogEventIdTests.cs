@@ -8,6 +8,7 @@ namespace Grid.Tests.Infrastructure;
 /// alerting on an id gets exactly one kind of message. Ids are grouped by area: 11xx inventory, 12xx orders, 14xx
 /// outbound, 2xxx gateway, 3xxx streams.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class LogEventIdTests
 {
     private static readonly Assembly[] GridAssemblies =

@@ -10,6 +10,7 @@ namespace Grid.Tests.Outbound;
 /// An outbound event remembers the trace of the change that caused it, and its delivery continues that trace: the
 /// delivery span is a child of the recorded cause, and the receiver gets the trace in <c>traceparent</c>.
 /// </summary>
+[Trait("Category", "Grains")]
 [Collection(OutboundCollection.Name)]
 public sealed class DeliveryTracingTests : IDisposable
 {

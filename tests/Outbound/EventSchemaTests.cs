@@ -12,6 +12,7 @@ namespace Grid.Tests.Outbound;
 /// emits matches it: an order taken from submission through shipment, cancellation, delivery and a return, a backorder
 /// re-promised, a credit hold, a rejection, a stock snapshot and the availability they moved.
 /// </summary>
+[Trait("Category", "Grains")]
 [Collection(OutboundCollection.Name)]
 public sealed class EventSchemaTests(OutboundFixture fixture)
 {

@@ -31,6 +31,7 @@ public sealed class OutboundApiFactory : GridApiFactory, IAsyncLifetime
 }
 
 /// <summary>The ops endpoints for outbound delivery and the ERP's stock snapshots, over HTTP.</summary>
+[Trait("Category", "Gateway")]
 public sealed class OutboundApiTests(OutboundApiFactory factory) : IClassFixture<OutboundApiFactory>
 {
     private readonly HttpClient _client = factory.CreateClient();

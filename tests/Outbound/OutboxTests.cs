@@ -4,6 +4,7 @@ using Grid.Orders;
 namespace Grid.Tests.Outbound;
 
 /// <summary>Source grains write their outbound events with the change that caused them and hand them to the publishers.</summary>
+[Trait("Category", "Grains")]
 [Collection(OutboundCollection.Name)]
 public sealed class OutboxTests(OutboundFixture fixture)
 {

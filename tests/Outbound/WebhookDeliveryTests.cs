@@ -6,6 +6,7 @@ using Grid.Outbound;
 namespace Grid.Tests.Outbound;
 
 /// <summary>Publishers delivering to a real local receiver that is down, slow, throttling or refusing on purpose.</summary>
+[Trait("Category", "Grains")]
 [Collection(OutboundCollection.Name)]
 public sealed class WebhookDeliveryTests(OutboundFixture fixture)
 {

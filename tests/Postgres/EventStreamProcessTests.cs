@@ -9,6 +9,7 @@ namespace Grid.Tests.Postgres;
 /// Warehouse events through the durable PostgreSQL streams, with silos running as their own processes: a silo killed
 /// with <c>kill -9</c> while events are pushed and consumed loses none that was accepted and applies none twice.
 /// </summary>
+[Trait("Category", "Postgres")]
 [Collection(SiloProcessCollection.Name)]
 public sealed class EventStreamProcessTests : IAsyncLifetime
 {

@@ -8,6 +8,7 @@ namespace Grid.Tests.Postgres;
 /// Given a database with the schema: the order side's state (orders, customers, locations, backorder queues, shipments)
 /// written as JSON by the ADO.NET grain storage, and order events through the durable stream queues.
 /// </summary>
+[Trait("Category", "Postgres")]
 public sealed class OrderPersistenceTests : IAsyncLifetime
 {
     private readonly PostgresDatabase _database = new();

@@ -12,6 +12,7 @@ namespace Grid.Tests.Postgres;
 /// killed with <c>kill -9</c>, and a restarted silo delivers all of it once the target is back, with no one calling the
 /// publishers (their reminders wake them).
 /// </summary>
+[Trait("Category", "Postgres")]
 [Collection(SiloProcessCollection.Name)]
 public sealed class OutboundProcessTests : IAsyncLifetime
 {

@@ -4,6 +4,7 @@ using Grid.Tests.Grains;
 namespace Grid.Tests.Postgres;
 
 /// <summary>Given a database with the schema: clusters of real silos on PostgreSQL clustering, state and reminders.</summary>
+[Trait("Category", "Postgres")]
 public sealed class PostgresClusterTests : IAsyncLifetime
 {
     private readonly PostgresDatabase _database = new();

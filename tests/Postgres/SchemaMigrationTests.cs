@@ -4,6 +4,7 @@ using Grid.Silo.Database;
 
 namespace Grid.Tests.Postgres;
 
+[Trait("Category", "Postgres")]
 public sealed class SchemaMigrationTests : IAsyncLifetime
 {
     private readonly PostgresDatabase _database = new() { Migrate = false };

@@ -12,6 +12,7 @@ namespace Grid.Tests.Postgres;
 /// Given silos running as their own processes on PostgreSQL, as an operator runs them: a silo killed with
 /// <c>kill -9</c> in the middle of a burst loses nothing it acknowledged, and reminders outlive the whole cluster.
 /// </summary>
+[Trait("Category", "Postgres")]
 [Collection(SiloProcessCollection.Name)]
 public sealed class SiloProcessTests : IAsyncLifetime
 {

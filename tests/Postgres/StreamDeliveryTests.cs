@@ -12,6 +12,7 @@ namespace Grid.Tests.Postgres;
 /// The PostgreSQL stream provider inside a cluster on PostgreSQL: delivery to implicit subscribers, acknowledgement
 /// by deletion, poison messages to the dead letters, duplicates changing nothing.
 /// </summary>
+[Trait("Category", "Postgres")]
 public sealed class StreamDeliveryTests : IAsyncLifetime
 {
     private readonly PostgresDatabase _database = new();

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 namespace Grid.Tests.Gateway.Orders;
 
 /// <summary>Sourcing, backorders, short picks, partial shipments, supplier delays and ops exceptions over HTTP.</summary>
+[Trait("Category", "Gateway")]
 [Collection(GridApiCollection.Name)]
 public sealed class FulfilmentApiTests(GridApiFactory factory)
 {

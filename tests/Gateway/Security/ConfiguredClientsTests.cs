@@ -6,6 +6,7 @@ using Grid.Gateway.Security;
 namespace Grid.Tests.Gateway.Security;
 
 /// <summary>Clients from configuration: hashed API keys, Basic authentication for browsers, and bearer tokens with scopes.</summary>
+[Trait("Category", "Gateway")]
 [Collection(SecuredApiCollection.Name)]
 public sealed class ConfiguredClientsTests(SecuredApiFactory factory)
 {

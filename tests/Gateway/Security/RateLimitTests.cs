@@ -5,6 +5,7 @@ using Grid.Gateway.Security;
 namespace Grid.Tests.Gateway.Security;
 
 /// <summary>Each client has its own token bucket: over it, 429 with Retry-After; a moment later, served again.</summary>
+[Trait("Category", "Gateway")]
 [Collection(SecuredApiCollection.Name)]
 public sealed class RateLimitTests(SecuredApiFactory factory)
 {

@@ -6,6 +6,7 @@ using Grid.Gateway.Security;
 namespace Grid.Tests.Gateway.Security;
 
 /// <summary>Traces follow a request from the gateway into the grains and through the event streams; /metrics shows the business meter.</summary>
+[Trait("Category", "Gateway")]
 [Collection(SecuredApiCollection.Name)]
 public sealed class TelemetryTests(SecuredApiFactory factory)
 {
