@@ -39,9 +39,6 @@ public sealed class ClusterFixture : IAsyncLifetime
     }
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
-
-    /// <summary>A SKU no other test uses, so tests never share state.</summary>
-    public static string NewSku(string prefix = "SKU") => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 64)];
 }
 
 [CollectionDefinition(Name)]

@@ -36,7 +36,7 @@ public sealed class ExpirySweepTests : IAsyncLifetime
     [Fact]
     public async Task A_reservation_of_a_deactivated_sku_location_expires_by_the_cluster_sweep()
     {
-        var sku = ClusterFixture.NewSku("REM");
+        var sku = TestIds.New("REM");
         var grain = _cluster.Client.Inventory(sku);
         await grain.Receive(10, DateTimeOffset.UtcNow);
         await grain.Reserve(new ReserveStock("r1", "web", 4, TtlSeconds: 2));

@@ -18,7 +18,7 @@ public sealed class DeliveryTracingTests : IDisposable
     private static readonly ActivitySource Test = new("Grid.Tests.Outbound");
 
     private readonly OutboundFixture _fixture;
-    private readonly string _tag = Guid.NewGuid().ToString("N")[..10];
+    private readonly string _tag = TestIds.Tag();
     private readonly ConcurrentQueue<Activity> _spans = new();
     private readonly ActivityListener _listener;
 

@@ -108,7 +108,7 @@ public sealed class OutboundFixture : IAsyncLifetime
     }
 
     public static ImmutableArray<OutboundEvent> Events(string type, string subject, int count, DateTimeOffset time, int from = 1)
-        => [.. Enumerable.Range(from, count).Select(i => new OutboundEvent(Guid.NewGuid().ToString("D"), type, subject, time, i, $$"""{"n":{{i}}}"""))];
+        => [.. Enumerable.Range(from, count).Select(i => new OutboundEvent(TestIds.New("EV"), type, subject, time, i, $$"""{"n":{{i}}}"""))];
 }
 
 [CollectionDefinition(Name)]

@@ -39,7 +39,7 @@ public sealed class PostgresDatabase : IAsyncLifetime
         _server = Environment.GetEnvironmentVariable(Variable)
             ?? throw new InvalidOperationException(
                 $"{Variable} is not set. Run the tests with ./test.sh, which starts a private PostgreSQL and sets it, or point {Variable} at a server of your own.");
-        Name = $"grid_test_{Guid.NewGuid():N}";
+        Name = $"grid_test_{TestIds.Tag(32)}";
         ConnectionString = new NpgsqlConnectionStringBuilder(_server) { Database = Name }.ConnectionString;
     }
 

@@ -119,7 +119,7 @@ public sealed class SchemaMigrationTests : IAsyncLifetime
     [Fact]
     public async Task A_database_that_does_not_exist_yet_is_created()
     {
-        var name = $"grid_test_new_{Guid.NewGuid():N}";
+        var name = $"grid_test_new_{TestIds.Tag(32)}";
         var connectionString = new Npgsql.NpgsqlConnectionStringBuilder(_database.ConnectionString) { Database = name }.ConnectionString;
         try
         {

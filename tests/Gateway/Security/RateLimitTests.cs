@@ -19,7 +19,7 @@ public sealed class RateLimitTests : IClassFixture<RateLimitTests.LimitedApiFact
     private readonly LimitedApiFactory _factory;
     private readonly HttpClient _limited;
     private readonly HttpClient _other;
-    private readonly Uri _path = new($"/api/v1/atp/{Fresh.Sku()}", UriKind.Relative);
+    private readonly Uri _path = new($"/api/v1/atp/{TestIds.New("SKU")}", UriKind.Relative);
 
     public RateLimitTests(LimitedApiFactory factory)
     {
