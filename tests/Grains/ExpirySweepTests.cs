@@ -17,18 +17,15 @@ public sealed class ExpirySweepTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) =>
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Grid:Inventory:ExpiryReminderPeriod"] = "00:00:01" })
+            .Build();
+        _cluster = await TestClusters.StartAsync(1, silo =>
         {
-            var configuration = new ConfigurationBuilder()
-                .AddInMemoryCollection(new Dictionary<string, string?> { ["Grid:Inventory:ExpiryReminderPeriod"] = "00:00:01" })
-                .Build();
             silo.Services.AddGridGrains(configuration);
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
             silo.UseGridInMemoryProviders();
         });
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
     }
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
