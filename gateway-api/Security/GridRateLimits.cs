@@ -58,7 +58,10 @@ internal sealed class GridLimitOptionsValidator : IValidateOptions<GridRateLimit
             : ValidateOptionsResult.Success;
 }
 
-/// <summary>ASP.NET Core's rate limiter, partitioned by client: its API key's name or its token's client id, else its address.</summary>
+/// <summary>
+/// ASP.NET Core's rate limiter, partitioned by client: its API key's name or its token's client id, else its address.
+/// The buckets read the time from the DI <see cref="TimeProvider"/>, so that tests can move it on.
+/// </summary>
 public static class GridRateLimits
 {
     /// <summary>The policy every <c>/api</c> endpoint carries.</summary>
@@ -97,14 +100,8 @@ public static class GridRateLimits
 
         // A client with a limit of its own gets a bucket of twice its limit; the others share the configured burst.
         var burst = own is null ? Math.Max(options.Burst ?? permits * 2, permits) : permits * 2;
-        return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = burst,
-            TokensPerPeriod = permits,
-            ReplenishmentPeriod = options.Window,
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        });
+        var clock = context.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System;
+        return RateLimitPartition.Get(key, _ => new ClockedTokenBucket(clock, burst, permits, options.Window));
     }
 
     private static async ValueTask OnRejectedAsync(OnRejectedContext rejected, CancellationToken cancellationToken)

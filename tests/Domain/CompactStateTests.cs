@@ -8,6 +8,7 @@ namespace Grid.Tests.Domain;
 /// One inventory is resident per active SKU-location, so its collections exist only once used, and its duplicate
 /// check keeps a set only when the recent keys are many. None of that may change what it does, or what storage reads.
 /// </summary>
+[Trait("Category", "Domain")]
 public sealed class CompactStateTests
 {
     private static SkuLocationInventory RoundTrip(SkuLocationInventory inventory)

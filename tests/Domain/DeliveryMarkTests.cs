@@ -4,6 +4,7 @@ using Grid.Silo.Storage;
 namespace Grid.Tests.Domain;
 
 /// <summary>How a SKU-location recognises an event redelivered from its durable queue.</summary>
+[Trait("Category", "Domain")]
 public sealed class DeliveryMarkTests
 {
     [Fact]

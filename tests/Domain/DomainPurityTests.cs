@@ -1,6 +1,7 @@
 namespace Grid.Tests.Domain;
 
 /// <summary>The domain model is plain .NET: no Orleans, database or web framework reaches it.</summary>
+[Trait("Category", "Domain")]
 public sealed class DomainPurityTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using static Grid.Tests.Domain.InventoryBuilder;
 
 namespace Grid.Tests.Domain;
 
+[Trait("Category", "Domain")]
 public sealed class ExpiryTests
 {
     private readonly FakeTimeProvider _clock = new(T0);

@@ -3,6 +3,7 @@ using Grid.Infrastructure;
 namespace Grid.Tests.Domain;
 
 /// <summary>The write-batching rule, with a storage write that the test completes by hand.</summary>
+[Trait("Category", "Domain")]
 public sealed class GroupCommitTests
 {
     private readonly List<TaskCompletionSource> _writes = [];

@@ -8,6 +8,7 @@ namespace Grid.Tests.Domain;
 /// A SKU-location's recent event keys and movements are its journal, stored beside the header: each write carries
 /// only the entries recorded since the previous one, numbered, and says which are still kept.
 /// </summary>
+[Trait("Category", "Domain")]
 public sealed class InventoryJournalTests
 {
     [Fact]

@@ -5,6 +5,7 @@ namespace Grid.Tests.Domain;
 /// grains convert between them by numeric cast. Each pair must therefore name the same members with the same values,
 /// or a cast silently turns one state into another.
 /// </summary>
+[Trait("Category", "Domain")]
 public sealed class MirroredEnumTests
 {
     /// <summary>Pairs whose names differ; pairs with the same name are found by <see cref="SameNamePairs"/>.</summary>

@@ -3,6 +3,7 @@ using static Grid.Tests.Domain.InventoryBuilder;
 
 namespace Grid.Tests.Domain;
 
+[Trait("Category", "Domain")]
 public sealed class RingFenceTests
 {
     private static SkuLocationInventory FencedForWeb(long onHand, long webFence)

@@ -3,6 +3,7 @@ using static Grid.Tests.Domain.InventoryBuilder;
 
 namespace Grid.Tests.Domain;
 
+[Trait("Category", "Domain")]
 public sealed class TimePhasedAvailabilityTests
 {
     private static readonly DateTimeOffset Dec1 = new(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);

@@ -3,6 +3,7 @@ using System.Net;
 namespace Grid.Tests.Gateway;
 
 /// <summary>Dev mode serves an interactive API reference (Scalar) over the OpenAPI document at /scalar, without a key.</summary>
+[Trait("Category", "Gateway")]
 [Collection(GridApiCollection.Name)]
 public sealed class ApiReferenceTests(GridApiFactory factory)
 {

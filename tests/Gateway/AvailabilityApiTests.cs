@@ -5,6 +5,7 @@ using System.Text.Json;
 namespace Grid.Tests.Gateway;
 
 /// <summary><c>GET /api/v1/atp/{sku}</c> and <c>POST /api/v1/atp/query</c>.</summary>
+[Trait("Category", "Gateway")]
 [Collection(GridApiCollection.Name)]
 public sealed class AvailabilityApiTests(GridApiFactory factory)
 {
@@ -13,7 +14,7 @@ public sealed class AvailabilityApiTests(GridApiFactory factory)
     [Fact]
     public async Task Stock_received_then_reserved_shows_in_network_ATP_with_its_location_breakdown()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
         var occurredAt = DateTimeOffset.UtcNow.AddMinutes(-5);
         var received = await _client.SendEventsAsync(GridHttp.Receipt(sku, 100, occurredAt: occurredAt));
         Assert.Equal(1, received.GetProperty("accepted").GetInt32());
@@ -47,7 +48,7 @@ public sealed class AvailabilityApiTests(GridApiFactory factory)
     [Fact]
     public async Task An_unknown_SKU_is_not_an_error_but_has_nothing_available_and_no_locations()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
 
         using var response = await _client.GetAsync(new Uri($"/api/v1/atp/{sku}", UriKind.Relative));
 
@@ -61,7 +62,7 @@ public sealed class AvailabilityApiTests(GridApiFactory factory)
     [Fact]
     public async Task Network_ATP_sums_every_location_of_the_SKU()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
         await _client.ReceiveAsync(sku, 100, GridHttp.Dc1);
         await _client.ReceiveAsync(sku, 50, GridHttp.Dc2);
 
@@ -74,7 +75,7 @@ public sealed class AvailabilityApiTests(GridApiFactory factory)
     [Fact]
     public async Task The_locations_parameter_restricts_ATP_to_the_locations_named()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
         await _client.ReceiveAsync(sku, 100, GridHttp.Dc1);
         await _client.ReceiveAsync(sku, 50, GridHttp.Dc2);
 
@@ -88,7 +89,7 @@ public sealed class AvailabilityApiTests(GridApiFactory factory)
     [Fact]
     public async Task The_channel_parameter_applies_ring_fences_so_other_channels_cannot_see_fenced_stock()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
         await _client.ReceiveAsync(sku, 100);
         using var policy = await _client.PutPolicyAsync(sku, new { safetyStock = 0, ringFences = new Dictionary<string, long> { ["web"] = 10 } });
         Assert.Equal(HttpStatusCode.OK, policy.StatusCode);
@@ -100,8 +101,8 @@ public sealed class AvailabilityApiTests(GridApiFactory factory)
     [Fact]
     public async Task A_batch_query_answers_each_SKU_in_the_order_asked()
     {
-        var first = Fresh.Sku();
-        var second = Fresh.Sku();
+        var first = TestIds.New("SKU");
+        var second = TestIds.New("SKU");
         await _client.ReceiveAsync(first, 100);
         await _client.ReceiveAsync(second, 5, GridHttp.Dc1);
         await _client.ReceiveAsync(second, 7, GridHttp.Dc2);
@@ -124,7 +125,7 @@ public sealed class AvailabilityApiTests(GridApiFactory factory)
     [Fact]
     public async Task A_batch_query_answers_an_unknown_SKU_with_nothing_available()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
 
         using var response = await _client.PostAsJsonAsync("/api/v1/atp/query", new { items = new[] { new { sku } } });
 
@@ -138,7 +139,7 @@ public sealed class AvailabilityApiTests(GridApiFactory factory)
     [Fact]
     public async Task A_batch_query_applies_the_channel_ring_fences()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
         await _client.ReceiveAsync(sku, 100);
         using (var policy = await _client.PutPolicyAsync(sku, new { safetyStock = 0, ringFences = new Dictionary<string, long> { ["web"] = 10 } }))
         {
@@ -155,7 +156,7 @@ public sealed class AvailabilityApiTests(GridApiFactory factory)
     [Fact]
     public async Task Reservations_by_the_fenced_channel_use_up_its_fence_first()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
         await _client.ReceiveAsync(sku, 100);
         using (var policy = await _client.PutPolicyAsync(sku, new { safetyStock = 0, ringFences = new Dictionary<string, long> { ["web"] = 10 } }))
         {
@@ -171,7 +172,7 @@ public sealed class AvailabilityApiTests(GridApiFactory factory)
     [Fact]
     public async Task A_location_with_negative_on_hand_counts_as_zero_in_network_ATP()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
         await _client.ReceiveAsync(sku, 10, GridHttp.Dc1);
         await _client.ReceiveAsync(sku, 5, GridHttp.Dc2);
         await _client.SendEventsAsync(GridHttp.Event("transferOut", sku, GridHttp.Dc2, null, null, ("quantity", 8)));
@@ -187,7 +188,7 @@ public sealed class AvailabilityApiTests(GridApiFactory factory)
     [Fact]
     public async Task A_location_not_heard_from_by_the_warehouse_for_over_a_day_is_flagged_stale()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
         var occurredAt = DateTimeOffset.UtcNow.AddDays(-2);
         await _client.SendEventsAsync(GridHttp.Receipt(sku, 10, occurredAt: occurredAt));
 
@@ -201,7 +202,7 @@ public sealed class AvailabilityApiTests(GridApiFactory factory)
     [Fact]
     public async Task A_date_that_is_not_a_date_is_refused_with_400_naming_date()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
 
         using var response = await _client.GetAsync(new Uri($"/api/v1/atp/{sku}?date=next-tuesday", UriKind.Relative));
 
@@ -211,7 +212,7 @@ public sealed class AvailabilityApiTests(GridApiFactory factory)
     [Fact]
     public async Task A_day_as_date_is_accepted()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
         await _client.ReceiveAsync(sku, 12);
 
         Assert.Equal(12, await _client.AvailableAsync(sku, "?date=2026-12-01"));
@@ -220,7 +221,7 @@ public sealed class AvailabilityApiTests(GridApiFactory factory)
     [Fact]
     public async Task An_invalid_location_in_the_locations_parameter_is_refused_with_400_naming_locations()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
 
         using var response = await _client.GetAsync(new Uri($"/api/v1/atp/{sku}?locations=DC1,bad%20loc", UriKind.Relative));
 

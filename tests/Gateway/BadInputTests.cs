@@ -8,6 +8,7 @@ namespace Grid.Tests.Gateway;
 /// Requests the gateway must refuse: each answers 400 Problem Details whose <c>errors</c> names the offending field,
 /// and stores nothing.
 /// </summary>
+[Trait("Category", "Gateway")]
 [Collection(GridApiCollection.Name)]
 public sealed class BadInputTests(GridApiFactory factory)
 {
@@ -122,7 +123,7 @@ public sealed class BadInputTests(GridApiFactory factory)
     [Fact]
     public async Task A_reservation_for_a_SKU_of_64_characters_is_accepted()
     {
-        var sku = $"{Fresh.Sku()}{Guid.NewGuid():N}"[..64];
+        var sku = TestIds.New("SKU").PadRight(64, 'X');
         await _client.ReceiveAsync(sku, 5);
 
         var reservation = await _client.ReserveCreatedAsync(GridHttp.Reservation(sku, 1));
@@ -295,7 +296,7 @@ public sealed class BadInputTests(GridApiFactory factory)
     [Fact]
     public async Task A_batch_ATP_query_of_1001_items_is_refused_naming_items()
     {
-        var items = Enumerable.Range(0, 1001).Select(_ => new { sku = Fresh.Sku() }).ToArray();
+        var items = Enumerable.Range(0, 1001).Select(_ => new { sku = TestIds.New("SKU") }).ToArray();
 
         using var response = await _client.PostAsJsonAsync("/api/v1/atp/query", new { items });
 
@@ -315,7 +316,7 @@ public sealed class BadInputTests(GridApiFactory factory)
     {
         using var response = await _client.PostAsJsonAsync("/api/v1/atp/query", new
         {
-            items = new object[] { new { sku = Fresh.Sku() }, new { sku = "BAD SKU" } },
+            items = new object[] { new { sku = TestIds.New("SKU") }, new { sku = "BAD SKU" } },
         });
 
         await response.AssertBadRequestNamingAsync("items[1].sku");
@@ -326,7 +327,7 @@ public sealed class BadInputTests(GridApiFactory factory)
     {
         using var response = await _client.PostAsJsonAsync("/api/v1/atp/query", new
         {
-            items = new object[] { new { sku = Fresh.Sku() } },
+            items = new object[] { new { sku = TestIds.New("SKU") } },
             date = "soon",
         });
 
@@ -338,9 +339,9 @@ public sealed class BadInputTests(GridApiFactory factory)
     /// <summary>A fresh SKU with 10 on hand at DC1, and a fresh reservation id.</summary>
     private async Task<(string Sku, string ReservationId)> StockedAsync()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
         await _client.ReceiveAsync(sku, 10);
-        return (sku, Fresh.Id("RES"));
+        return (sku, TestIds.New("RES"));
     }
 
     /// <summary>Nothing held: the reservation id is unknown and the SKU still has all 10 available.</summary>

@@ -10,6 +10,7 @@ namespace Grid.Tests.Gateway;
 /// docs/openapi.json is the contract as served, so that a change to the API's description shows as a diff in review.
 /// With <c>GRID_UPDATE_OPENAPI=1</c> the test writes the served document there instead of comparing.
 /// </summary>
+[Trait("Category", "Gateway")]
 [Collection(GridApiCollection.Name)]
 public sealed class CommittedOpenApiDocumentTests(GridApiFactory factory)
 {

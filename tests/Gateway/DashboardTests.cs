@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 namespace Grid.Tests.Gateway;
 
 /// <summary>Dev mode serves the Orleans dashboard at /dashboard without a key (README gives the address).</summary>
+[Trait("Category", "Gateway")]
 [Collection(GridApiCollection.Name)]
 public sealed class DashboardTests(GridApiFactory factory)
 {
@@ -27,6 +28,7 @@ public sealed class NoDashboardApiFactory : GridApiFactory
     }
 }
 
+[Trait("Category", "Gateway")]
 public sealed class DashboardSwitchedOffTests(NoDashboardApiFactory factory) : IClassFixture<NoDashboardApiFactory>
 {
     [Fact]

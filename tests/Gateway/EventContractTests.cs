@@ -11,6 +11,7 @@ namespace Grid.Tests.Gateway;
 /// The event types the OpenAPI document describes (Grid.Gateway.OpenApi.Contracts) are what the event endpoints
 /// accept: one event of every type, written to the contract with only its required fields, is accepted whole.
 /// </summary>
+[Trait("Category", "Gateway")]
 [Collection(GridApiCollection.Name)]
 public sealed class EventContractTests(GridApiFactory factory)
 {
@@ -24,29 +25,29 @@ public sealed class EventContractTests(GridApiFactory factory)
     [Fact]
     public async Task A_warehouse_event_of_every_documented_type_is_accepted()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
         var now = DateTimeOffset.UtcNow;
         WarehouseEvent[] events =
         [
-            new ReceiptEvent { EventId = Fresh.Id("EV"), Source = GridHttp.Source, OccurredAt = now, Sku = sku, Location = GridHttp.Dc1, Quantity = 10 },
-            new AdjustmentEvent { EventId = Fresh.Id("EV"), Source = GridHttp.Source, OccurredAt = now, Sku = sku, Location = GridHttp.Dc1, Quantity = -1 },
-            new CycleCountEvent { EventId = Fresh.Id("EV"), Source = GridHttp.Source, OccurredAt = now, Sku = sku, Location = GridHttp.Dc1, CountedQuantity = 9 },
-            new DamageEvent { EventId = Fresh.Id("EV"), Source = GridHttp.Source, OccurredAt = now, Sku = sku, Location = GridHttp.Dc1, Quantity = 1 },
-            new QuarantineEvent { EventId = Fresh.Id("EV"), Source = GridHttp.Source, OccurredAt = now, Sku = sku, Location = GridHttp.Dc1, Quantity = 1 },
-            new ReleaseQuarantineEvent { EventId = Fresh.Id("EV"), Source = GridHttp.Source, OccurredAt = now, Sku = sku, Location = GridHttp.Dc1, Quantity = 1 },
-            new TransferOutEvent { EventId = Fresh.Id("EV"), Source = GridHttp.Source, OccurredAt = now, Sku = sku, Location = GridHttp.Dc1, Quantity = 1 },
-            new TransferInEvent { EventId = Fresh.Id("EV"), Source = GridHttp.Source, OccurredAt = now, Sku = sku, Location = GridHttp.Dc2, Quantity = 1 },
-            new PickEvent { EventId = Fresh.Id("EV"), Source = GridHttp.Source, OccurredAt = now, Sku = sku, Location = GridHttp.Dc1, Quantity = 1, OrderId = Fresh.Id("O"), LineId = "1" },
-            new ShortPickEvent { EventId = Fresh.Id("EV"), Source = GridHttp.Source, OccurredAt = now, Sku = sku, Location = GridHttp.Dc1, MissingQuantity = 1, OrderId = Fresh.Id("O"), LineId = "1" },
+            new ReceiptEvent { EventId = TestIds.New("EV"), Source = GridHttp.Source, OccurredAt = now, Sku = sku, Location = GridHttp.Dc1, Quantity = 10 },
+            new AdjustmentEvent { EventId = TestIds.New("EV"), Source = GridHttp.Source, OccurredAt = now, Sku = sku, Location = GridHttp.Dc1, Quantity = -1 },
+            new CycleCountEvent { EventId = TestIds.New("EV"), Source = GridHttp.Source, OccurredAt = now, Sku = sku, Location = GridHttp.Dc1, CountedQuantity = 9 },
+            new DamageEvent { EventId = TestIds.New("EV"), Source = GridHttp.Source, OccurredAt = now, Sku = sku, Location = GridHttp.Dc1, Quantity = 1 },
+            new QuarantineEvent { EventId = TestIds.New("EV"), Source = GridHttp.Source, OccurredAt = now, Sku = sku, Location = GridHttp.Dc1, Quantity = 1 },
+            new ReleaseQuarantineEvent { EventId = TestIds.New("EV"), Source = GridHttp.Source, OccurredAt = now, Sku = sku, Location = GridHttp.Dc1, Quantity = 1 },
+            new TransferOutEvent { EventId = TestIds.New("EV"), Source = GridHttp.Source, OccurredAt = now, Sku = sku, Location = GridHttp.Dc1, Quantity = 1 },
+            new TransferInEvent { EventId = TestIds.New("EV"), Source = GridHttp.Source, OccurredAt = now, Sku = sku, Location = GridHttp.Dc2, Quantity = 1 },
+            new PickEvent { EventId = TestIds.New("EV"), Source = GridHttp.Source, OccurredAt = now, Sku = sku, Location = GridHttp.Dc1, Quantity = 1, OrderId = TestIds.New("O"), LineId = "1" },
+            new ShortPickEvent { EventId = TestIds.New("EV"), Source = GridHttp.Source, OccurredAt = now, Sku = sku, Location = GridHttp.Dc1, MissingQuantity = 1, OrderId = TestIds.New("O"), LineId = "1" },
             new ShipConfirmEvent
             {
-                EventId = Fresh.Id("EV"), Source = GridHttp.Source, OccurredAt = now, ShipmentId = Fresh.Id("SH"), OrderId = Fresh.Id("O"), Location = GridHttp.Dc1,
+                EventId = TestIds.New("EV"), Source = GridHttp.Source, OccurredAt = now, ShipmentId = TestIds.New("SH"), OrderId = TestIds.New("O"), Location = GridHttp.Dc1,
                 Lines = [new ShipConfirmLine { LineId = "1", Sku = sku, Quantity = 1 }],
             },
             new ReturnReceivedEvent
             {
-                EventId = Fresh.Id("EV"), Source = GridHttp.Source, OccurredAt = now, Sku = sku, Location = GridHttp.Dc1, Quantity = 1,
-                ReturnId = Fresh.Id("R"), OrderId = Fresh.Id("O"), Disposition = ReturnedUnitsDisposition.Scrap,
+                EventId = TestIds.New("EV"), Source = GridHttp.Source, OccurredAt = now, Sku = sku, Location = GridHttp.Dc1, Quantity = 1,
+                ReturnId = TestIds.New("R"), OrderId = TestIds.New("O"), Disposition = ReturnedUnitsDisposition.Scrap,
             },
         ];
 
@@ -60,24 +61,24 @@ public sealed class EventContractTests(GridApiFactory factory)
     [Fact]
     public async Task A_supplier_event_of_every_documented_type_is_accepted()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
         var now = DateTimeOffset.UtcNow;
-        var po = Fresh.Id("PO");
+        var po = TestIds.New("PO");
         SupplierEvent[] events =
         [
             new PoAcknowledgedEvent
             {
-                EventId = Fresh.Id("EV"), Source = "supplier-test", OccurredAt = now, PoId = po,
+                EventId = TestIds.New("EV"), Source = "supplier-test", OccurredAt = now, PoId = po,
                 Lines = [new SupplyLine { Sku = sku, Location = GridHttp.Dc1, Quantity = 5, Eta = now.AddDays(7) }],
             },
             new AsnEvent
             {
-                EventId = Fresh.Id("EV"), Source = "supplier-test", OccurredAt = now, AsnId = Fresh.Id("ASN"), PoId = po,
+                EventId = TestIds.New("EV"), Source = "supplier-test", OccurredAt = now, AsnId = TestIds.New("ASN"), PoId = po,
                 Lines = [new SupplyLine { Sku = sku, Location = GridHttp.Dc1, Quantity = 5, Eta = now.AddDays(6) }],
             },
             new DelayEvent
             {
-                EventId = Fresh.Id("EV"), Source = "supplier-test", OccurredAt = now, PoId = po, NewEta = now.AddDays(9),
+                EventId = TestIds.New("EV"), Source = "supplier-test", OccurredAt = now, PoId = po, NewEta = now.AddDays(9),
                 Lines = [new DelayedLine { Sku = sku, Location = GridHttp.Dc1 }],
             },
         ];

@@ -5,15 +5,6 @@ using System.Text.Json;
 
 namespace Grid.Tests.Gateway;
 
-/// <summary>Fresh identifiers, so that every test starts from SKU-locations nobody else has touched.</summary>
-internal static class Fresh
-{
-    /// <summary>A SKU of 36 characters from the allowed set.</summary>
-    public static string Sku() => $"SKU-{Guid.NewGuid():N}";
-
-    public static string Id(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
-}
-
 /// <summary>The calls and checks the gateway specifications share, written against the public HTTP contract only.</summary>
 internal static class GridHttp
 {
@@ -31,7 +22,7 @@ internal static class GridHttp
     {
         var e = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
-            ["eventId"] = eventId ?? Fresh.Id("EV"),
+            ["eventId"] = eventId ?? TestIds.New("EV"),
             ["source"] = Source,
             ["occurredAt"] = occurredAt ?? DateTimeOffset.UtcNow,
             ["type"] = type,
@@ -132,7 +123,7 @@ internal static class GridHttp
     {
         var r = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
-            ["reservationId"] = reservationId ?? Fresh.Id("RES"),
+            ["reservationId"] = reservationId ?? TestIds.New("RES"),
             ["sku"] = sku,
             ["location"] = location,
             ["quantity"] = quantity,

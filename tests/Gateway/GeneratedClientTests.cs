@@ -7,6 +7,7 @@ namespace Grid.Tests.Gateway;
 /// A client generator can trust docs/openapi.json: scripts/check-openapi-client.sh generates a C# client from it with
 /// Kiota and compiles a typed warehouse receipt POST against it.
 /// </summary>
+[Trait("Category", "Gateway")]
 public sealed class GeneratedClientTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(5);

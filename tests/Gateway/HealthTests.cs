@@ -3,6 +3,7 @@ using System.Net;
 namespace Grid.Tests.Gateway;
 
 /// <summary>Liveness and readiness, as an orchestrator or a load balancer reads them, without a key.</summary>
+[Trait("Category", "Gateway")]
 [Collection(GridApiCollection.Name)]
 public sealed class HealthTests(GridApiFactory factory)
 {

@@ -16,6 +16,7 @@ namespace Grid.Tests.Gateway;
 /// lag is what the durable queues report (measured against PostgreSQL in <c>StreamQueueLagTests</c>); here it is set
 /// by the test, on the dev-mode process with everything else real.
 /// </summary>
+[Trait("Category", "Gateway")]
 public sealed class IngestBackPressureTests : IClassFixture<IngestBackPressureTests.BehindFactory>
 {
     private readonly BehindFactory _factory;
@@ -31,7 +32,7 @@ public sealed class IngestBackPressureTests : IClassFixture<IngestBackPressureTe
     [Fact]
     public async Task A_batch_for_a_queue_that_is_behind_is_refused_with_429_and_Retry_After()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
         _factory.Lag.Behind(_factory.StreamOf(sku), TimeSpan.FromSeconds(5.5));
 
         using var response = await _client.PostEventsAsync(GridHttp.Receipt(sku, 10));
@@ -47,8 +48,8 @@ public sealed class IngestBackPressureTests : IClassFixture<IngestBackPressureTe
     [Fact]
     public async Task Nothing_of_a_refused_batch_is_stored()
     {
-        var sku = Fresh.Sku();
-        var other = Fresh.Sku();
+        var sku = TestIds.New("SKU");
+        var other = TestIds.New("SKU");
         _factory.Lag.Behind(_factory.StreamOf(sku), TimeSpan.FromSeconds(10));
 
         using (var refused = await _client.PostEventsAsync(GridHttp.Receipt(other, 7), GridHttp.Receipt(sku, 10)))
@@ -66,7 +67,7 @@ public sealed class IngestBackPressureTests : IClassFixture<IngestBackPressureTe
     [Fact]
     public async Task A_batch_whose_queues_keep_up_is_accepted_while_another_queue_is_behind()
     {
-        var behind = Fresh.Sku();
+        var behind = TestIds.New("SKU");
         var sku = FreshSkuOnAnotherQueueThan(behind);
         _factory.Lag.Behind(_factory.StreamOf(behind), TimeSpan.FromSeconds(30));
 
@@ -79,7 +80,7 @@ public sealed class IngestBackPressureTests : IClassFixture<IngestBackPressureTe
     [Fact]
     public async Task A_queue_behind_by_less_than_half_of_MaxLag_takes_the_batch()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
         _factory.Lag.Behind(_factory.StreamOf(sku), TimeSpan.FromSeconds(0.9));
 
         var result = await _client.SendEventsAsync(GridHttp.Receipt(sku, 4));
@@ -90,15 +91,15 @@ public sealed class IngestBackPressureTests : IClassFixture<IngestBackPressureTe
     [Fact]
     public async Task A_supplier_batch_for_a_queue_that_is_behind_is_refused_with_429()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
         _factory.Lag.Behind(_factory.StreamOf(sku), TimeSpan.FromSeconds(1.5));
         var acknowledgement = new Dictionary<string, object?>
         {
-            ["eventId"] = Fresh.Id("SUP"),
+            ["eventId"] = TestIds.New("SUP"),
             ["source"] = "supplier-test",
             ["occurredAt"] = DateTimeOffset.UtcNow,
             ["type"] = "poAcknowledged",
-            ["poId"] = Fresh.Id("PO"),
+            ["poId"] = TestIds.New("PO"),
             ["lines"] = new[] { new { sku, location = GridHttp.Dc1, quantity = 5, eta = DateTimeOffset.UtcNow.AddDays(3) } },
         };
 
@@ -111,7 +112,7 @@ public sealed class IngestBackPressureTests : IClassFixture<IngestBackPressureTe
     [Fact]
     public async Task Lag_figures_too_old_to_trust_refuse_nothing()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
         _factory.Lag.Behind(_factory.StreamOf(sku), TimeSpan.FromSeconds(30));
         _factory.Lag.MeasuredAt = DateTimeOffset.UtcNow.AddMinutes(-1);
 
@@ -124,7 +125,7 @@ public sealed class IngestBackPressureTests : IClassFixture<IngestBackPressureTe
     {
         while (true)
         {
-            var candidate = Fresh.Sku();
+            var candidate = TestIds.New("SKU");
             if (!_factory.StreamOf(candidate).Equals(_factory.StreamOf(sku)))
             {
                 return candidate;

@@ -4,6 +4,7 @@ using System.Text.Json;
 namespace Grid.Tests.Gateway;
 
 /// <summary><c>GET /api/v1/inventory/{sku}@{location}</c> and <c>PUT .../policy</c>.</summary>
+[Trait("Category", "Gateway")]
 [Collection(GridApiCollection.Name)]
 public sealed class InventoryApiTests(GridApiFactory factory)
 {
@@ -14,9 +15,9 @@ public sealed class InventoryApiTests(GridApiFactory factory)
     [Fact]
     public async Task The_inventory_detail_explains_ATP_with_buckets_reservations_and_movements()
     {
-        var sku = Fresh.Sku();
-        var eventId = Fresh.Id("EV");
-        var reservationId = Fresh.Id("RES");
+        var sku = TestIds.New("SKU");
+        var eventId = TestIds.New("EV");
+        var reservationId = TestIds.New("RES");
         await _client.SendEventsAsync(GridHttp.Receipt(sku, 100, eventId: eventId));
         var reservation = await _client.ReserveCreatedAsync(GridHttp.Reservation(sku, 30, reservationId, channel: "web"));
 
@@ -56,9 +57,9 @@ public sealed class InventoryApiTests(GridApiFactory factory)
     [Fact]
     public async Task The_inventory_detail_lists_the_newest_movement_first()
     {
-        var sku = Fresh.Sku();
-        var first = Fresh.Id("EV");
-        var second = Fresh.Id("EV");
+        var sku = TestIds.New("SKU");
+        var first = TestIds.New("EV");
+        var second = TestIds.New("EV");
         await _client.SendEventsAsync(GridHttp.Receipt(sku, 10, eventId: first));
         await _client.SendEventsAsync(GridHttp.Receipt(sku, 5, eventId: second));
 
@@ -71,8 +72,8 @@ public sealed class InventoryApiTests(GridApiFactory factory)
     [Fact]
     public async Task A_transfer_out_larger_than_on_hand_is_applied_as_reported_flagged_and_listed_as_an_invariant_violation()
     {
-        var sku = Fresh.Sku();
-        var transferId = Fresh.Id("EV");
+        var sku = TestIds.New("SKU");
+        var transferId = TestIds.New("EV");
         await _client.ReceiveAsync(sku, 10);
 
         var result = await _client.SendEventsAsync(
@@ -104,7 +105,7 @@ public sealed class InventoryApiTests(GridApiFactory factory)
     [Fact]
     public async Task On_hand_going_negative_with_nothing_reserved_or_allocated_reports_no_uncovered_commitments()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
         await _client.ReceiveAsync(sku, 10);
 
         await _client.SendEventsAsync(GridHttp.Event("transferOut", sku, GridHttp.Dc1, null, null, ("quantity", 15)));
@@ -119,8 +120,8 @@ public sealed class InventoryApiTests(GridApiFactory factory)
     [Fact]
     public async Task Stock_lost_under_a_reservation_is_listed_as_commitments_exceeding_stock()
     {
-        var sku = Fresh.Sku();
-        var lossId = Fresh.Id("EV");
+        var sku = TestIds.New("SKU");
+        var lossId = TestIds.New("EV");
         await _client.ReceiveAsync(sku, 10);
         await _client.ReserveCreatedAsync(GridHttp.Reservation(sku, 8));
 
@@ -137,7 +138,7 @@ public sealed class InventoryApiTests(GridApiFactory factory)
     [Fact]
     public async Task The_inventory_detail_of_a_SKU_location_never_seen_is_empty()
     {
-        var detail = await _client.GetInventoryAsync(Fresh.Sku());
+        var detail = await _client.GetInventoryAsync(TestIds.New("SKU"));
 
         Assert.Equal(0, detail.GetProperty("onHand").GetInt64());
         Assert.Equal(0, detail.GetProperty("available").GetInt64());
@@ -149,7 +150,7 @@ public sealed class InventoryApiTests(GridApiFactory factory)
     [Fact]
     public async Task The_inventory_detail_with_a_key_without_an_at_sign_is_refused_with_400_naming_key()
     {
-        using var response = await _client.GetAsync(new Uri($"/api/v1/inventory/{Fresh.Sku()}", UriKind.Relative));
+        using var response = await _client.GetAsync(new Uri($"/api/v1/inventory/{TestIds.New("SKU")}", UriKind.Relative));
 
         await response.AssertBadRequestNamingAsync("key");
     }
@@ -159,7 +160,7 @@ public sealed class InventoryApiTests(GridApiFactory factory)
     [Fact]
     public async Task Safety_stock_is_held_back_from_ATP()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
         await _client.ReceiveAsync(sku, 100);
 
         using var response = await _client.PutPolicyAsync(sku, new { safetyStock = 20 });
@@ -176,7 +177,7 @@ public sealed class InventoryApiTests(GridApiFactory factory)
     [Fact]
     public async Task A_negative_safety_stock_is_refused_with_400_naming_safetyStock_and_nothing_is_stored()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
         await _client.ReceiveAsync(sku, 100);
 
         using var response = await _client.PutPolicyAsync(sku, new { safetyStock = -5 });
@@ -190,7 +191,7 @@ public sealed class InventoryApiTests(GridApiFactory factory)
     [Fact]
     public async Task A_policy_without_safetyStock_is_refused_with_400_naming_safetyStock()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
         await _client.ReceiveAsync(sku, 100);
 
         using var response = await _client.PutPolicyAsync(sku, new { ringFences = new Dictionary<string, long> { ["web"] = 10 } });
@@ -202,7 +203,7 @@ public sealed class InventoryApiTests(GridApiFactory factory)
     [Fact]
     public async Task A_negative_ring_fence_is_refused_with_400_naming_the_channel_and_nothing_is_stored()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
         await _client.ReceiveAsync(sku, 100);
 
         using var response = await _client.PutPolicyAsync(sku, new { safetyStock = 10, ringFences = new Dictionary<string, long> { ["web"] = -1 } });
@@ -214,7 +215,7 @@ public sealed class InventoryApiTests(GridApiFactory factory)
     [Fact]
     public async Task A_ring_fence_holds_stock_for_its_channel_when_other_channels_reserve()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
         await _client.ReceiveAsync(sku, 100);
         using (var policy = await _client.PutPolicyAsync(sku, new { safetyStock = 0, ringFences = new Dictionary<string, long> { ["web"] = 10 } }))
         {

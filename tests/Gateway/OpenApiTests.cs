@@ -4,6 +4,7 @@ using System.Text.Json;
 namespace Grid.Tests.Gateway;
 
 /// <summary>The OpenAPI document at <c>/openapi/v1.json</c>.</summary>
+[Trait("Category", "Gateway")]
 [Collection(GridApiCollection.Name)]
 public sealed class OpenApiTests(GridApiFactory factory)
 {

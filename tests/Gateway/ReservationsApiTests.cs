@@ -4,6 +4,7 @@ using System.Text.Json;
 namespace Grid.Tests.Gateway;
 
 /// <summary><c>/api/v1/reservations</c>: create, read, commit, release, extend.</summary>
+[Trait("Category", "Gateway")]
 [Collection(GridApiCollection.Name)]
 public sealed class ReservationsApiTests(GridApiFactory factory)
 {
@@ -17,8 +18,8 @@ public sealed class ReservationsApiTests(GridApiFactory factory)
     [Fact]
     public async Task A_reservation_within_ATP_is_created_with_201_a_Location_header_and_the_reservation()
     {
-        var sku = Fresh.Sku();
-        var id = Fresh.Id("RES");
+        var sku = TestIds.New("SKU");
+        var id = TestIds.New("RES");
         await _client.ReceiveAsync(sku, 100);
         var before = DateTimeOffset.UtcNow;
 
@@ -39,8 +40,8 @@ public sealed class ReservationsApiTests(GridApiFactory factory)
     [Fact]
     public async Task The_Location_header_of_a_new_reservation_leads_to_it()
     {
-        var sku = Fresh.Sku();
-        var id = Fresh.Id("RES");
+        var sku = TestIds.New("SKU");
+        var id = TestIds.New("RES");
         await _client.ReceiveAsync(sku, 10);
         using var created = await _client.ReserveAsync(GridHttp.Reservation(sku, 4, id));
         Assert.NotNull(created.Headers.Location);
@@ -56,7 +57,7 @@ public sealed class ReservationsApiTests(GridApiFactory factory)
     [Fact]
     public async Task The_same_reservation_request_sent_again_answers_201_with_the_same_body_and_holds_stock_once()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
         await _client.ReceiveAsync(sku, 100);
         var request = GridHttp.Reservation(sku, 30, ttlSeconds: 900);
 
@@ -70,8 +71,8 @@ public sealed class ReservationsApiTests(GridApiFactory factory)
     [Fact]
     public async Task The_same_reservation_id_with_a_different_quantity_is_refused_with_422_and_the_first_stands()
     {
-        var sku = Fresh.Sku();
-        var id = Fresh.Id("RES");
+        var sku = TestIds.New("SKU");
+        var id = TestIds.New("RES");
         await _client.ReceiveAsync(sku, 100);
         await _client.ReserveCreatedAsync(GridHttp.Reservation(sku, 30, id));
 
@@ -87,8 +88,8 @@ public sealed class ReservationsApiTests(GridApiFactory factory)
     [Fact]
     public async Task A_reservation_for_more_than_is_available_is_refused_with_409_and_the_available_quantity()
     {
-        var sku = Fresh.Sku();
-        var id = Fresh.Id("RES");
+        var sku = TestIds.New("SKU");
+        var id = TestIds.New("RES");
         await _client.ReceiveAsync(sku, 10);
 
         using var response = await _client.ReserveAsync(GridHttp.Reservation(sku, 25, id));
@@ -102,7 +103,7 @@ public sealed class ReservationsApiTests(GridApiFactory factory)
     [Fact]
     public async Task A_reservation_for_a_SKU_with_no_stock_is_refused_with_409_and_zero_available()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
 
         using var response = await _client.ReserveAsync(GridHttp.Reservation(sku, 1));
 
@@ -113,7 +114,7 @@ public sealed class ReservationsApiTests(GridApiFactory factory)
     [Fact]
     public async Task A_partial_reservation_is_granted_what_is_available()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
         await _client.ReceiveAsync(sku, 10);
 
         var reservation = await _client.ReserveCreatedAsync(GridHttp.Reservation(sku, 25, allowPartial: true));
@@ -126,7 +127,7 @@ public sealed class ReservationsApiTests(GridApiFactory factory)
     [Fact]
     public async Task A_reservation_asking_for_more_than_the_maximum_TTL_expires_at_the_maximum()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
         await _client.ReceiveAsync(sku, 10);
         var before = DateTimeOffset.UtcNow;
 
@@ -139,7 +140,7 @@ public sealed class ReservationsApiTests(GridApiFactory factory)
     [Fact]
     public async Task A_replayed_reservation_is_answered_the_same_even_when_nothing_more_is_available()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
         await _client.ReceiveAsync(sku, 30);
         var request = GridHttp.Reservation(sku, 30);
         var first = await _client.ReserveCreatedAsync(request);
@@ -153,7 +154,7 @@ public sealed class ReservationsApiTests(GridApiFactory factory)
     [Fact]
     public async Task A_reservation_without_ttlSeconds_expires_after_the_default_of_15_minutes()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
         await _client.ReceiveAsync(sku, 10);
         var before = DateTimeOffset.UtcNow;
 
@@ -168,8 +169,8 @@ public sealed class ReservationsApiTests(GridApiFactory factory)
     [Fact]
     public async Task A_reservation_can_be_read_by_SKU_location_and_id()
     {
-        var sku = Fresh.Sku();
-        var id = Fresh.Id("RES");
+        var sku = TestIds.New("SKU");
+        var id = TestIds.New("RES");
         await _client.ReceiveAsync(sku, 10);
         var created = await _client.ReserveCreatedAsync(GridHttp.Reservation(sku, 3, id, channel: "store"));
 
@@ -189,9 +190,9 @@ public sealed class ReservationsApiTests(GridApiFactory factory)
     [Fact]
     public async Task An_unknown_reservation_is_404_Problem_Details()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
 
-        using var response = await _client.GetReservationAsync(sku, Fresh.Id("RES"));
+        using var response = await _client.GetReservationAsync(sku, TestIds.New("RES"));
 
         await response.AssertProblemAsync(HttpStatusCode.NotFound);
     }
@@ -199,9 +200,9 @@ public sealed class ReservationsApiTests(GridApiFactory factory)
     [Fact]
     public async Task Releasing_an_unknown_reservation_is_404_Problem_Details()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
 
-        using var response = await _client.ReleaseAsync(sku, Fresh.Id("RES"));
+        using var response = await _client.ReleaseAsync(sku, TestIds.New("RES"));
 
         await response.AssertProblemAsync(HttpStatusCode.NotFound);
     }
@@ -209,7 +210,7 @@ public sealed class ReservationsApiTests(GridApiFactory factory)
     [Fact]
     public async Task A_key_without_an_at_sign_is_refused_with_400_naming_key()
     {
-        using var response = await _client.GetAsync(new Uri($"/api/v1/reservations/{Fresh.Sku()}/{Fresh.Id("RES")}", UriKind.Relative));
+        using var response = await _client.GetAsync(new Uri($"/api/v1/reservations/{TestIds.New("SKU")}/{TestIds.New("RES")}", UriKind.Relative));
 
         await response.AssertBadRequestNamingAsync("key");
     }
@@ -217,7 +218,7 @@ public sealed class ReservationsApiTests(GridApiFactory factory)
     [Fact]
     public async Task A_key_with_characters_outside_the_SKU_alphabet_is_refused_with_400_naming_key()
     {
-        using var response = await _client.GetAsync(new Uri($"/api/v1/reservations/BAD!SKU@{GridHttp.Dc1}/{Fresh.Id("RES")}", UriKind.Relative));
+        using var response = await _client.GetAsync(new Uri($"/api/v1/reservations/BAD!SKU@{GridHttp.Dc1}/{TestIds.New("RES")}", UriKind.Relative));
 
         await response.AssertBadRequestNamingAsync("key");
     }
@@ -225,7 +226,7 @@ public sealed class ReservationsApiTests(GridApiFactory factory)
     [Fact]
     public async Task Releasing_with_a_bad_key_is_refused_with_400_naming_key()
     {
-        using var response = await _client.DeleteAsync(new Uri($"/api/v1/reservations/{Fresh.Sku()}@bad%20loc/{Fresh.Id("RES")}", UriKind.Relative));
+        using var response = await _client.DeleteAsync(new Uri($"/api/v1/reservations/{TestIds.New("SKU")}@bad%20loc/{TestIds.New("RES")}", UriKind.Relative));
 
         await response.AssertBadRequestNamingAsync("key");
     }
@@ -235,9 +236,9 @@ public sealed class ReservationsApiTests(GridApiFactory factory)
     [Fact]
     public async Task Committing_a_reservation_to_an_order_allocates_its_stock_to_that_order()
     {
-        var sku = Fresh.Sku();
-        var id = Fresh.Id("RES");
-        var orderId = Fresh.Id("ORD");
+        var sku = TestIds.New("SKU");
+        var id = TestIds.New("RES");
+        var orderId = TestIds.New("ORD");
         await _client.ReceiveAsync(sku, 100);
         await _client.ReserveCreatedAsync(GridHttp.Reservation(sku, 30, id));
 
@@ -262,9 +263,9 @@ public sealed class ReservationsApiTests(GridApiFactory factory)
     [Fact]
     public async Task Committing_a_reservation_made_for_an_order_needs_no_body()
     {
-        var sku = Fresh.Sku();
-        var id = Fresh.Id("RES");
-        var orderId = Fresh.Id("ORD");
+        var sku = TestIds.New("SKU");
+        var id = TestIds.New("RES");
+        var orderId = TestIds.New("ORD");
         await _client.ReceiveAsync(sku, 10);
         await _client.ReserveCreatedAsync(GridHttp.Reservation(sku, 2, id, orderId: orderId));
 
@@ -279,9 +280,9 @@ public sealed class ReservationsApiTests(GridApiFactory factory)
     [Fact]
     public async Task Committing_a_reservation_twice_to_the_same_order_answers_the_same_and_allocates_once()
     {
-        var sku = Fresh.Sku();
-        var id = Fresh.Id("RES");
-        var orderId = Fresh.Id("ORD");
+        var sku = TestIds.New("SKU");
+        var id = TestIds.New("RES");
+        var orderId = TestIds.New("ORD");
         await _client.ReceiveAsync(sku, 10);
         await _client.ReserveCreatedAsync(GridHttp.Reservation(sku, 4, id));
 
@@ -300,8 +301,8 @@ public sealed class ReservationsApiTests(GridApiFactory factory)
     [Fact]
     public async Task Committing_a_reservation_made_without_an_order_and_naming_none_is_refused_with_400_naming_orderId()
     {
-        var sku = Fresh.Sku();
-        var id = Fresh.Id("RES");
+        var sku = TestIds.New("SKU");
+        var id = TestIds.New("RES");
         await _client.ReceiveAsync(sku, 10);
         await _client.ReserveCreatedAsync(GridHttp.Reservation(sku, 4, id));
 
@@ -315,11 +316,11 @@ public sealed class ReservationsApiTests(GridApiFactory factory)
     [Fact]
     public async Task Releasing_a_committed_reservation_is_refused_with_409_and_the_allocation_stands()
     {
-        var sku = Fresh.Sku();
-        var id = Fresh.Id("RES");
+        var sku = TestIds.New("SKU");
+        var id = TestIds.New("RES");
         await _client.ReceiveAsync(sku, 10);
         await _client.ReserveCreatedAsync(GridHttp.Reservation(sku, 4, id));
-        using (var committed = await _client.CommitAsync(sku, id, new { orderId = Fresh.Id("ORD") }))
+        using (var committed = await _client.CommitAsync(sku, id, new { orderId = TestIds.New("ORD") }))
         {
             Assert.Equal(HttpStatusCode.OK, committed.StatusCode);
         }
@@ -334,8 +335,8 @@ public sealed class ReservationsApiTests(GridApiFactory factory)
     [Fact]
     public async Task Committing_a_released_reservation_is_refused_with_409()
     {
-        var sku = Fresh.Sku();
-        var id = Fresh.Id("RES");
+        var sku = TestIds.New("SKU");
+        var id = TestIds.New("RES");
         await _client.ReceiveAsync(sku, 10);
         await _client.ReserveCreatedAsync(GridHttp.Reservation(sku, 2, id));
         using (var released = await _client.ReleaseAsync(sku, id))
@@ -343,7 +344,7 @@ public sealed class ReservationsApiTests(GridApiFactory factory)
             Assert.Equal(HttpStatusCode.OK, released.StatusCode);
         }
 
-        using var response = await _client.CommitAsync(sku, id, new { orderId = Fresh.Id("ORD") });
+        using var response = await _client.CommitAsync(sku, id, new { orderId = TestIds.New("ORD") });
 
         await response.AssertProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal(10, await _client.AvailableAsync(sku));
@@ -356,8 +357,8 @@ public sealed class ReservationsApiTests(GridApiFactory factory)
     [Fact]
     public async Task Releasing_a_reservation_gives_its_stock_back_to_ATP()
     {
-        var sku = Fresh.Sku();
-        var id = Fresh.Id("RES");
+        var sku = TestIds.New("SKU");
+        var id = TestIds.New("RES");
         await _client.ReceiveAsync(sku, 100);
         await _client.ReserveCreatedAsync(GridHttp.Reservation(sku, 30, id));
         Assert.Equal(70, await _client.AvailableAsync(sku));
@@ -372,8 +373,8 @@ public sealed class ReservationsApiTests(GridApiFactory factory)
     [Fact]
     public async Task Releasing_a_reservation_again_answers_200_with_the_same_body()
     {
-        var sku = Fresh.Sku();
-        var id = Fresh.Id("RES");
+        var sku = TestIds.New("SKU");
+        var id = TestIds.New("RES");
         await _client.ReceiveAsync(sku, 100);
         await _client.ReserveCreatedAsync(GridHttp.Reservation(sku, 30, id));
 
@@ -393,8 +394,8 @@ public sealed class ReservationsApiTests(GridApiFactory factory)
     [Fact]
     public async Task Extending_an_active_reservation_moves_its_expiry_later()
     {
-        var sku = Fresh.Sku();
-        var id = Fresh.Id("RES");
+        var sku = TestIds.New("SKU");
+        var id = TestIds.New("RES");
         await _client.ReceiveAsync(sku, 10);
         var created = await _client.ReserveCreatedAsync(GridHttp.Reservation(sku, 1, id, ttlSeconds: 60));
         var before = DateTimeOffset.UtcNow;
@@ -413,8 +414,8 @@ public sealed class ReservationsApiTests(GridApiFactory factory)
     [Fact]
     public async Task Extending_beyond_the_maximum_TTL_is_capped_at_the_maximum()
     {
-        var sku = Fresh.Sku();
-        var id = Fresh.Id("RES");
+        var sku = TestIds.New("SKU");
+        var id = TestIds.New("RES");
         await _client.ReceiveAsync(sku, 10);
         await _client.ReserveCreatedAsync(GridHttp.Reservation(sku, 1, id, ttlSeconds: 60));
         var before = DateTimeOffset.UtcNow;
@@ -430,8 +431,8 @@ public sealed class ReservationsApiTests(GridApiFactory factory)
     [Fact]
     public async Task Extending_a_released_reservation_is_refused_with_409()
     {
-        var sku = Fresh.Sku();
-        var id = Fresh.Id("RES");
+        var sku = TestIds.New("SKU");
+        var id = TestIds.New("RES");
         await _client.ReceiveAsync(sku, 10);
         await _client.ReserveCreatedAsync(GridHttp.Reservation(sku, 1, id));
         using (var released = await _client.ReleaseAsync(sku, id))
@@ -447,8 +448,8 @@ public sealed class ReservationsApiTests(GridApiFactory factory)
     [Fact]
     public async Task Extending_without_a_positive_ttlSeconds_is_refused_with_400_naming_ttlSeconds()
     {
-        var sku = Fresh.Sku();
-        var id = Fresh.Id("RES");
+        var sku = TestIds.New("SKU");
+        var id = TestIds.New("RES");
         await _client.ReceiveAsync(sku, 10);
         var created = await _client.ReserveCreatedAsync(GridHttp.Reservation(sku, 1, id));
 
@@ -462,7 +463,7 @@ public sealed class ReservationsApiTests(GridApiFactory factory)
     [Fact]
     public async Task Extending_an_unknown_reservation_is_404()
     {
-        using var response = await _client.ExtendAsync(Fresh.Sku(), Fresh.Id("RES"), 600);
+        using var response = await _client.ExtendAsync(TestIds.New("SKU"), TestIds.New("RES"), 600);
 
         await response.AssertProblemAsync(HttpStatusCode.NotFound);
     }

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 namespace Grid.Tests.Gateway;
 
 /// <summary><c>/api/v1/ops/streams</c> in dev mode, where the event streams live in memory.</summary>
+[Trait("Category", "Gateway")]
 [Collection(GridApiCollection.Name)]
 public sealed class StreamOperationsApiTests(GridApiFactory factory)
 {

@@ -5,6 +5,7 @@ using System.Text.Json;
 namespace Grid.Tests.Gateway;
 
 /// <summary><c>POST /api/v1/supplier/events</c>: inbound supply and its ETAs per SKU-location, per-item results.</summary>
+[Trait("Category", "Gateway")]
 [Collection(GridApiCollection.Name)]
 public sealed class SupplierEventsApiTests(GridApiFactory factory)
 {
@@ -15,8 +16,8 @@ public sealed class SupplierEventsApiTests(GridApiFactory factory)
     [Fact]
     public async Task A_PO_acknowledgement_puts_inbound_supply_with_its_ETA_on_each_SKU_location_of_its_lines()
     {
-        var sku = Fresh.Sku();
-        var po = Fresh.Id("PO");
+        var sku = TestIds.New("SKU");
+        var po = TestIds.New("PO");
 
         var result = await SendAsync(PoAcknowledged(po, (sku, GridHttp.Dc1, 100, Eta), (sku, GridHttp.Dc2, 40, Eta.AddDays(2))));
 
@@ -28,9 +29,9 @@ public sealed class SupplierEventsApiTests(GridApiFactory factory)
     [Fact]
     public async Task An_ASN_takes_its_quantity_from_the_PO_it_ships_against()
     {
-        var sku = Fresh.Sku();
-        var po = Fresh.Id("PO");
-        var asn = Fresh.Id("ASN");
+        var sku = TestIds.New("SKU");
+        var po = TestIds.New("PO");
+        var asn = TestIds.New("ASN");
         await SendAsync(PoAcknowledged(po, (sku, GridHttp.Dc1, 100, Eta)));
         await InboundWhenAsync(sku, GridHttp.Dc1, lines => lines.Count == 1);
 
@@ -44,8 +45,8 @@ public sealed class SupplierEventsApiTests(GridApiFactory factory)
     [Fact]
     public async Task A_delay_naming_only_the_PO_moves_its_ETA_at_every_SKU_location_it_supplies()
     {
-        var sku = Fresh.Sku();
-        var po = Fresh.Id("PO");
+        var sku = TestIds.New("SKU");
+        var po = TestIds.New("PO");
         var later = Eta.AddDays(14);
         await SendAsync(PoAcknowledged(po, (sku, GridHttp.Dc1, 10, Eta), (sku, GridHttp.Dc2, 20, Eta)));
 
@@ -59,8 +60,8 @@ public sealed class SupplierEventsApiTests(GridApiFactory factory)
     [Fact]
     public async Task Supply_due_by_a_date_counts_in_ATP_for_that_date()
     {
-        var sku = Fresh.Sku();
-        await SendAsync(PoAcknowledged(Fresh.Id("PO"), (sku, GridHttp.Dc1, 30, Eta)));
+        var sku = TestIds.New("SKU");
+        await SendAsync(PoAcknowledged(TestIds.New("PO"), (sku, GridHttp.Dc1, 30, Eta)));
         await InboundWhenAsync(sku, GridHttp.Dc1, lines => lines.Count == 1);
 
         Assert.Equal(0, await _client.AvailableAsync(sku));
@@ -70,7 +71,7 @@ public sealed class SupplierEventsApiTests(GridApiFactory factory)
     [Fact]
     public async Task A_delay_without_lines_for_a_PO_Grid_does_not_know_is_rejected_naming_lines()
     {
-        var result = await SendAsync(Supplier("delay", ("poId", Fresh.Id("PO")), ("newEta", Eta)));
+        var result = await SendAsync(Supplier("delay", ("poId", TestIds.New("PO")), ("newEta", Eta)));
 
         Assert.Equal(0, result.GetProperty("accepted").GetInt32());
         var rejected = Assert.Single(result.GetProperty("rejected").EnumerateArray());
@@ -80,9 +81,9 @@ public sealed class SupplierEventsApiTests(GridApiFactory factory)
     [Fact]
     public async Task A_PO_acknowledgement_line_without_an_ETA_is_rejected_naming_it_and_nothing_of_that_event_is_stored()
     {
-        var sku = Fresh.Sku();
-        var good = PoAcknowledged(Fresh.Id("PO"), (sku, GridHttp.Dc2, 5, Eta));
-        var bad = Supplier("poAcknowledged", ("poId", Fresh.Id("PO")), ("lines", new object[]
+        var sku = TestIds.New("SKU");
+        var good = PoAcknowledged(TestIds.New("PO"), (sku, GridHttp.Dc2, 5, Eta));
+        var bad = Supplier("poAcknowledged", ("poId", TestIds.New("PO")), ("lines", new object[]
         {
             Line(sku, GridHttp.Dc1, 10, Eta),
             new Dictionary<string, object?> { ["sku"] = sku, ["location"] = GridHttp.Dc1, ["quantity"] = 3 },
@@ -102,7 +103,7 @@ public sealed class SupplierEventsApiTests(GridApiFactory factory)
     [Fact]
     public async Task A_supplier_event_of_an_unknown_type_is_rejected_naming_the_type()
     {
-        var result = await SendAsync(Supplier("invoice", ("poId", Fresh.Id("PO"))));
+        var result = await SendAsync(Supplier("invoice", ("poId", TestIds.New("PO"))));
 
         var rejected = Assert.Single(result.GetProperty("rejected").EnumerateArray());
         Assert.Contains("'invoice' is not a supplier event type", rejected.GetProperty("error").GetString(), StringComparison.Ordinal);
@@ -126,7 +127,7 @@ public sealed class SupplierEventsApiTests(GridApiFactory factory)
     {
         var e = new Dictionary<string, object?>
         {
-            ["eventId"] = Fresh.Id("SUP"),
+            ["eventId"] = TestIds.New("SUP"),
             ["source"] = "supplier-test",
             ["occurredAt"] = DateTimeOffset.UtcNow,
             ["type"] = type,

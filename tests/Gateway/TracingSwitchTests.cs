@@ -7,6 +7,7 @@ using OpenTelemetry.Trace;
 namespace Grid.Tests.Gateway;
 
 /// <summary>Traces are recorded when they go somewhere (or when asked for), and only the share sampled.</summary>
+[Trait("Category", "Unit")]
 public sealed class TracingSwitchTests
 {
     private static IConfiguration Configuration(params (string Key, string Value)[] settings)

@@ -4,6 +4,7 @@ using System.Text.Json;
 namespace Grid.Tests.Gateway;
 
 /// <summary><c>POST /api/v1/warehouse/events</c>: per-item results, at most once per (source, eventId).</summary>
+[Trait("Category", "Gateway")]
 [Collection(GridApiCollection.Name)]
 public sealed class WarehouseEventsApiTests(GridApiFactory factory)
 {
@@ -12,7 +13,7 @@ public sealed class WarehouseEventsApiTests(GridApiFactory factory)
     [Fact]
     public async Task A_receipt_puts_stock_on_hand_and_is_accepted_with_202()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
 
         var result = await _client.SendEventsAsync(GridHttp.Receipt(sku, 25));
 
@@ -24,8 +25,8 @@ public sealed class WarehouseEventsApiTests(GridApiFactory factory)
     [Fact]
     public async Task An_event_without_a_sku_is_rejected_alone_and_the_valid_one_beside_it_is_applied()
     {
-        var sku = Fresh.Sku();
-        var badId = Fresh.Id("EV");
+        var sku = TestIds.New("SKU");
+        var badId = TestIds.New("EV");
 
         var result = await _client.SendEventsAsync(
             GridHttp.Receipt(sku, 10),
@@ -42,9 +43,9 @@ public sealed class WarehouseEventsApiTests(GridApiFactory factory)
     [Fact]
     public async Task An_event_with_zero_quantity_is_rejected_and_changes_nothing()
     {
-        var good = Fresh.Sku();
-        var bad = Fresh.Sku();
-        var badId = Fresh.Id("EV");
+        var good = TestIds.New("SKU");
+        var bad = TestIds.New("SKU");
+        var badId = TestIds.New("EV");
 
         var result = await _client.SendEventsAsync(
             GridHttp.Receipt(bad, 0, eventId: badId),
@@ -66,9 +67,9 @@ public sealed class WarehouseEventsApiTests(GridApiFactory factory)
     [Fact]
     public async Task An_event_of_an_unknown_type_is_rejected_naming_the_type_and_changes_nothing()
     {
-        var good = Fresh.Sku();
-        var bad = Fresh.Sku();
-        var badId = Fresh.Id("EV");
+        var good = TestIds.New("SKU");
+        var bad = TestIds.New("SKU");
+        var badId = TestIds.New("EV");
 
         var result = await _client.SendEventsAsync(
             GridHttp.Receipt(good, 10),
@@ -86,9 +87,9 @@ public sealed class WarehouseEventsApiTests(GridApiFactory factory)
     [Fact]
     public async Task A_value_of_the_wrong_JSON_type_in_one_event_rejects_only_that_event()
     {
-        var good = Fresh.Sku();
-        var bad = Fresh.Sku();
-        var badId = Fresh.Id("EV");
+        var good = TestIds.New("SKU");
+        var bad = TestIds.New("SKU");
+        var badId = TestIds.New("EV");
 
         var result = await _client.SendEventsAsync(
             GridHttp.Event("receipt", bad, GridHttp.Dc1, badId, null, ("quantity", "ten")),
@@ -106,9 +107,9 @@ public sealed class WarehouseEventsApiTests(GridApiFactory factory)
     [Fact]
     public async Task A_quantity_given_as_a_numeric_string_in_one_event_rejects_only_that_event()
     {
-        var good = Fresh.Sku();
-        var bad = Fresh.Sku();
-        var badId = Fresh.Id("EV");
+        var good = TestIds.New("SKU");
+        var bad = TestIds.New("SKU");
+        var badId = TestIds.New("EV");
 
         var result = await _client.SendEventsAsync(
             GridHttp.Event("receipt", bad, GridHttp.Dc1, badId, null, ("quantity", "10")),
@@ -123,7 +124,7 @@ public sealed class WarehouseEventsApiTests(GridApiFactory factory)
     [Fact]
     public async Task A_pick_without_orderId_is_rejected_naming_orderId_and_changes_nothing()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
         await _client.ReceiveAsync(sku, 10);
 
         var result = await _client.SendEventsAsync(
@@ -138,9 +139,9 @@ public sealed class WarehouseEventsApiTests(GridApiFactory factory)
     [Fact]
     public async Task A_pick_for_a_committed_order_takes_stock_off_hand_and_the_allocation_with_it()
     {
-        var sku = Fresh.Sku();
-        var reservationId = Fresh.Id("RES");
-        var orderId = Fresh.Id("ORD");
+        var sku = TestIds.New("SKU");
+        var reservationId = TestIds.New("RES");
+        var orderId = TestIds.New("ORD");
         await _client.ReceiveAsync(sku, 10);
         await _client.ReserveCreatedAsync(GridHttp.Reservation(sku, 4, reservationId, orderId: orderId));
         using (var committed = await _client.CommitAsync(sku, reservationId, body: null))
@@ -162,11 +163,11 @@ public sealed class WarehouseEventsApiTests(GridApiFactory factory)
     [Fact]
     public async Task An_event_that_is_not_a_JSON_object_is_rejected_by_its_index()
     {
-        var good = Fresh.Sku();
+        var good = TestIds.New("SKU");
 
         using var response = await _client.PostRawJsonAsync(
             "/api/v1/warehouse/events",
-            $$"""{"events":[42, {"eventId":"{{Fresh.Id("EV")}}","source":"wms-test","occurredAt":"{{DateTimeOffset.UtcNow:O}}","type":"receipt","sku":"{{good}}","location":"DC1","quantity":3}]}""");
+            $$"""{"events":[42, {"eventId":"{{TestIds.New("EV")}}","source":"wms-test","occurredAt":"{{DateTimeOffset.UtcNow:O}}","type":"receipt","sku":"{{good}}","location":"DC1","quantity":3}]}""");
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var result = await response.ReadJsonAsync();
@@ -180,7 +181,7 @@ public sealed class WarehouseEventsApiTests(GridApiFactory factory)
     [Fact]
     public async Task The_same_event_sent_twice_is_counted_once()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
         var receipt = GridHttp.Receipt(sku, 10);
 
         var first = await _client.SendEventsAsync(receipt);
@@ -197,7 +198,7 @@ public sealed class WarehouseEventsApiTests(GridApiFactory factory)
     [Fact]
     public async Task The_same_event_twice_in_one_batch_is_counted_once()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
         var receipt = GridHttp.Receipt(sku, 10);
 
         var result = await _client.SendEventsAsync(receipt, receipt);
@@ -209,8 +210,8 @@ public sealed class WarehouseEventsApiTests(GridApiFactory factory)
     [Fact]
     public async Task The_same_event_id_from_another_source_is_a_different_event()
     {
-        var sku = Fresh.Sku();
-        var eventId = Fresh.Id("EV");
+        var sku = TestIds.New("SKU");
+        var eventId = TestIds.New("EV");
         var fromOne = GridHttp.Receipt(sku, 10, eventId: eventId);
         var fromOther = GridHttp.Receipt(sku, 10, eventId: eventId);
         fromOther["source"] = "wms-other";
@@ -223,7 +224,7 @@ public sealed class WarehouseEventsApiTests(GridApiFactory factory)
     [Fact]
     public async Task A_cycle_count_sets_on_hand_to_the_counted_quantity()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
         var now = DateTimeOffset.UtcNow;
         await _client.SendEventsAsync(GridHttp.Receipt(sku, 100, occurredAt: now.AddMinutes(-10)));
 
@@ -240,7 +241,7 @@ public sealed class WarehouseEventsApiTests(GridApiFactory factory)
     [Fact]
     public async Task A_movement_that_occurred_before_the_last_cycle_count_does_not_change_on_hand()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
         var now = DateTimeOffset.UtcNow;
         await _client.SendEventsAsync(
             GridHttp.Event("cycleCount", sku, GridHttp.Dc1, null, now.AddMinutes(-1), ("countedQuantity", 40)));
@@ -257,7 +258,7 @@ public sealed class WarehouseEventsApiTests(GridApiFactory factory)
     [Fact]
     public async Task A_cycle_count_without_countedQuantity_is_rejected_naming_countedQuantity()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
         await _client.ReceiveAsync(sku, 100);
 
         var result = await _client.SendEventsAsync(
@@ -272,7 +273,7 @@ public sealed class WarehouseEventsApiTests(GridApiFactory factory)
     [Fact]
     public async Task A_signed_adjustment_moves_on_hand_down()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
         await _client.ReceiveAsync(sku, 100);
 
         var result = await _client.SendEventsAsync(
@@ -285,7 +286,7 @@ public sealed class WarehouseEventsApiTests(GridApiFactory factory)
     [Fact]
     public async Task Damaged_stock_is_on_hand_but_not_available()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
         await _client.ReceiveAsync(sku, 100);
 
         await _client.SendEventsAsync(GridHttp.Event("damage", sku, GridHttp.Dc1, null, null, ("quantity", 15)));
@@ -299,7 +300,7 @@ public sealed class WarehouseEventsApiTests(GridApiFactory factory)
     [Fact]
     public async Task An_event_without_occurredAt_is_rejected_naming_occurredAt()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
         var receipt = GridHttp.Receipt(sku, 10);
         receipt.Remove("occurredAt");
 
@@ -314,7 +315,7 @@ public sealed class WarehouseEventsApiTests(GridApiFactory factory)
     [Fact]
     public async Task More_than_1000_events_are_refused_whole_with_400_naming_events_and_none_is_applied()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
         var events = Enumerable.Range(0, 1001).Select(_ => (object)GridHttp.Receipt(sku, 1)).ToArray();
 
         using var response = await _client.PostEventsAsync(events);
@@ -328,7 +329,7 @@ public sealed class WarehouseEventsApiTests(GridApiFactory factory)
     [Fact]
     public async Task Exactly_1000_events_are_accepted()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
         var events = Enumerable.Range(0, 1000).Select(_ => (object)GridHttp.Receipt(sku, 1)).ToArray();
 
         var result = await _client.SendEventsAsync(events);

@@ -25,23 +25,16 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = new InProcessTestClusterBuilder(2);
-        builder.ConfigureSilo((_, silo) =>
+        Cluster = await TestClusters.StartAsync(2, silo =>
         {
             silo.Services.AddSingleton<TimeProvider>(Clock);
             silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
             silo.Services.AddGridGrains(new ConfigurationBuilder().Build());
             silo.UseGridInMemoryProviders(_inventoryStore);
         });
-
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
     }
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
-
-    /// <summary>A SKU no other test uses, so tests never share state.</summary>
-    public static string NewSku(string prefix = "SKU") => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 64)];
 }
 
 [CollectionDefinition(Name)]

@@ -10,24 +10,22 @@ namespace Grid.Tests.Grains;
 /// Given a cluster on real time whose expiry sweep ticks every second: a reservation of a SKU-location that is
 /// no longer active still expires, because the sweep finds it through its stored expiry and wakes it.
 /// </summary>
+[Trait("Category", "Grains")]
 public sealed class ExpirySweepTests : IAsyncLifetime
 {
     private InProcessTestCluster _cluster = null!;
 
     public async Task InitializeAsync()
     {
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) =>
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Grid:Inventory:ExpiryReminderPeriod"] = "00:00:01" })
+            .Build();
+        _cluster = await TestClusters.StartAsync(1, silo =>
         {
-            var configuration = new ConfigurationBuilder()
-                .AddInMemoryCollection(new Dictionary<string, string?> { ["Grid:Inventory:ExpiryReminderPeriod"] = "00:00:01" })
-                .Build();
             silo.Services.AddGridGrains(configuration);
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
             silo.UseGridInMemoryProviders();
         });
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
     }
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
@@ -35,7 +33,7 @@ public sealed class ExpirySweepTests : IAsyncLifetime
     [Fact]
     public async Task A_reservation_of_a_deactivated_sku_location_expires_by_the_cluster_sweep()
     {
-        var sku = ClusterFixture.NewSku("REM");
+        var sku = TestIds.New("REM");
         var grain = _cluster.Client.Inventory(sku);
         await grain.Receive(10, DateTimeOffset.UtcNow);
         await grain.Reserve(new ReserveStock("r1", "web", 4, TtlSeconds: 2));

@@ -2,6 +2,7 @@ using Grid.Inventory;
 
 namespace Grid.Tests.Grains;
 
+[Trait("Category", "Grains")]
 [Collection(ClusterCollection.Name)]
 public sealed class InventoryGrainTests(ClusterFixture fixture)
 {
@@ -12,7 +13,7 @@ public sealed class InventoryGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task A_malformed_policy_is_refused_naming_the_field_and_changes_nothing()
     {
-        var grain = Grains.Inventory(ClusterFixture.NewSku());
+        var grain = Grains.Inventory(TestIds.New("SKU"));
         await grain.Receive(50, Now);
 
         var result = await grain.SetPolicy(new InventoryPolicy(5, System.Collections.Immutable.ImmutableDictionary<string, long>.Empty.Add("web", -1)));
@@ -26,7 +27,7 @@ public sealed class InventoryGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task Stock_and_reservations_survive_deactivation()
     {
-        var grain = Grains.Inventory(ClusterFixture.NewSku());
+        var grain = Grains.Inventory(TestIds.New("SKU"));
         await grain.Receive(50, Now);
         await grain.Reserve(new ReserveStock("r1", "web", 20, TtlSeconds: 600));
 
@@ -42,7 +43,7 @@ public sealed class InventoryGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task A_reservation_expires_on_time_with_no_traffic()
     {
-        var grain = Grains.Inventory(ClusterFixture.NewSku());
+        var grain = Grains.Inventory(TestIds.New("SKU"));
         await grain.Receive(10, Now);
         await grain.Reserve(new ReserveStock("r1", "web", 4, TtlSeconds: 60));
 
@@ -57,7 +58,7 @@ public sealed class InventoryGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task A_reservation_that_fell_due_while_deactivated_expires_on_reactivation()
     {
-        var grain = Grains.Inventory(ClusterFixture.NewSku());
+        var grain = Grains.Inventory(TestIds.New("SKU"));
         await grain.Receive(10, Now);
         await grain.Reserve(new ReserveStock("r1", "web", 4, TtlSeconds: 3600));
         await fixture.Cluster.DeactivateAsync(grain);
@@ -72,7 +73,7 @@ public sealed class InventoryGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task Hundreds_of_concurrent_reservations_never_get_more_than_the_stock()
     {
-        var grain = Grains.Inventory(ClusterFixture.NewSku("RACE"));
+        var grain = Grains.Inventory(TestIds.New("RACE"));
         await grain.Receive(100, Now);
 
         var attempts = Enumerable.Range(0, 400)
@@ -92,7 +93,7 @@ public sealed class InventoryGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task Every_acknowledged_reservation_of_a_burst_is_in_storage()
     {
-        var grain = Grains.Inventory(ClusterFixture.NewSku("BURST"));
+        var grain = Grains.Inventory(TestIds.New("BURST"));
         await grain.Receive(1_000, Now);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 300).Select(i => grain.Reserve(new ReserveStock($"r{i}", "web", 2))));
@@ -107,7 +108,7 @@ public sealed class InventoryGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task A_replayed_reservation_is_answered_the_same_and_held_once()
     {
-        var grain = Grains.Inventory(ClusterFixture.NewSku());
+        var grain = Grains.Inventory(TestIds.New("SKU"));
         await grain.Receive(10, Now);
         var command = new ReserveStock("r1", "web", 3, TtlSeconds: 300, OrderId: "o-1");
 
@@ -121,7 +122,7 @@ public sealed class InventoryGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task The_same_event_twice_in_one_batch_is_applied_once()
     {
-        var grain = Grains.Inventory(ClusterFixture.NewSku());
+        var grain = Grains.Inventory(TestIds.New("SKU"));
         var receipt = new WarehouseMovement("e-1", "wms", Now, MovementType.Receipt, 5);
 
         var outcomes = await grain.ApplyMovements([receipt, receipt]);
@@ -133,7 +134,7 @@ public sealed class InventoryGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task Availability_carries_its_freshness()
     {
-        var grain = Grains.Inventory(ClusterFixture.NewSku());
+        var grain = Grains.Inventory(TestIds.New("SKU"));
         var eventTime = Now.AddMinutes(-5);
         await grain.Receive(5, eventTime);
 
@@ -150,7 +151,7 @@ public sealed class InventoryGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task A_never_stocked_location_answers_zero_and_stale()
     {
-        var availability = await Grains.Inventory(ClusterFixture.NewSku()).GetAvailability(AvailabilityQuery.Now);
+        var availability = await Grains.Inventory(TestIds.New("SKU")).GetAvailability(AvailabilityQuery.Now);
 
         Assert.Equal(0, availability.Available);
         Assert.True(availability.Stale);

@@ -2,6 +2,7 @@ using Grid.Inventory;
 
 namespace Grid.Tests.Grains;
 
+[Trait("Category", "Grains")]
 [Collection(ClusterCollection.Name)]
 public sealed class SkuGrainTests(ClusterFixture fixture)
 {
@@ -12,7 +13,7 @@ public sealed class SkuGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task Network_availability_sums_every_location()
     {
-        var sku = ClusterFixture.NewSku();
+        var sku = TestIds.New("SKU");
         await Grains.Inventory(sku, "DC1").Receive(10, Now);
         await Grains.Inventory(sku, "DC2").Receive(5, Now);
 
@@ -26,7 +27,7 @@ public sealed class SkuGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task Network_availability_follows_each_change_at_a_location()
     {
-        var sku = ClusterFixture.NewSku();
+        var sku = TestIds.New("SKU");
         await Grains.Inventory(sku, "DC1").Receive(10, Now);
         await Grains.Inventory(sku, "DC1").Reserve(new ReserveStock("r1", "web", 4));
 
@@ -40,7 +41,7 @@ public sealed class SkuGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task Network_availability_can_be_restricted_to_some_locations()
     {
-        var sku = ClusterFixture.NewSku();
+        var sku = TestIds.New("SKU");
         await Grains.Inventory(sku, "DC1").Receive(10, Now);
         await Grains.Inventory(sku, "DC2").Receive(5, Now);
         await Eventually.ReadAsync(() => Grains.Sku(sku).GetAvailability(AvailabilityQuery.Now, []), a => a.Available == 15);
@@ -54,7 +55,7 @@ public sealed class SkuGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task A_location_short_of_its_promises_does_not_take_stock_away_from_the_others()
     {
-        var sku = ClusterFixture.NewSku();
+        var sku = TestIds.New("SKU");
         var dc1 = Grains.Inventory(sku, "DC1");
         await dc1.Receive(10, Now);
         await dc1.Reserve(new ReserveStock("r1", "web", 10));
@@ -70,7 +71,7 @@ public sealed class SkuGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task A_reactivated_sku_knows_its_locations_and_their_figures()
     {
-        var sku = ClusterFixture.NewSku();
+        var sku = TestIds.New("SKU");
         await Grains.Inventory(sku, "DC1").Receive(10, Now);
         await Grains.Inventory(sku, "DC2").Receive(5, Now);
 
@@ -83,7 +84,7 @@ public sealed class SkuGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task An_unknown_sku_has_nothing_available_and_no_locations()
     {
-        var network = await Grains.Sku(ClusterFixture.NewSku()).GetAvailability(AvailabilityQuery.Now, []);
+        var network = await Grains.Sku(TestIds.New("SKU")).GetAvailability(AvailabilityQuery.Now, []);
 
         Assert.Equal(0, network.Available);
         Assert.Empty(network.Locations);
@@ -92,7 +93,7 @@ public sealed class SkuGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task Channel_ring_fences_apply_to_network_availability()
     {
-        var sku = ClusterFixture.NewSku();
+        var sku = TestIds.New("SKU");
         var dc1 = Grains.Inventory(sku, "DC1");
         await dc1.Receive(15, Now);
         Assert.True((await dc1.SetPolicy(new InventoryPolicy(0, System.Collections.Immutable.ImmutableDictionary<string, long>.Empty.Add("web", 10)))).Accepted);

@@ -3,6 +3,7 @@ using Npgsql;
 
 namespace Grid.Tests.Infrastructure;
 
+[Trait("Category", "Unit")]
 public sealed class GridDataSourceTests
 {
     [Fact]

@@ -10,6 +10,7 @@ namespace Grid.Tests.Infrastructure;
 /// one. Ids are grouped by area: 11xx inventory, 12xx and 13xx orders, 14xx outbound, 15xx reconciliation, 2xxx
 /// gateway and hosting, 3xxx streams.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class LogEventIdTests
 {
     private static readonly Assembly[] GridAssemblies =

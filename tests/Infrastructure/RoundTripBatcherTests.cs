@@ -3,6 +3,7 @@ using Grid.Postgres;
 namespace Grid.Tests.Infrastructure;
 
 /// <summary>The batching of database round trips, with a round trip the test completes by hand.</summary>
+[Trait("Category", "Unit")]
 public sealed class RoundTripBatcherTests : IAsyncLifetime
 {
     private readonly List<(IReadOnlyList<int> Requests, TaskCompletionSource<IReadOnlyList<string>> Answer)> _roundTrips = [];

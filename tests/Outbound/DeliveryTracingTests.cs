@@ -10,6 +10,7 @@ namespace Grid.Tests.Outbound;
 /// An outbound event remembers the trace of the change that caused it, and its delivery continues that trace: the
 /// delivery span is a child of the recorded cause, and the receiver gets the trace in <c>traceparent</c>.
 /// </summary>
+[Trait("Category", "Grains")]
 [Collection(OutboundCollection.Name)]
 public sealed class DeliveryTracingTests : IDisposable
 {
@@ -17,7 +18,7 @@ public sealed class DeliveryTracingTests : IDisposable
     private static readonly ActivitySource Test = new("Grid.Tests.Outbound");
 
     private readonly OutboundFixture _fixture;
-    private readonly string _tag = Guid.NewGuid().ToString("N")[..10];
+    private readonly string _tag = TestIds.Tag();
     private readonly ConcurrentQueue<Activity> _spans = new();
     private readonly ActivityListener _listener;
 

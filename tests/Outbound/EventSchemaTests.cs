@@ -12,11 +12,12 @@ namespace Grid.Tests.Outbound;
 /// emits matches it: an order taken from submission through shipment, cancellation, delivery and a return, a backorder
 /// re-promised, a credit hold, a rejection, a stock snapshot and the availability they moved.
 /// </summary>
+[Trait("Category", "Grains")]
 [Collection(OutboundCollection.Name)]
 public sealed class EventSchemaTests(OutboundFixture fixture)
 {
     private static readonly string Docs = FindDocs();
-    private readonly string _tag = Guid.NewGuid().ToString("N")[..8];
+    private readonly string _tag = TestIds.Tag();
 
     public static TheoryData<string> Types => [.. OutboundEventTypes.All.Select(t => t.Type)];
 
@@ -85,7 +86,7 @@ public sealed class EventSchemaTests(OutboundFixture fixture)
     private IInventoryGrain Inventory(string sku, string location) => fixture.Grains.GetGrain<IInventoryGrain>(Identifiers.SkuLocationKey(sku, location));
 
     private WarehouseMovement Movement(MovementType type, long quantity, string? reference = null, DateTimeOffset? eta = null)
-        => new($"mv-{Guid.NewGuid():N}", "wms", fixture.Clock.GetUtcNow(), type, quantity, Reference: reference, Eta: eta);
+        => new(TestIds.New("mv"), "wms", fixture.Clock.GetUtcNow(), type, quantity, Reference: reference, Eta: eta);
 
     private static string FindDocs()
     {

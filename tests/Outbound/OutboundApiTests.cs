@@ -31,6 +31,7 @@ public sealed class OutboundApiFactory : GridApiFactory, IAsyncLifetime
 }
 
 /// <summary>The ops endpoints for outbound delivery and the ERP's stock snapshots, over HTTP.</summary>
+[Trait("Category", "Gateway")]
 public sealed class OutboundApiTests(OutboundApiFactory factory) : IClassFixture<OutboundApiFactory>
 {
     private readonly HttpClient _client = factory.CreateClient();
@@ -64,7 +65,7 @@ public sealed class OutboundApiTests(OutboundApiFactory factory) : IClassFixture
         await (await _client.PostAsJsonAsync("/api/v1/ops/outbox/erp/redeliver", new { subject = "order/x" })).AssertBadRequestNamingAsync("fromSequence");
         await (await _client.PostAsJsonAsync("/api/v1/ops/outbox/erp/redeliver", new { subject = "order/x", fromSequence = "abc" })).AssertBadRequestNamingAsync("fromSequence");
         await (await _client.PostAsJsonAsync("/api/v1/ops/outbox/erp/redeliver", new { fromSequence = 1 })).AssertBadRequestNamingAsync("subject");
-        var nothing = await (await _client.PostAsJsonAsync("/api/v1/ops/outbox/erp/redeliver", new { subject = $"order/{Guid.NewGuid():N}", fromSequence = "00000000000000000001" }))
+        var nothing = await (await _client.PostAsJsonAsync("/api/v1/ops/outbox/erp/redeliver", new { subject = $"order/{TestIds.Tag()}", fromSequence = "00000000000000000001" }))
             .AssertProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal(0, nothing.GetProperty("lastSequence").GetInt64());
     }
@@ -72,10 +73,10 @@ public sealed class OutboundApiTests(OutboundApiFactory factory) : IClassFixture
     [Fact]
     public async Task A_stock_snapshot_is_compared_with_Grid_on_hand_reported_to_ops_and_published_without_changing_either_side()
     {
-        var (counted, missing, location) = (Fresh.Sku(), Fresh.Sku(), "DC7");
+        var (counted, missing, location) = (TestIds.New("SKU"), TestIds.New("SKU"), "DC7");
         await _client.ReceiveAsync(counted, 10, location);
         await Eventually.ThatAsync(async () => await _client.AvailableAsync(counted) == 10, "the receipt applied");
-        var snapshotId = Fresh.Id("SNAP");
+        var snapshotId = TestIds.New("SNAP");
         var snapshot = new
         {
             snapshotId,
@@ -113,7 +114,7 @@ public sealed class OutboundApiTests(OutboundApiFactory factory) : IClassFixture
     [Fact]
     public async Task A_bad_stock_snapshot_is_refused_naming_the_item_and_nothing_is_reconciled()
     {
-        var snapshotId = Fresh.Id("BAD");
+        var snapshotId = TestIds.New("BAD");
         var response = await _client.PostAsJsonAsync("/api/v1/erp/stock-snapshots", new
         {
             snapshotId,

@@ -57,17 +57,13 @@ public sealed class OutboundFixture : IAsyncLifetime
         };
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
 
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) =>
+        Cluster = await TestClusters.StartAsync(1, silo =>
         {
             silo.Services.AddSingleton<TimeProvider>(Clock);
             silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
             silo.Services.AddGridGrains(configuration);
             silo.UseGridInMemoryProviders();
         });
-
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
         Router = new OutboundRouter(Microsoft.Extensions.Options.Options.Create(configuration.GetSection(OutboundOptions.SectionName).Get<OutboundOptions>()!));
     }
 
@@ -108,7 +104,7 @@ public sealed class OutboundFixture : IAsyncLifetime
     }
 
     public static ImmutableArray<OutboundEvent> Events(string type, string subject, int count, DateTimeOffset time, int from = 1)
-        => [.. Enumerable.Range(from, count).Select(i => new OutboundEvent(Guid.NewGuid().ToString("D"), type, subject, time, i, $$"""{"n":{{i}}}"""))];
+        => [.. Enumerable.Range(from, count).Select(i => new OutboundEvent(TestIds.New("EV"), type, subject, time, i, $$"""{"n":{{i}}}"""))];
 }
 
 [CollectionDefinition(Name)]

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Grid.Tests.Outbound;
 
 /// <summary>Target settings as the silo reads them, and the routing of event types to targets.</summary>
+[Trait("Category", "Unit")]
 public sealed class OutboundTargetSettingsTests
 {
     [Fact]

@@ -4,10 +4,11 @@ using Grid.Orders;
 namespace Grid.Tests.Outbound;
 
 /// <summary>Source grains write their outbound events with the change that caused them and hand them to the publishers.</summary>
+[Trait("Category", "Grains")]
 [Collection(OutboundCollection.Name)]
 public sealed class OutboxTests(OutboundFixture fixture)
 {
-    private readonly string _tag = Guid.NewGuid().ToString("N")[..10];
+    private readonly string _tag = TestIds.Tag();
 
     [Fact]
     public async Task An_order_reaches_the_ERP_and_the_CRM_as_accepted_then_released_in_sequence_and_its_stock_as_availability()

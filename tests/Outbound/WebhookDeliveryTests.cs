@@ -6,11 +6,12 @@ using Grid.Outbound;
 namespace Grid.Tests.Outbound;
 
 /// <summary>Publishers delivering to a real local receiver that is down, slow, throttling or refusing on purpose.</summary>
+[Trait("Category", "Grains")]
 [Collection(OutboundCollection.Name)]
 public sealed class WebhookDeliveryTests(OutboundFixture fixture)
 {
     private const string Order = "grid.order.accepted.v1";
-    private readonly string _tag = Guid.NewGuid().ToString("N")[..10];
+    private readonly string _tag = TestIds.Tag();
 
     private string Subject(string name) => $"order/{name}-{_tag}";
 
@@ -137,7 +138,7 @@ public sealed class WebhookDeliveryTests(OutboundFixture fixture)
             for (var i = 1; i <= 50; i++)
             {
                 await fixture.Publisher("erp", subject).Accept(
-                    [new OutboundEvent(Guid.NewGuid().ToString("D"), "grid.inventory.availability.changed.v1", subject, now, i, $$"""{"available":{{i}}}""")]);
+                    [new OutboundEvent(TestIds.New("EV"), "grid.inventory.availability.changed.v1", subject, now, i, $$"""{"available":{{i}}}""")]);
             }
 
             await fixture.Publisher("erp", order).Accept(OutboundFixture.Events(Order, order, 3, now));

@@ -7,6 +7,7 @@ using Npgsql;
 namespace Grid.Tests.Postgres;
 
 /// <summary>Readiness in Postgres mode follows the database: reachable, and holding the schema this build needs.</summary>
+[Trait("Category", "Postgres")]
 public sealed class DatabaseHealthTests : IAsyncLifetime
 {
     private readonly PostgresDatabase _database = new();

@@ -9,6 +9,7 @@ namespace Grid.Tests.Postgres;
 /// Warehouse events through the durable PostgreSQL streams, with silos running as their own processes: a silo killed
 /// with <c>kill -9</c> while events are pushed and consumed loses none that was accepted and applies none twice.
 /// </summary>
+[Trait("Category", "Postgres")]
 [Collection(SiloProcessCollection.Name)]
 public sealed class EventStreamProcessTests : IAsyncLifetime
 {
@@ -36,7 +37,7 @@ public sealed class EventStreamProcessTests : IAsyncLifetime
         await using var second = await SiloProcess.StartAsync(_database.ConnectionString, settings);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
         http.DefaultRequestHeaders.Add("X-Api-Key", SiloProcess.ApiKey);
-        var run = Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        var run = TestIds.Tag().ToUpperInvariant();
         var skus = Enumerable.Range(0, SkuLocations).Select(i => $"KILL-{run}-{i:00}").ToArray();
 
         // Every event is a receipt of one unit with an id of its own; a batch that fails is sent again, same ids,

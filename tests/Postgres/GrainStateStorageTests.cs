@@ -5,6 +5,7 @@ using Orleans.Storage;
 namespace Grid.Tests.Postgres;
 
 /// <summary>Given the schema: Grid's grain state storage keeps each grain's state apart and refuses stale writes.</summary>
+[Trait("Category", "Postgres")]
 public sealed class GrainStateStorageTests : IAsyncLifetime
 {
     private readonly PostgresDatabase _database = new();

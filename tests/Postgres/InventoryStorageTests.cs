@@ -6,6 +6,7 @@ using Orleans.Storage;
 namespace Grid.Tests.Postgres;
 
 /// <summary>Given the schema: the SKU-location storage writes deltas and refuses a write from a stale activation.</summary>
+[Trait("Category", "Postgres")]
 public sealed class InventoryStorageTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);

@@ -8,6 +8,7 @@ namespace Grid.Tests.Postgres;
 /// Given a database with the schema: the order side's state (orders, customers, locations, backorder queues, shipments)
 /// written as JSON by the ADO.NET grain storage, and order events through the durable stream queues.
 /// </summary>
+[Trait("Category", "Postgres")]
 public sealed class OrderPersistenceTests : IAsyncLifetime
 {
     private readonly PostgresDatabase _database = new();
@@ -19,7 +20,7 @@ public sealed class OrderPersistenceTests : IAsyncLifetime
     [Fact]
     public async Task A_partly_backordered_order_survives_a_full_cluster_restart_and_is_filled_by_a_receipt_after_it()
     {
-        var tag = Guid.NewGuid().ToString("N")[..10];
+        var tag = TestIds.Tag();
         var (sku, dc1, region, orderId) = ($"SKU-{tag}", $"DC1-{tag}", $"region-{tag}", $"O-{tag}");
         var key = OrderKeys.Order(orderId);
         await using (var first = await PostgresCluster.StartAsync(_database, 1))
@@ -48,7 +49,7 @@ public sealed class OrderPersistenceTests : IAsyncLifetime
     [Fact]
     public async Task A_ship_confirm_queued_twice_on_the_order_stream_ships_the_order_once()
     {
-        var tag = Guid.NewGuid().ToString("N")[..10];
+        var tag = TestIds.Tag();
         var (sku, dc1, region, orderId) = ($"SKU-{tag}", $"DC1-{tag}", $"region-{tag}", $"O-{tag}");
         await using var cluster = await PostgresCluster.StartAsync(_database, 1);
         await cluster.Client.GetGrain<ILocationDirectoryGrain>(OrderKeys.Singleton).Upsert(new LocationInput(dc1, "DC one", LocationType.Dc, [region], 1));

@@ -12,6 +12,7 @@ namespace Grid.Tests.Postgres;
 /// killed with <c>kill -9</c>, and a restarted silo delivers all of it once the target is back, with no one calling the
 /// publishers (their reminders wake them).
 /// </summary>
+[Trait("Category", "Postgres")]
 [Collection(SiloProcessCollection.Name)]
 public sealed class OutboundProcessTests : IAsyncLifetime
 {
@@ -47,7 +48,7 @@ public sealed class OutboundProcessTests : IAsyncLifetime
             "--Grid:Reminders:MinimumReminderPeriod=00:00:01",
         ];
         var siloPort = FreePorts.Next();
-        var skus = Enumerable.Range(0, 20).Select(i => ClusterFixture.NewSku($"OUT{i}")).ToList();
+        var skus = Enumerable.Range(0, 20).Select(i => TestIds.New($"OUT{i}")).ToList();
         await using (var before = await SiloProcess.StartAsync(_database.ConnectionString, siloPort, outbound))
         {
             using var client = await StartClientAsync();

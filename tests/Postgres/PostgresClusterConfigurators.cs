@@ -8,7 +8,10 @@ using Orleans.TestingHost;
 
 namespace Grid.Tests.Postgres;
 
-/// <summary>Silos of a <see cref="TestCluster"/> on PostgreSQL: clustering, grain state and reminders, as in production.</summary>
+/// <summary>
+/// Silos of a <see cref="TestCluster"/> on PostgreSQL: clustering, grain state and reminders, as in production. The one
+/// cluster not built with <see cref="TestClusters"/>, which cannot put silos in PostgreSQL's membership table.
+/// </summary>
 public sealed class PostgresSiloConfigurator : ISiloConfigurator
 {
     public const string ConnectionStringKey = "GridTestConnectionString";

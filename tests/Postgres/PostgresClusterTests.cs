@@ -4,6 +4,7 @@ using Grid.Tests.Grains;
 namespace Grid.Tests.Postgres;
 
 /// <summary>Given a database with the schema: clusters of real silos on PostgreSQL clustering, state and reminders.</summary>
+[Trait("Category", "Postgres")]
 public sealed class PostgresClusterTests : IAsyncLifetime
 {
     private readonly PostgresDatabase _database = new();
@@ -16,7 +17,7 @@ public sealed class PostgresClusterTests : IAsyncLifetime
     public async Task Three_silos_form_one_cluster_and_share_the_grains()
     {
         await using var cluster = await PostgresCluster.StartAsync(_database, 3);
-        var skus = Enumerable.Range(0, 60).Select(i => ClusterFixture.NewSku($"SPREAD{i}")).ToList();
+        var skus = Enumerable.Range(0, 60).Select(i => TestIds.New($"SPREAD{i}")).ToList();
 
         await Task.WhenAll(skus.Select(sku => cluster.Client.Inventory(sku).Receive(5, DateTimeOffset.UtcNow)));
 
@@ -38,7 +39,7 @@ public sealed class PostgresClusterTests : IAsyncLifetime
     public async Task Killing_a_silo_loses_no_acknowledged_reservation()
     {
         await using var cluster = await PostgresCluster.StartAsync(_database, 3);
-        var skus = Enumerable.Range(0, 40).Select(i => ClusterFixture.NewSku($"KILL{i}")).ToList();
+        var skus = Enumerable.Range(0, 40).Select(i => TestIds.New($"KILL{i}")).ToList();
         await Task.WhenAll(skus.Select(sku => cluster.Client.Inventory(sku).Receive(10, DateTimeOffset.UtcNow)));
         var acknowledged = await Task.WhenAll(skus.Select(sku => cluster.Client.Inventory(sku).Reserve(new ReserveStock("r1", "web", 4, TtlSeconds: 3600))));
         Assert.All(acknowledged, r => Assert.Equal(ReservationResultCode.Created, r.Code));
@@ -56,7 +57,7 @@ public sealed class PostgresClusterTests : IAsyncLifetime
     [Fact]
     public async Task Stock_and_reservations_survive_a_full_cluster_restart()
     {
-        var sku = ClusterFixture.NewSku("RESTART");
+        var sku = TestIds.New("RESTART");
         await using (var first = await PostgresCluster.StartAsync(_database, 1))
         {
             var grain = first.Client.Inventory(sku);
@@ -79,7 +80,7 @@ public sealed class PostgresClusterTests : IAsyncLifetime
     public async Task State_is_one_row_per_sku_location_plus_one_per_reservation_and_reloads_after_deactivation()
     {
         await using var cluster = await PostgresCluster.StartAsync(_database, 2);
-        var sku = ClusterFixture.NewSku("ROW");
+        var sku = TestIds.New("ROW");
         var grain = cluster.Client.Inventory(sku);
         await grain.Receive(8, DateTimeOffset.UtcNow);
         await Task.WhenAll(Enumerable.Range(0, 50).Select(i => grain.Reserve(new ReserveStock($"r{i}", "web", 1, AllowPartial: true))));

@@ -10,6 +10,7 @@ namespace Grid.Tests.Postgres;
 /// public dev keys are not), the dashboard needs the ops role, health, metrics and the OpenAPI document need no key, and
 /// the API reference (/scalar) is not served.
 /// </summary>
+[Trait("Category", "Postgres")]
 [Collection(SiloProcessCollection.Name)]
 public sealed class ProductionSecurityProcessTests : IAsyncLifetime
 {

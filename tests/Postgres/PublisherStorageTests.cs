@@ -6,6 +6,7 @@ using Orleans.Storage;
 namespace Grid.Tests.Postgres;
 
 /// <summary>Given the schema: an outbound publisher is stored as rows, each write carrying what changed.</summary>
+[Trait("Category", "Postgres")]
 public sealed class PublisherStorageTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2026, 12, 5, 8, 0, 0, TimeSpan.Zero);

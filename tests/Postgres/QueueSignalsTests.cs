@@ -7,6 +7,7 @@ namespace Grid.Tests.Postgres;
 /// Every enqueue notifies the queues it wrote to when it commits, so a silo reads a queue as soon as it has something
 /// and not while it has nothing.
 /// </summary>
+[Trait("Category", "Postgres")]
 public sealed class QueueSignalsTests : IAsyncLifetime
 {
     private const string Provider = "grid-events";

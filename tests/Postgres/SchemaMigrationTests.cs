@@ -3,6 +3,7 @@ using Grid.Silo.Database;
 
 namespace Grid.Tests.Postgres;
 
+[Trait("Category", "Postgres")]
 public sealed class SchemaMigrationTests : IAsyncLifetime
 {
     private readonly PostgresDatabase _database = new() { Migrate = false };
@@ -117,7 +118,7 @@ public sealed class SchemaMigrationTests : IAsyncLifetime
     [Fact]
     public async Task A_database_that_does_not_exist_yet_is_created()
     {
-        var name = $"grid_test_new_{Guid.NewGuid():N}";
+        var name = $"grid_test_new_{TestIds.Tag(32)}";
         var connectionString = new Npgsql.NpgsqlConnectionStringBuilder(_database.ConnectionString) { Database = name }.ConnectionString;
         try
         {

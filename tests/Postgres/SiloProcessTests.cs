@@ -12,6 +12,7 @@ namespace Grid.Tests.Postgres;
 /// Given silos running as their own processes on PostgreSQL, as an operator runs them: a silo killed with
 /// <c>kill -9</c> in the middle of a burst loses nothing it acknowledged, and reminders outlive the whole cluster.
 /// </summary>
+[Trait("Category", "Postgres")]
 [Collection(SiloProcessCollection.Name)]
 public sealed class SiloProcessTests : IAsyncLifetime
 {
@@ -31,8 +32,8 @@ public sealed class SiloProcessTests : IAsyncLifetime
         var grains = client.Services.GetRequiredService<IGrainFactory>();
 
         const long hotStock = 300;
-        var hot = ClusterFixture.NewSku("HOT");
-        var spread = Enumerable.Range(0, 30).Select(i => ClusterFixture.NewSku($"SPR{i}")).ToList();
+        var hot = TestIds.New("HOT");
+        var spread = Enumerable.Range(0, 30).Select(i => TestIds.New($"SPR{i}")).ToList();
         await grains.Inventory(hot).Receive(hotStock, DateTimeOffset.UtcNow);
         await Task.WhenAll(spread.Select(sku => grains.Inventory(sku).Receive(1_000, DateTimeOffset.UtcNow)));
 
@@ -83,7 +84,7 @@ public sealed class SiloProcessTests : IAsyncLifetime
     [Fact]
     public async Task A_reservation_expires_after_a_full_cluster_restart_without_anyone_touching_it()
     {
-        var sku = ClusterFixture.NewSku("REMIND");
+        var sku = TestIds.New("REMIND");
         string[] fastReminders = ["--Grid:Inventory:ExpiryReminderPeriod=00:00:02", "--Grid:Reminders:MinimumReminderPeriod=00:00:01"];
         var siloPort = FreePorts.Next();
         await using (var before = await SiloProcess.StartAsync(_database.ConnectionString, siloPort, fastReminders))

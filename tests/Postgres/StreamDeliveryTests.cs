@@ -12,6 +12,7 @@ namespace Grid.Tests.Postgres;
 /// The PostgreSQL stream provider inside a cluster on PostgreSQL: delivery to implicit subscribers, acknowledgement
 /// by deletion, poison messages to the dead letters, duplicates changing nothing.
 /// </summary>
+[Trait("Category", "Postgres")]
 public sealed class StreamDeliveryTests : IAsyncLifetime
 {
     private readonly PostgresDatabase _database = new();
@@ -33,7 +34,7 @@ public sealed class StreamDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task Queued_movements_reach_their_SKU_location_and_leave_the_queue_once_applied()
     {
-        var sku = $"STREAM-{Guid.NewGuid():N}"[..20];
+        var sku = TestIds.New("STREAM");
         var stream = PartitionOf(sku);
 
         await stream.OnNextBatchAsync([Queued(sku, Receipt("r1", 7)), Queued(sku, Receipt("r2", 5))]);
@@ -45,7 +46,7 @@ public sealed class StreamDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task The_same_movement_queued_twice_is_applied_once()
     {
-        var sku = $"STREAM-{Guid.NewGuid():N}"[..20];
+        var sku = TestIds.New("STREAM");
         var stream = PartitionOf(sku);
 
         await stream.OnNextBatchAsync([Queued(sku, Receipt("dup", 9))]);
@@ -59,7 +60,7 @@ public sealed class StreamDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task A_message_its_consumer_keeps_failing_on_goes_to_the_dead_letters_and_the_next_one_is_delivered()
     {
-        var key = Guid.NewGuid().ToString("N");
+        var key = TestIds.Tag(32);
         var stream = Stream<string>(PoisonTestConsumerGrain.Namespace, key);
 
         await stream.OnNextAsync("poison");
@@ -80,7 +81,7 @@ public sealed class StreamDeliveryTests : IAsyncLifetime
         // 40 SKU-locations on one partition, each sent a receipt of 5, a count of 3 and a receipt of 2 in separate
         // messages: the count only leaves 5 on hand when every SKU-location sees its three events in queue order.
         const int skuLocations = 40;
-        var prefix = $"ORDER-{Guid.NewGuid():N}"[..16];
+        var prefix = TestIds.New("ORDER");
         var skus = Enumerable.Range(0, 400).Select(i => $"{prefix}-{i}")
             .Where(sku => GridStreams.InventoryPartition($"{sku}@DC1", Partitions) == GridStreams.PartitionKey(0))
             .Take(skuLocations).ToList();
@@ -107,7 +108,7 @@ public sealed class StreamDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task A_SKU_location_that_keeps_failing_sends_only_its_own_events_to_the_dead_letters()
     {
-        var prefix = $"POISON-{Guid.NewGuid():N}"[..16];
+        var prefix = TestIds.New("POISON");
         var skus = Enumerable.Range(0, 400).Select(i => $"{prefix}-{i}")
             .Where(sku => GridStreams.InventoryPartition($"{sku}@DC1", Partitions) == GridStreams.PartitionKey(1))
             .Take(2).ToList();
@@ -133,7 +134,7 @@ public sealed class StreamDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task A_batched_delivery_its_consumer_keeps_failing_on_goes_to_the_dead_letters_whole()
     {
-        var key = Guid.NewGuid().ToString("N");
+        var key = TestIds.Tag(32);
         var stream = Stream<string>(PoisonBatchTestConsumerGrain.Namespace, key);
 
         await using (await HoldDeliveryAsync())

@@ -7,6 +7,7 @@ namespace Grid.Tests.Postgres;
 /// The durable queues' lag, which the gateway's back-pressure reads: per queue, how long its oldest waiting message
 /// has waited, by the database's clock; a delivery its consumer has acknowledged no longer waits.
 /// </summary>
+[Trait("Category", "Postgres")]
 public sealed class StreamQueueLagTests : IAsyncLifetime
 {
     private const string Provider = "grid-events";

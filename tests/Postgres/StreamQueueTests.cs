@@ -8,6 +8,7 @@ namespace Grid.Tests.Postgres;
 /// The PostgreSQL stream queues as a receiver sees them: nothing skipped when transactions commit out of order,
 /// nothing lost before an acknowledgement, redelivery after a new receiver starts, dead letters and their replay.
 /// </summary>
+[Trait("Category", "Postgres")]
 public sealed class StreamQueueTests : IAsyncLifetime
 {
     private const int Queue = 3;

@@ -3,6 +3,7 @@ using static Grid.Tests.Domain.Orders.OrderBuilder;
 
 namespace Grid.Tests.Domain.Orders;
 
+[Trait("Category", "Domain")]
 public sealed class BackorderQueueTests
 {
     private static readonly DateTimeOffset Dec1 = new(2026, 12, 1, 8, 0, 0, TimeSpan.Zero);

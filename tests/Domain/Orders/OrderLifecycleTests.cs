@@ -2,6 +2,7 @@ using Grid.Domain.Orders;
 
 namespace Grid.Tests.Domain.Orders;
 
+[Trait("Category", "Domain")]
 public sealed class OrderLifecycleTests
 {
     public static TheoryData<OrderStatus, OrderStatus> Allowed() => new()

@@ -3,6 +3,7 @@ using static Grid.Tests.Domain.Orders.OrderBuilder;
 
 namespace Grid.Tests.Domain.Orders;
 
+[Trait("Category", "Domain")]
 public sealed class OrderMasterDataTests
 {
     private static LocationRecord Location(string id, int priority, params string[] regions)

@@ -4,6 +4,7 @@ using static Grid.Tests.Domain.Orders.OrderBuilder;
 namespace Grid.Tests.Domain.Orders;
 
 /// <summary>Commands the lifecycle does not allow are refused with the order's current status named, and change nothing.</summary>
+[Trait("Category", "Domain")]
 public sealed class OrderRefusalTests
 {
     [Fact]

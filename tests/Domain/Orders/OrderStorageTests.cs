@@ -5,6 +5,7 @@ using static Grid.Tests.Domain.Orders.OrderBuilder;
 namespace Grid.Tests.Domain.Orders;
 
 /// <summary>Order state is stored as System.Text.Json (the "grid" storage's format): everything must come back.</summary>
+[Trait("Category", "Domain")]
 public sealed class OrderStorageTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using static Grid.Tests.Domain.Orders.OrderBuilder;
 
 namespace Grid.Tests.Domain.Orders;
 
+[Trait("Category", "Domain")]
 public sealed class SlaTests
 {
     private static readonly SlaPolicy Policy = new(new Dictionary<OrderStatus, TimeSpan>

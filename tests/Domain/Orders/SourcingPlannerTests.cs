@@ -3,6 +3,7 @@ using static Grid.Tests.Domain.Orders.OrderBuilder;
 
 namespace Grid.Tests.Domain.Orders;
 
+[Trait("Category", "Domain")]
 public sealed class SourcingPlannerTests
 {
     private static SourcingLine Want(long quantity, string? location = null, string sku = "SKU-1", string lineId = "L1", params string[] excluded)

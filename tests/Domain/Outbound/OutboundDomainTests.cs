@@ -4,6 +4,7 @@ using Grid.Domain.Outbound;
 namespace Grid.Tests.Domain.Outbound;
 
 /// <summary>The publisher queue's rules, back-off, rate limit and signatures, with time as data.</summary>
+[Trait("Category", "Domain")]
 public sealed class OutboundDomainTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);

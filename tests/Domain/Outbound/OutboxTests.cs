@@ -3,6 +3,7 @@ using Grid.Domain.Outbound;
 namespace Grid.Tests.Domain.Outbound;
 
 /// <summary>A source's outbox takes ids and trace context from its host; the model itself invents neither.</summary>
+[Trait("Category", "Domain")]
 public sealed class OutboxTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);

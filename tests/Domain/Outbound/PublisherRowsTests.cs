@@ -6,6 +6,7 @@ namespace Grid.Tests.Domain.Outbound;
 /// How a publisher's queue is stored as rows: each write carries what changed since the previous one, netted per
 /// entry, and the rows read back make the same queue.
 /// </summary>
+[Trait("Category", "Domain")]
 public sealed class PublisherRowsTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 12, 5, 8, 0, 0, TimeSpan.Zero);

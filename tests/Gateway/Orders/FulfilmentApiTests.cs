@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 namespace Grid.Tests.Gateway.Orders;
 
 /// <summary>Sourcing, backorders, short picks, partial shipments, supplier delays and ops exceptions over HTTP.</summary>
+[Trait("Category", "Gateway")]
 [Collection(GridApiCollection.Name)]
 public sealed class FulfilmentApiTests(GridApiFactory factory)
 {
@@ -44,13 +45,13 @@ public sealed class FulfilmentApiTests(GridApiFactory factory)
         var (dc1, orderId) = (_w.Location("DC1"), _w.Id("O"));
         var eta = new DateTimeOffset(2027, 1, 10, 8, 0, 0, TimeSpan.Zero);
         await _w.AddLocationAsync(dc1, 1);
-        await SupplierAsync(new { eventId = Fresh.Id("POA"), source = "supplier-acme", occurredAt = DateTimeOffset.UtcNow, type = "poAcknowledged", poId = _w.Id("PO"),
+        await SupplierAsync(new { eventId = TestIds.New("POA"), source = "supplier-acme", occurredAt = DateTimeOffset.UtcNow, type = "poAcknowledged", poId = _w.Id("PO"),
             lines = new[] { new { sku = _w.Sku, location = dc1, quantity = 20, eta } } });
         await Eventually.ThatAsync(async () => (await _w.Client.GetInventoryAsync(_w.Sku, dc1)).GetProperty("inbound").GetArrayLength() == 1, "inbound supply recorded");
         var order = await _w.SubmitCreatedAsync(_w.Order(orderId));
         Assert.Equal(eta, order.Line().GetProperty("promisedDate").GetDateTimeOffset());
 
-        await SupplierAsync(new { eventId = Fresh.Id("DLY"), source = "supplier-acme", occurredAt = DateTimeOffset.UtcNow, type = "delay", poId = _w.Id("PO"), newEta = eta.AddDays(14) });
+        await SupplierAsync(new { eventId = TestIds.New("DLY"), source = "supplier-acme", occurredAt = DateTimeOffset.UtcNow, type = "delay", poId = _w.Id("PO"), newEta = eta.AddDays(14) });
 
         var revised = await _w.OrderWhenAsync(orderId, o => o.GetProperty("commitments").GetArrayLength() > 0, "a revised commitment");
         Assert.Equal(eta.AddDays(14), revised.Line().GetProperty("promisedDate").GetDateTimeOffset());
@@ -144,7 +145,7 @@ public sealed class FulfilmentApiTests(GridApiFactory factory)
     [Fact]
     public async Task A_ship_confirm_without_lines_is_rejected_alone_naming_lines()
     {
-        var badId = Fresh.Id("EV");
+        var badId = TestIds.New("EV");
         var ship = GridHttp.Event("shipConfirm", null, GridHttp.Dc1, badId, null, ("shipmentId", "S-1"), ("orderId", "O-1"));
 
         var result = await _w.Client.SendEventsAsync(ship, GridHttp.Receipt(_w.Sku, 1));

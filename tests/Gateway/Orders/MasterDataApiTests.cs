@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 namespace Grid.Tests.Gateway.Orders;
 
 /// <summary><c>/api/v1/locations</c> and <c>/api/v1/shipments</c>: master data and carrier milestones.</summary>
+[Trait("Category", "Gateway")]
 [Collection(GridApiCollection.Name)]
 public sealed class MasterDataApiTests(GridApiFactory factory)
 {

@@ -3,6 +3,7 @@ using System.Net;
 namespace Grid.Tests.Gateway.Orders;
 
 /// <summary>One order from submission to closure, and a return, through the public HTTP contract only.</summary>
+[Trait("Category", "Gateway")]
 [Collection(GridApiCollection.Name)]
 public sealed class OrderLifecycleApiTests(GridApiFactory factory)
 {

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 namespace Grid.Tests.Gateway.Orders;
 
 /// <summary><c>/api/v1/orders</c>: submission, idempotency, credit holds, cancellation, refusals and bad input.</summary>
+[Trait("Category", "Gateway")]
 [Collection(GridApiCollection.Name)]
 public sealed class OrdersApiTests(GridApiFactory factory)
 {

@@ -10,11 +10,11 @@ namespace Grid.Tests.Gateway.Orders;
 /// </summary>
 internal sealed class OrderWorld(HttpClient client)
 {
-    private readonly string _tag = Guid.NewGuid().ToString("N")[..10];
+    private readonly string _tag = TestIds.Tag();
 
     public HttpClient Client => client;
 
-    public string Sku { get; } = Fresh.Sku();
+    public string Sku { get; } = TestIds.New("SKU");
 
     public string Region => $"region-{_tag}";
 
@@ -94,7 +94,7 @@ internal sealed class OrderWorld(HttpClient client)
     public async Task MilestoneAsync(string shipmentId, string type, string? proofOfDelivery = null, string? detail = null)
     {
         using var response = await client.PostAsJsonAsync($"/api/v1/shipments/{shipmentId}/milestones",
-            new { eventId = Fresh.Id("M"), type, occurredAt = DateTimeOffset.UtcNow, detail, proofOfDelivery });
+            new { eventId = TestIds.New("M"), type, occurredAt = DateTimeOffset.UtcNow, detail, proofOfDelivery });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Grid.Tests.Gateway.Security;
 
 /// <summary>What Grid:Auth accepts, and which keys a process then honours.</summary>
+[Trait("Category", "Unit")]
 public sealed class AuthOptionsTests
 {
     private static readonly GridAuthOptionsValidator Validator = new();

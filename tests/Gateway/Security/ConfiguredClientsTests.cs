@@ -6,6 +6,7 @@ using Grid.Gateway.Security;
 namespace Grid.Tests.Gateway.Security;
 
 /// <summary>Clients from configuration: hashed API keys, Basic authentication for browsers, and bearer tokens with scopes.</summary>
+[Trait("Category", "Gateway")]
 [Collection(SecuredApiCollection.Name)]
 public sealed class ConfiguredClientsTests(SecuredApiFactory factory)
 {
@@ -14,11 +15,11 @@ public sealed class ConfiguredClientsTests(SecuredApiFactory factory)
     [Fact]
     public async Task A_key_configured_by_its_hash_authenticates_with_its_role_only()
     {
-        using var credit = await SendAsync(HttpMethod.Put, $"/api/v1/customers/{Fresh.Id("C")}/credit",
+        using var credit = await SendAsync(HttpMethod.Put, $"/api/v1/customers/{TestIds.New("C")}/credit",
             """{ "status": "hold", "reason": "tests", "updatedAt": "2026-11-23T09:10:00Z" }""", h => h.Add(GridAuthOptions.HeaderName, SecuredApiFactory.ErpKey));
         Assert.Equal(HttpStatusCode.OK, credit.StatusCode);
 
-        using var atp = await SendAsync(HttpMethod.Get, $"/api/v1/atp/{Fresh.Sku()}", null, h => h.Add(GridAuthOptions.HeaderName, SecuredApiFactory.ErpKey));
+        using var atp = await SendAsync(HttpMethod.Get, $"/api/v1/atp/{TestIds.New("SKU")}", null, h => h.Add(GridAuthOptions.HeaderName, SecuredApiFactory.ErpKey));
         var problem = await atp.AssertProblemAsync(HttpStatusCode.Forbidden);
         Assert.Contains("client 'erp-system' holds erp", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
@@ -37,7 +38,7 @@ public sealed class ConfiguredClientsTests(SecuredApiFactory factory)
     [Fact]
     public async Task A_bearer_token_grants_the_roles_of_its_grid_scopes()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
         using var allowed = await SendAsync(HttpMethod.Get, $"/api/v1/atp/{sku}", null, Bearer(SecuredApiFactory.Token("openid grid.sales")));
         Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
 
@@ -58,7 +59,7 @@ public sealed class ConfiguredClientsTests(SecuredApiFactory factory)
             _ => SecuredApiFactory.Token("grid.sales")[..^4] + "AAAA",
         };
 
-        using var response = await SendAsync(HttpMethod.Get, $"/api/v1/atp/{Fresh.Sku()}", null, Bearer(token));
+        using var response = await SendAsync(HttpMethod.Get, $"/api/v1/atp/{TestIds.New("SKU")}", null, Bearer(token));
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
         Assert.Contains("bearer token is not valid", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);

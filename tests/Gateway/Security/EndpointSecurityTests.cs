@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Grid.Tests.Gateway.Security;
 
 /// <summary>Every endpoint says who may call it, and refuses everyone else with Problem Details.</summary>
+[Trait("Category", "Gateway")]
 [Collection(GridApiCollection.Name)]
 public sealed partial class EndpointSecurityTests(GridApiFactory factory)
 {

@@ -5,6 +5,7 @@ using System.Text;
 namespace Grid.Tests.Gateway.Security;
 
 /// <summary>Request bodies and batches have upper bounds, answered with Problem Details naming the limit.</summary>
+[Trait("Category", "Gateway")]
 [Collection(GridApiCollection.Name)]
 public sealed class RequestLimitTests(GridApiFactory factory)
 {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Claims;
 using Grid.Gateway.Security;
 using Microsoft.AspNetCore.Hosting;
@@ -10,9 +9,8 @@ using Microsoft.IdentityModel.Tokens;
 namespace Grid.Tests.Gateway.Security;
 
 /// <summary>
-/// Given a dev-mode grid whose configuration adds clients of its own: an ERP key stored as its SHA-256 hash, a sales
-/// key limited to 2 requests a second, bearer tokens signed with a shared key, and the default rate limits; the spans
-/// it finishes are kept in <see cref="Spans"/>.
+/// Given a dev-mode grid whose configuration adds clients of its own: an ERP key stored as its SHA-256 hash, bearer
+/// tokens signed with a shared key, and the default rate limits; the spans it finishes are kept in <see cref="Spans"/>.
 /// </summary>
 public sealed class SecuredApiFactory : GridApiFactory
 {
@@ -20,10 +18,8 @@ public sealed class SecuredApiFactory : GridApiFactory
     public SpanCollection Spans { get; } = new();
 
     public const string ErpKey = "erp-secret-key-for-tests-0001";
-    public const string LimitedKey = "limited-sales-key-for-tests-01";
     public const string Issuer = "https://idp.grid.test";
     public const string Audience = "grid-api";
-    public const int LimitedPermitsPerWindow = 2;
 
     private static readonly byte[] SigningKey = [.. Enumerable.Range(1, 32).Select(i => (byte)i)];
 
@@ -33,9 +29,6 @@ public sealed class SecuredApiFactory : GridApiFactory
         builder.UseSetting("Grid:RateLimits:PermitsPerWindow", "200");
         builder.UseSetting("Grid:Auth:Keys:erp-system:Role", "erp");
         builder.UseSetting("Grid:Auth:Keys:erp-system:Hash", "sha256:" + ApiKeyHash.Of(ErpKey).ToUpperInvariant());
-        builder.UseSetting("Grid:Auth:Keys:limited-shop:Role", "sales, crm");
-        builder.UseSetting("Grid:Auth:Keys:limited-shop:Key", LimitedKey);
-        builder.UseSetting("Grid:Auth:Keys:limited-shop:PermitsPerWindow", LimitedPermitsPerWindow.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Grid:Auth:Jwt:Issuer", Issuer);
         builder.UseSetting("Grid:Auth:Jwt:Audience", Audience);
         builder.UseSetting("Grid:Auth:Jwt:SigningKey", Convert.ToBase64String(SigningKey));

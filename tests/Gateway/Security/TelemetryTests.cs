@@ -6,6 +6,7 @@ using Grid.Gateway.Security;
 namespace Grid.Tests.Gateway.Security;
 
 /// <summary>Traces follow a request from the gateway into the grains and through the event streams; /metrics shows the business meter.</summary>
+[Trait("Category", "Gateway")]
 [Collection(SecuredApiCollection.Name)]
 public sealed class TelemetryTests(SecuredApiFactory factory)
 {
@@ -15,7 +16,7 @@ public sealed class TelemetryTests(SecuredApiFactory factory)
     [Fact]
     public async Task One_trace_spans_the_gateway_request_and_the_grain_calls_it_makes()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
         await _client.ReceiveAsync(sku, 10);
         var traceId = ActivityTraceId.CreateRandom();
 
@@ -36,7 +37,7 @@ public sealed class TelemetryTests(SecuredApiFactory factory)
     [Fact]
     public async Task A_warehouse_event_is_applied_in_the_trace_of_the_request_that_queued_it()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
         var traceId = ActivityTraceId.CreateRandom();
         var receipt = GridHttp.Receipt(sku, 5);
 
@@ -60,7 +61,7 @@ public sealed class TelemetryTests(SecuredApiFactory factory)
     [Fact]
     public async Task The_metrics_endpoint_shows_the_business_meter_after_traffic()
     {
-        var sku = Fresh.Sku();
+        var sku = TestIds.New("SKU");
         await _client.ReceiveAsync(sku, 3);
         Assert.Equal(3, await _client.AvailableAsync(sku));
         await _client.ReserveCreatedAsync(GridHttp.Reservation(sku, 2));

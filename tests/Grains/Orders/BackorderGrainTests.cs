@@ -3,6 +3,7 @@ using Grid.Orders;
 namespace Grid.Tests.Grains.Orders;
 
 /// <summary>Backorders wait at their SKU-location's queue: receipts fill them first come, first served; supply dates promise them.</summary>
+[Trait("Category", "Grains")]
 [Collection(ClusterCollection.Name)]
 public sealed class BackorderGrainTests(ClusterFixture fixture)
 {

@@ -3,6 +3,7 @@ using Grid.Orders;
 namespace Grid.Tests.Grains.Orders;
 
 /// <summary>Warehouse events drive a released order: picks, short picks, shipments, carrier milestones, invoices, returns.</summary>
+[Trait("Category", "Grains")]
 [Collection(ClusterCollection.Name)]
 public sealed class FulfilmentGrainTests(ClusterFixture fixture)
 {

@@ -3,6 +3,7 @@ using Grid.Orders;
 namespace Grid.Tests.Grains.Orders;
 
 /// <summary>Submission, sourcing, credit and cancellation of one order grain against live SKU-location grains.</summary>
+[Trait("Category", "Grains")]
 [Collection(ClusterCollection.Name)]
 public sealed class OrderGrainTests(ClusterFixture fixture)
 {

@@ -10,7 +10,7 @@ namespace Grid.Tests.Grains.Orders;
 internal sealed class OrderScenario(ClusterFixture fixture)
 {
     private static int _events;
-    private readonly string _tag = Guid.NewGuid().ToString("N")[..10];
+    private readonly string _tag = TestIds.Tag();
 
     public IGrainFactory Grains => fixture.Grains;
 
