@@ -7,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 namespace Grid.Tests.Hosting;
 
 /// <summary>Every settings class is checked by one validator whose failures name the configuration key to fix.</summary>
+[Trait("Category", "Unit")]
 public sealed class SettingsValidationTests
 {
     [Fact]

@@ -10,6 +10,7 @@ namespace Grid.Tests.Postgres;
 /// writes again by itself once the database is back, with everything it acknowledged before still there.
 /// </summary>
 [Collection(SiloProcessCollection.Name)]
+[Trait("Category", "Postgres")]
 public sealed class DatabaseOutageProcessTests : IAsyncLifetime
 {
     private readonly PostgresDatabase _database = new();
@@ -28,7 +29,7 @@ public sealed class DatabaseOutageProcessTests : IAsyncLifetime
         await using var silo = await SiloProcess.StartAsync(_database.ConnectionString, "--Grid:HostGateway=true");
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{silo.HttpPort}"), Timeout = TimeSpan.FromSeconds(60) };
         http.DefaultRequestHeaders.Add("X-Api-Key", SiloProcess.ApiKey);
-        var sku = $"OUT{Guid.NewGuid():N}"[..20];
+        var sku = TestIds.New("OUT");
 
         await silo.ExplainingFailuresAsync(async () =>
         {
