@@ -58,8 +58,10 @@ internal static class GridHttp
     }
 
     /// <summary>
-    /// Waits until the last accepted event of each SKU-location shows among its recent movements. A SKU-location's
-    /// events are applied in the order they were queued, so the earlier ones have been applied (or ignored) by then.
+    /// Waits until the last accepted event of each SKU-location shows among its recent movements, and until network ATP
+    /// shows the state that holds it (the SKU grain hears of a change once it is written, a moment after the SKU-location
+    /// decided it). A SKU-location's events are applied in the order they were queued, so the earlier ones have been
+    /// applied (or ignored) by then.
     /// </summary>
     public static async Task WaitUntilAppliedAsync(this HttpClient client, object[] events, JsonElement result)
     {
@@ -67,18 +69,26 @@ internal static class GridHttp
         var lastBySkuLocation = events
             .Select((e, index) => (Event: JsonSerializer.SerializeToElement(e), Index: index))
             .Where(e => !rejected.Contains(e.Index) && Text(e.Event, "sku") is not null && Text(e.Event, "disposition") != "scrap")
-            .GroupBy(e => $"{Text(e.Event, "sku")}@{Text(e.Event, "location")}", e => Text(e.Event, "eventId")!)
-            .Select(g => (SkuLocation: g.Key, EventId: g.Last()));
+            .GroupBy(e => (Sku: Text(e.Event, "sku")!, Location: Text(e.Event, "location")!), e => Text(e.Event, "eventId")!)
+            .Select(g => (g.Key.Sku, g.Key.Location, EventId: g.Last()));
 
-        foreach (var (skuLocation, eventId) in lastBySkuLocation)
+        foreach (var (sku, location, eventId) in lastBySkuLocation)
         {
-            await Eventually.ThatAsync(async () =>
-            {
-                using var detail = await client.GetAsync(new Uri($"/api/v1/inventory/{skuLocation}", UriKind.Relative));
-                return detail.StatusCode == HttpStatusCode.OK
-                    && (await detail.ReadJsonAsync()).GetProperty("recentMovements").EnumerateArray()
-                        .Any(m => m.GetProperty("eventId").GetString() == eventId);
-            }, $"event {eventId} applied to {skuLocation}");
+            var applied = await Eventually.ReadAsync(
+                async () =>
+                {
+                    using var detail = await client.GetAsync(new Uri($"/api/v1/inventory/{sku}@{location}", UriKind.Relative));
+                    return detail.StatusCode == HttpStatusCode.OK ? await detail.ReadJsonAsync() : default;
+                },
+                d => d.ValueKind == JsonValueKind.Object
+                    && d.GetProperty("recentMovements").EnumerateArray().Any(m => m.GetProperty("eventId").GetString() == eventId),
+                $"event {eventId} applied to {sku}@{location}");
+            var asOf = applied.GetProperty("asOf").GetDateTimeOffset();
+            await Eventually.ThatAsync(
+                async () => (await client.GetAtpAsync(sku)).GetProperty("locations").EnumerateArray()
+                    .Any(l => l.GetProperty("location").GetString() == location && l.GetProperty("asOf").ValueKind == JsonValueKind.String
+                        && l.GetProperty("asOf").GetDateTimeOffset() >= asOf),
+                $"network ATP of {sku} to show {location} as of {asOf:O}");
         }
 
         static string? Text(JsonElement e, string name)
