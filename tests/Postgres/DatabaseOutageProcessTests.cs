@@ -7,7 +7,8 @@ namespace Grid.Tests.Postgres;
 /// <summary>
 /// Given a production silo whose database goes away for a while: writes are answered 503 with <c>Retry-After</c> and
 /// leave nothing behind, network ATP goes on from memory, readiness says the database is down, and the silo serves
-/// writes again by itself once the database is back, with everything it acknowledged before still there.
+/// writes again by itself once the database is back, with everything it acknowledged before still there and nothing
+/// of what it refused.
 /// </summary>
 [Collection(SiloProcessCollection.Name)]
 [Trait("Category", "Postgres")]
@@ -24,7 +25,7 @@ public sealed class DatabaseOutageProcessTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Writes_during_an_outage_get_503_with_Retry_After_and_service_resumes_by_itself_losing_nothing()
+    public async Task Writes_and_event_batches_during_an_outage_get_503_with_Retry_After_and_service_resumes_by_itself_losing_nothing()
     {
         await using var silo = await SiloProcess.StartAsync(_database.ConnectionString, "--Grid:HostGateway=true");
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{silo.HttpPort}"), Timeout = TimeSpan.FromSeconds(60) };
@@ -50,6 +51,15 @@ public sealed class DatabaseOutageProcessTests : IAsyncLifetime
             Assert.NotNull(refused.Headers.RetryAfter);
             var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
             Assert.StartsWith("The store is unavailable", problem.GetProperty("title").GetString(), StringComparison.Ordinal);
+        }
+
+        using (var batch = await http.PostAsJsonAsync("/api/v1/warehouse/events", new
+        {
+            events = new[] { new { eventId = "rcv-2", source = "wms", occurredAt = DateTimeOffset.UtcNow, type = "receipt", sku, location = "DC1", quantity = 5 } },
+        }))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, batch.StatusCode);
+            Assert.NotNull(batch.Headers.RetryAfter);
         }
 
         Assert.Equal(90, await AvailableAsync(http, sku));
