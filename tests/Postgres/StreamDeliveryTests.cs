@@ -179,6 +179,21 @@ public sealed class StreamDeliveryTests : IAsyncLifetime
             }
 
             _released = true;
+
+            // Visibility follows the oldest transaction open on the whole server, not only this database: another test's
+            // transaction that took its id between two of the held messages would let the first be read without the
+            // second. Released only when no other transaction holds an id, every held message shows at once (ids
+            // given out after this check are newer than all of them).
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            await using (var others = new Npgsql.NpgsqlCommand(
+                "SELECT count(*) FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()", connection, transaction))
+            {
+                while ((long)(await others.ExecuteScalarAsync())! > 0 && DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(5);
+                }
+            }
+
             await transaction.CommitAsync();
             await connection.DisposeAsync();
         }
