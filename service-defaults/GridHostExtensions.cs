@@ -34,7 +34,7 @@ public static class GridHostExtensions
     /// <summary>
     /// Binds <typeparamref name="TOptions"/> from <paramref name="section"/> for a host that needs them while it is
     /// being built: checked now by <paramref name="validator"/> (a <see cref="GridStartupException"/> naming each bad
-    /// key), and registered with the same validator for everything that reads them later.
+    /// key), and registered as they are for everything that reads them later.
     /// </summary>
     public static TOptions AddValidatedNow<TOptions>(this WebApplicationBuilder builder, string section, IValidateOptions<TOptions> validator)
         where TOptions : class, new()
@@ -46,7 +46,6 @@ public static class GridHostExtensions
         }
 
         builder.Services.AddSingleton(Options.Create(options));
-        builder.Services.AddSingleton(validator);
         return options;
     }
 
