@@ -28,6 +28,7 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
     private readonly ILogger<InventoryGrain> _logger;
     private readonly GroupCommit _commits;
     private readonly OutboundRouter _router;
+    private readonly OutboundHandOff _handOff;
     private bool _handingOff;
     private long _writingSequence;
     private long _durableSequence;
@@ -44,9 +45,11 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
         TimeProvider clock,
         IOptions<InventoryOptions> options,
         OutboundRouter router,
+        OutboundHandOff handOff,
         ILogger<InventoryGrain> logger)
     {
         _router = router;
+        _handOff = handOff;
         _store = store;
         _clock = clock;
         _options = options.Value;
