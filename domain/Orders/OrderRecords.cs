@@ -37,6 +37,12 @@ public enum OrderExceptionKind
     UnauthorizedReturn = 6,
     ReturnOverReceipt = 7,
     PickedUnitsOnCancel = 8,
+
+    /// <summary>Not an order's: a SKU-location's self-check failed (a bucket below zero, commitments beyond the stock).</summary>
+    InvariantViolated = 9,
+
+    /// <summary>Not an order's: a warehouse movement left a SKU-location's on-hand below zero.</summary>
+    NegativeOnHand = 10,
 }
 
 /// <summary>Something about an order that a person must look at. <see cref="Reported"/>: handed to the ops list.</summary>

@@ -73,6 +73,9 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
 
         _inventory = _store.State;
         _inventory.Identify(sku, location);
+        _inventory.WantsEvent = _router.WantsEvent;
+        _inventory.OutboxHost = _router.HostOutbox;
+        MarkAfterWriteWorkDurable(_inventory.OutboxSequence, _inventory.ViolationsRecorded);
         _durable = _inventory.IsEmpty ? AvailabilityProjection.Empty(sku, location) : _inventory.ToSnapshot();
         _durableFigures = _inventory.Figures();
         _registeredWithSku = _store.RecordExists;
@@ -83,7 +86,7 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
         var expiredWhileInactive = ExpireInMemory(Now);
         _durableSequence = _inventory.OutboundSequence;
         _storedHanded = _inventory.OutboundHanded;
-        ScheduleExpiryTimer(immediately: expiredWhileInactive || _inventory.OutboundPending);
+        ScheduleExpiryTimer(immediately: expiredWhileInactive || _inventory.OutboundPending || HasAfterWriteWork);
         return Task.CompletedTask;
     }
 
@@ -207,7 +210,9 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
             _store.State = _inventory;
             var snapshot = _inventory.ToSnapshot();
             var handed = _inventory.OutboundHanded;
+            var (outboxSequence, violations) = (_inventory.OutboxSequence, _inventory.ViolationsRecorded);
             await _store.WriteStateAsync();
+            MarkAfterWriteWorkDurable(outboxSequence, violations);
             _durableFigures = figures ?? _durableFigures;
             _storedHanded = Math.Max(_storedHanded, handed);
 
@@ -230,6 +235,11 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
         if (_inventory.OutboundPending)
         {
             _ = HandOffAvailabilityAsync();
+        }
+
+        if (HasAfterWriteWork)
+        {
+            _ = RelayAfterWriteAsync();
         }
 
         // One-way, sent before the callers are answered: the SKU grain takes it before any read a caller sends after
