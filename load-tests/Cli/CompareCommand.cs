@@ -66,6 +66,7 @@ internal static class CompareCommand
             await Console.Error.WriteLineAsync($"Grid silo without an outbound target ready at {gridOff.BaseUri} (pid {gridOff.Process.Id})");
         }
 
+        var postmaster = await BenchPostgres.LocalPostmasterAsync(databases.ConnectionString(gridDatabase), cancellationToken);
         var settings = new ScenarioSettings(ScenarioSettings.NewRunPrefix(), options.Skus, ScenarioSettings.DefaultLocation);
         var template = ScenarioCatalog.Create(options.Scenario, settings);
         var sides = new List<Side>
@@ -85,7 +86,7 @@ internal static class CompareCommand
 
         try
         {
-            return await CompareAsync(options, settings, template, sides, postgresVersion, gridCommit, cancellationToken);
+            return await CompareAsync(options, settings, template, sides, postgresVersion, gridCommit, postmaster, cancellationToken);
         }
         finally
         {
@@ -103,6 +104,7 @@ internal static class CompareCommand
         List<Side> sides,
         string postgresVersion,
         string? gridCommit,
+        int? postmaster,
         CancellationToken cancellationToken)
     {
         foreach (var side in sides.Where(s => s.Seeded))
@@ -126,7 +128,7 @@ internal static class CompareCommand
             foreach (var side in sides)
             {
                 await Console.Error.WriteLineAsync(Invariant($"{side.Name}: warming up for {options.WarmupSeconds:0.#} s"));
-                var result = await RunAsync(side, template.Name, settings, "w", warmup, cancellationToken);
+                var result = await RunAsync(side, template.Name, settings, "w", warmup, postmaster, cancellationToken);
                 await Console.Error.WriteLineAsync(Invariant($"{side.Name}: warm-up {Summary(result)}"));
             }
         }
@@ -140,7 +142,7 @@ internal static class CompareCommand
             foreach (var side in sides)
             {
                 await Task.Delay(PauseBetweenRuns, cancellationToken);
-                var result = await RunAsync(side, template.Name, settings, round.ToString(CultureInfo.InvariantCulture), profile, cancellationToken);
+                var result = await RunAsync(side, template.Name, settings, round.ToString(CultureInfo.InvariantCulture), profile, postmaster, cancellationToken);
                 results[side.Name] = result;
                 await Console.Error.WriteLineAsync(Invariant($"round {round}/{options.Rounds} {side.Name}: {Summary(result)}"));
             }
@@ -241,7 +243,7 @@ internal static class CompareCommand
 
     /// <summary>One pass of the scenario against one side; ids start with the pass's own prefix, so no pass replays another's.</summary>
     private static async Task<ScenarioResult> RunAsync(
-        Side side, string scenarioName, ScenarioSettings settings, string pass, LoadProfile profile, CancellationToken cancellationToken)
+        Side side, string scenarioName, ScenarioSettings settings, string pass, LoadProfile profile, int? postmaster, CancellationToken cancellationToken)
     {
         var scenario = ScenarioCatalog.Create(
             scenarioName,
@@ -264,6 +266,7 @@ internal static class CompareCommand
             ? new FreshnessProbe(side.Client, settings.RunPrefix, settings.Location).RunAsync(profile.Warmup + profile.Duration, FreshnessProbe.LoadedInterval, cancellationToken)
             : null;
         var sending = System.Diagnostics.Stopwatch.StartNew();
+        var cpu = CpuWindow.Start(side.Server.Process.Id, postmaster, profile, cancellationToken);
         var measurement = await new LoadRunner(side.Client).RunAsync(scenario, profile, cancellationToken);
         sending.Stop();
         if (side.Server.Process.Exited.IsCompleted)
@@ -272,6 +275,7 @@ internal static class CompareCommand
         }
 
         var result = ScenarioResult.From(measurement, profile.Duration) with { Freshness = probing is null ? null : await probing };
+        result = result with { Cpu = await cpu.FiguresAsync(result.Requests) };
         if (ingest is not null)
         {
             var figures = await IngestProbe.MeasureAsync(side.Client, ingest, sending.Elapsed, settled, sampleLag: side.Name == "grid", cancellationToken);

@@ -26,6 +26,31 @@ internal static class BenchPostgres
         return connectionString;
     }
 
+    /// <summary>
+    /// The process id of the server's postmaster when the server runs on this machine (the parent of this connection's
+    /// backend, and named postgres), so that its CPU can be read; null otherwise.
+    /// </summary>
+    public static async Task<int?> LocalPostmasterAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        var backend = connection.ProcessID;
+        var postmaster = ProcessCpu.ParentOf(backend);
+        return postmaster is { } pid && IsPostgres(backend) && IsPostgres(pid) ? pid : null;
+    }
+
+    private static bool IsPostgres(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid.ToString(System.Globalization.CultureInfo.InvariantCulture)}/comm").Trim().StartsWith("postgres", StringComparison.Ordinal);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The server's version, for the report; fails clearly when the server cannot be reached.</summary>
     public static async Task<string> ServerVersionAsync(string serverConnectionString, CancellationToken cancellationToken)
     {

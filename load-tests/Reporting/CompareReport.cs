@@ -46,12 +46,17 @@ internal sealed record SideFigures(
             Unsent: Count(rounds, r => r.Unsent))
         {
             Kinds = KindFigures.Median(rounds),
+            Cpu = CpuFigures.Median(rounds),
         };
     }
 
     /// <summary>Mixed scenarios: each kind's figures, median over rounds.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyDictionary<string, KindFigures>? Kinds { get; init; }
+
+    /// <summary>The CPU the side's server and PostgreSQL used per request (median over rounds).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public CpuFigures? Cpu { get; init; }
 
     public static double Median(IReadOnlyList<ScenarioResult> rounds, Func<ScenarioResult, double> figure) => Medians.Of(rounds, figure);
 

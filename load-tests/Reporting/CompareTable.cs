@@ -65,6 +65,14 @@ internal static class CompareTable
             writer.WriteLine(Invariant($"  throughput grid / ceiling  : {Times(report.CeilingRatio)}"));
         }
 
+        foreach (var (side, figures) in new[] { ("grid", report.Grid), ("grid-off", report.GridOutboundOff), ("baseline", report.Baseline), ("ceiling", report.Ceiling) })
+        {
+            if (figures?.Cpu is { } cpu)
+            {
+                writer.WriteLine(Invariant($"  cpu per request {side,-9}: server {cpu.ServerMsPerRequest:0.000} ms ({cpu.ServerCores:0.00} cores){(cpu.PostgresMsPerRequest is { } pg ? Invariant($", PostgreSQL {pg:0.000} ms ({cpu.PostgresCores:0.00} cores)") : "")}"));
+            }
+        }
+
         if (report is { GridOutboundOff: { } gridOff, OutboundCost: { } cost })
         {
             writer.WriteLine(Invariant($"  outbound costs grid        : {cost:P1} of its throughput ({report.Grid.Throughput:0.0} req/s with the target, {gridOff.Throughput:0.0} without)"));

@@ -24,6 +24,10 @@ internal sealed record ScenarioResult(
     long Unsent,
     IReadOnlyDictionary<string, long> ErrorKinds)
 {
+    /// <summary><c>compare</c>: the CPU the side's server and PostgreSQL used in the measured window.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public CpuFigures? Cpu { get; init; }
+
     /// <summary><c>warehouse-ingest</c> only: what the pass came to once its events were applied.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IngestFigures? Ingest { get; init; }
