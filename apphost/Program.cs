@@ -1,0 +1,25 @@
+using Grid.AppHost;
+
+// A local Grid cluster in production mode, without containers: dotnet run --project apphost [-- --silos 3]
+var builder = DistributedApplication.CreateBuilder(args);
+LocalClusterOptions options;
+try
+{
+    options = LocalClusterOptions.From(builder.Configuration);
+}
+catch (ArgumentException ex)
+{
+    await Console.Error.WriteLineAsync(ex.Message);
+    return 2;
+}
+
+var postgres = builder.AddGridPostgres(options);
+var migration = builder.AddGridMigration(postgres);
+var silos = Enumerable.Range(1, options.Silos)
+    .Select(i => builder.AddGridSilo($"silo-{i}", postgres, migration, options))
+    .ToList();
+var gateway = builder.AddGridGateway(postgres, silos, options);
+builder.ReportWhenStarted(gateway, options);
+
+await builder.Build().RunAsync();
+return 0;
