@@ -79,6 +79,10 @@ public static class LocalCluster
     /// A silo in production mode, on Orleans ports the orchestrator allocates, serving health, metrics and the Orleans
     /// dashboard on its own HTTP port. Started once the schema is in place.
     /// </summary>
+    /// <remarks>
+    /// Every endpoint is direct, not behind the orchestrator's proxy: a proxy accepts a connection before the process
+    /// listens, so each readiness probe of a starting process waited out its 10 s timeout instead of failing at once.
+    /// </remarks>
     public static IResourceBuilder<ProjectResource> AddGridSilo(
         this IDistributedApplicationBuilder builder,
         string name,
@@ -86,7 +90,7 @@ public static class LocalCluster
         IResourceBuilder<ProjectResource> migration,
         LocalClusterOptions options)
         => builder.AddProject<Projects.Grid_Silo>(name, launchProfileName: null)
-            .WithHttpEndpoint()
+            .WithHttpEndpoint(isProxied: false)
             .WithEndpoint(scheme: "tcp", name: "orleans-silo", env: "Grid__SiloPort", isProxied: false)
             .WithEndpoint(scheme: "tcp", name: "orleans-gateway", env: "Grid__GatewayPort", isProxied: false)
             .WithGridProduction(postgres, options)
@@ -101,7 +105,7 @@ public static class LocalCluster
         LocalClusterOptions options)
     {
         var gateway = builder.AddProject<Projects.Grid_Gateway>("gateway", launchProfileName: null)
-            .WithHttpEndpoint(port: options.HttpPort == 0 ? null : options.HttpPort)
+            .WithHttpEndpoint(port: options.HttpPort == 0 ? null : options.HttpPort, isProxied: false)
             .WithGridProduction(postgres, options)
             .WithHttpHealthCheck("/health/ready");
         foreach (var silo in silos)

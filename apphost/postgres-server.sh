@@ -2,8 +2,8 @@
 # The local cluster's PostgreSQL, run in the foreground by the AppHost as an executable resource:
 #   postgres-server.sh DATA_FOLDER MAX_CONNECTIONS, with the port in PGPORT (Aspire sets it from the resource's endpoint).
 # Creates the cluster in DATA_FOLDER/data on first use (user grid, trust authentication, only on 127.0.0.1), then runs
-# the server until the AppHost stops it: SIGTERM or SIGINT asks the server for a fast shutdown (pg_ctl stop -m fast),
-# which rolls back open transactions and checkpoints, and the script ends once the server has.
+# the server until the AppHost stops it: SIGTERM or SIGINT asks the server to shut down (pg_ctl stop: smart, then fast
+# after 15 s), and the script ends once the server has.
 set -euo pipefail
 
 folder="$1"
@@ -43,8 +43,13 @@ fi
 stopping=false
 stop() {
   stopping=true
-  echo "postgres: fast shutdown"
-  _as_pg_owner "$bindir/pg_ctl" -D "$data" -m fast -w -t 30 stop >/dev/null 2>&1 || true
+  # The silos stop at the same moment and still write to the membership table as they leave: let their sessions end
+  # (a smart shutdown takes no new sessions and waits for open ones), then cut whatever is left.
+  echo "postgres: shutting down once the silos' sessions end"
+  if ! _as_pg_owner "$bindir/pg_ctl" -D "$data" -m smart -w -t 15 stop >/dev/null 2>&1; then
+    echo "postgres: sessions still open after 15 s: fast shutdown"
+    _as_pg_owner "$bindir/pg_ctl" -D "$data" -m fast -w -t 30 stop >/dev/null 2>&1 || true
+  fi
 }
 trap stop TERM INT
 
