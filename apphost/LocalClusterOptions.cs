@@ -49,11 +49,11 @@ public sealed class LocalClusterOptions
         }
         catch (InvalidOperationException ex)
         {
-            throw new ArgumentException($"apphost: {ex.Message}", nameof(configuration), ex);
+            throw new InvalidOperationException($"apphost: {ex.Message}", ex);
         }
 
         var problems = options.Validate();
-        return problems.Count == 0 ? options : throw new ArgumentException("apphost: " + string.Join(" ", problems), nameof(configuration));
+        return problems.Count == 0 ? options : throw new InvalidOperationException("apphost: " + string.Join(" ", problems));
     }
 
     /// <summary>Every problem with these options, each naming its switch.</summary>

@@ -14,7 +14,7 @@ public static class AppHostProgram
         {
             options = LocalClusterOptions.From(builder.Configuration);
         }
-        catch (ArgumentException ex)
+        catch (InvalidOperationException ex)
         {
             await Console.Error.WriteLineAsync(ex.Message);
             return 2;

@@ -16,7 +16,7 @@ public static partial class StartupReport
             return Task.CompletedTask;
         });
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information,
+    [LoggerMessage(EventId = 2401, EventName = "LocalClusterReady", Level = LogLevel.Information,
         Message = "Grid local cluster ready: {Silos} silo(s); the API at {GatewayUrl} takes X-Api-Key: {ApiKey}; PostgreSQL's data is in {PostgresFolder}.")]
     private static partial void GatewayReady(ILogger logger, int silos, string gatewayUrl, string apiKey, string postgresFolder);
 }
