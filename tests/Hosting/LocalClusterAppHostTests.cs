@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
 using Grid.Tests.Postgres;
+using Xunit.Abstractions;
 
 namespace Grid.Tests.Hosting;
 
@@ -15,7 +17,7 @@ namespace Grid.Tests.Hosting;
 /// <remarks>In the silo-process collection, so that its five processes never compete with the kill and outage tests.</remarks>
 [Trait("Category", "Hosting")]
 [Collection(SiloProcessCollection.Name)]
-public sealed class LocalClusterAppHostTests : IDisposable
+public sealed class LocalClusterAppHostTests(ITestOutputHelper output) : IDisposable
 {
     private const string ApiKey = "apphost-tests-key-0001";
 
@@ -39,10 +41,12 @@ public sealed class LocalClusterAppHostTests : IDisposable
             ["--silos", "2", "--http-port", "0", "--postgres-port", "0", "--postgres-folder", _folder, "--api-key", ApiKey],
             timeout.Token);
         var started = new HashSet<int>();
+        var clock = Stopwatch.StartNew();
         await using (var app = await builder.BuildAsync(timeout.Token))
         {
             await app.StartAsync(timeout.Token);
             await app.ResourceNotifications.WaitForResourceHealthyAsync("gateway", timeout.Token);
+            output.WriteLine($"The gateway was ready {clock.Elapsed.TotalSeconds:0.0} s after the AppHost started.");
 
             using var http = app.CreateHttpClient("gateway");
             http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
@@ -52,6 +56,8 @@ public sealed class LocalClusterAppHostTests : IDisposable
             {
                 started.UnionWith(ProcessTree.Of(PidOf(app, resource)));
             }
+
+            clock.Restart();
         }
 
         Assert.True(started.Count >= 8, $"expected PostgreSQL, two silos and the gateway with their launchers, found {started.Count} processes");
@@ -59,6 +65,7 @@ public sealed class LocalClusterAppHostTests : IDisposable
             () => Task.FromResult(!started.Any(ProcessTree.IsRunning)),
             "every process the AppHost started to end",
             TimeSpan.FromSeconds(30));
+        output.WriteLine($"All {started.Count} processes had ended {clock.Elapsed.TotalSeconds:0.0} s after the AppHost was told to stop.");
         Assert.False(File.Exists(Path.Combine(_folder, "data", "postmaster.pid")), "PostgreSQL did not shut down cleanly");
     }
 
