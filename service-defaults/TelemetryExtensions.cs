@@ -91,7 +91,9 @@ public static class TelemetryExtensions
 
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource
-                .AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? options.ServiceName ?? defaultServiceName, serviceInstanceId: Environment.MachineName)
+                .AddService(
+                    builder.Configuration["OTEL_SERVICE_NAME"] ?? options.ServiceName ?? defaultServiceName,
+                    serviceInstanceId: ConfiguredInstanceId(builder.Configuration["OTEL_RESOURCE_ATTRIBUTES"]) ?? Environment.MachineName)
                 .AddAttributes([new("grid.cluster_id", grid.ClusterId), new("grid.mode", grid.Mode.ToString())]))
             .WithMetrics(metrics =>
             {
@@ -132,6 +134,17 @@ public static class TelemetryExtensions
 
         return app;
     }
+
+    /// <summary>
+    /// The <c>service.instance.id</c> given in <c>OTEL_RESOURCE_ATTRIBUTES</c>, if any: an orchestrator that names each
+    /// process (Aspire does) matches its telemetry to the process by it, so it must win over the machine name.
+    /// </summary>
+    private static string? ConfiguredInstanceId(string? resourceAttributes)
+        => resourceAttributes?.Split(',')
+            .Select(pair => pair.Split('=', 2))
+            .Where(pair => pair.Length == 2 && pair[0].Trim() == "service.instance.id" && !string.IsNullOrWhiteSpace(pair[1]))
+            .Select(pair => pair[1].Trim())
+            .FirstOrDefault();
 
     private static bool IsPlumbing(PathString path)
         => path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase)

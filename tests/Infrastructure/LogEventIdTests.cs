@@ -22,6 +22,7 @@ public sealed class LogEventIdTests
         typeof(Grid.Postgres.GridDataSource).Assembly,
         typeof(Grid.Silo.Hosting.StreamHostingExtensions).Assembly,
         typeof(Grid.Hosting.GridOptions).Assembly,
+        typeof(Grid.AppHost.LocalClusterOptions).Assembly,
     ];
 
     private static List<LoggerMessageAttribute> Messages() => [.. GridAssemblies
