@@ -18,6 +18,7 @@ public sealed class OrderLine
         Sku = request.Sku;
         Quantity = request.Quantity;
         RequestedLocation = request.Location;
+        ReservationIds = [.. request.ReservationIds ?? []];
         Unsourced = request.Quantity;
     }
 
@@ -25,6 +26,9 @@ public sealed class OrderLine
     [JsonInclude] public string Sku { get; private set; } = "";
     [JsonInclude] public long Quantity { get; private set; }
     [JsonInclude] public string? RequestedLocation { get; private set; }
+
+    /// <summary>The channel's reservations this line took over at submission (cart to order); they are its allocation.</summary>
+    [JsonInclude] public List<string> ReservationIds { get; private set; } = [];
 
     /// <summary>Units not yet sourced: a new line, or units a short pick freed.</summary>
     [JsonInclude] public long Unsourced { get; internal set; }
@@ -70,7 +74,8 @@ public sealed class OrderLine
         => string.Equals(LineId, request.LineId, StringComparison.Ordinal)
         && string.Equals(Sku, request.Sku, StringComparison.Ordinal)
         && Quantity == request.Quantity
-        && string.Equals(RequestedLocation, request.Location, StringComparison.Ordinal);
+        && string.Equals(RequestedLocation, request.Location, StringComparison.Ordinal)
+        && ReservationIds.SequenceEqual(request.ReservationIds ?? [], StringComparer.Ordinal);
 
     /// <summary>The per-line balance; a message per broken rule, empty when it holds.</summary>
     public IEnumerable<string> Audit()

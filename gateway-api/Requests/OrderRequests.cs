@@ -20,7 +20,7 @@ public sealed record ShipToRequest(
     string? PostalCode,
     string? Country);
 
-public sealed record OrderLineItem(string? LineId, string? Sku, long? Quantity, string? Location);
+public sealed record OrderLineItem(string? LineId, string? Sku, long? Quantity, string? Location, List<string?>? ReservationIds = null);
 
 public sealed record CancelOrderRequest(string? Reason);
 

@@ -27,6 +27,13 @@ public interface IOrderGrain : IGrainWithStringKey
     [ReadOnly, Alias("GetTimeline")]
     Task<OrderTimelineView?> GetTimeline();
 
+    /// <summary>
+    /// A commit of reservation <paramref name="reservationId"/> at <paramref name="skuLocation"/> to this order, through
+    /// the order: allowed only when a line lists the reservation (it was taken over at submission). Refused when none does.
+    /// </summary>
+    [Alias("CommitReservation")]
+    Task<OrderResult> CommitReservation(string skuLocation, string reservationId);
+
     /// <summary>Cancels what has not shipped; refused once the order is fully shipped. Cancelling again answers the same.</summary>
     [Alias("Cancel")]
     Task<OrderResult> Cancel(string reason);

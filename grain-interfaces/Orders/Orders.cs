@@ -36,7 +36,8 @@ public sealed record OrderLineInput(
     [property: Id(0)] string LineId,
     [property: Id(1)] string Sku,
     [property: Id(2)] long Quantity,
-    [property: Id(3)] string? Location = null);
+    [property: Id(3)] string? Location = null,
+    [property: Id(4)] ImmutableArray<string>? ReservationIds = null);
 
 /// <summary>A sales channel's order. Submitting the same order again answers the order as it stands.</summary>
 [GenerateSerializer, Immutable, Alias("grid.orders.SubmitOrder")]
@@ -74,7 +75,8 @@ public sealed record OrderLineView(
     [property: Id(10)] long Delivered,
     [property: Id(11)] long Cancelled,
     [property: Id(12)] long Invoiced,
-    [property: Id(13)] long Unsourced);
+    [property: Id(13)] long Unsourced,
+    [property: Id(14)] ImmutableArray<string> ReservationIds);
 
 [GenerateSerializer, Alias("grid.orders.OrderExceptionKind")]
 public enum OrderExceptionKind
@@ -193,6 +195,9 @@ public enum OrderResultCode
 
     /// <summary>The id (order, return, invoice) is already used by different content.</summary>
     Conflict = 5,
+
+    /// <summary>A line's reservation cannot be taken over; <see cref="OrderResult.Refusals"/> names each. Nothing was stored.</summary>
+    ReservationsRefused = 6,
 }
 
 [GenerateSerializer, Immutable, Alias("grid.orders.OrderResult")]
@@ -200,7 +205,8 @@ public sealed record OrderResult(
     [property: Id(0)] OrderResultCode Code,
     [property: Id(1)] OrderView? Order,
     [property: Id(2)] string? Detail = null,
-    [property: Id(3)] string? Field = null);
+    [property: Id(3)] string? Field = null,
+    [property: Id(4)] ImmutableArray<CartRefusalView>? Refusals = null);
 
 [GenerateSerializer, Immutable, Alias("grid.orders.PostInvoice")]
 public sealed record PostInvoice(

@@ -48,7 +48,7 @@ public sealed partial class OrderGrain
     }
 
     private bool HasPendingWork()
-        => Order.Plan.Count > 0 || Order.NeedsPlan || Order.PendingReleases.Count > 0 || Order.PendingWithdrawals.Count > 0
+        => Order.Plan.Count > 0 || Order.PendingTakeovers.Count > 0 || Order.NeedsPlan || Order.PendingReleases.Count > 0 || Order.PendingWithdrawals.Count > 0
         || Order.PendingPicks.Count > 0 || Order.BackordersToQueue().Any() || Order.Shipments.Any(s => !s.Registered)
         || Order.Exceptions.Any(e => !e.Reported) || !Order.Outbox.IsEmpty || (Order.Status == D.OrderStatus.OnHold) != Order.HoldRegistered;
 
@@ -60,6 +60,7 @@ public sealed partial class OrderGrain
     {
         try
         {
+            await TakeOverAsync();
             for (var round = 0; round < 8 && (Order.Plan.Count > 0 || Order.NeedsPlan); round++)
             {
                 if (Order.Plan.Count == 0 && !await PlanAsync())

@@ -82,7 +82,13 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable, IStrea
             return Answer(OrderResultCode.Ok);
         }
 
-        var order = Order.Submit(submission, Now, WantsEvent);
+        var cart = await CheckCartAsync(submission);
+        if (cart.IsRefused)
+        {
+            return CartRefused(cart);
+        }
+
+        var order = cart.Takeovers.Count > 0 ? Order.Submit(submission, cart.Takeovers, Now, WantsEvent) : Order.Submit(submission, Now, WantsEvent);
         var credit = await Customer(command.CustomerId).GetCredit();
         order.ApplyCredit(credit.Status.ToDomain(), credit.Reason, Now);
         _store.State = order;

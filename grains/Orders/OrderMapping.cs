@@ -12,7 +12,7 @@ internal static class OrderMapping
         c.Channel,
         new D.ShipTo(c.ShipTo.Region, c.ShipTo.Name, c.ShipTo.Line1, c.ShipTo.Line2, c.ShipTo.City, c.ShipTo.PostalCode, c.ShipTo.Country),
         c.AllowSplit,
-        [.. c.Lines.Select(l => new D.OrderLineRequest(l.LineId, l.Sku, l.Quantity, l.Location))]);
+        [.. c.Lines.Select(l => new D.OrderLineRequest(l.LineId, l.Sku, l.Quantity, l.Location, l.ReservationIds is { } ids ? [.. ids] : null))]);
 
     public static D.CreditStatus ToDomain(this CreditStatus s) => (D.CreditStatus)s;
 
@@ -84,7 +84,8 @@ internal static class OrderMapping
         l.Delivered,
         l.Cancelled,
         l.Invoiced,
-        l.Unsourced);
+        l.Unsourced,
+        [.. l.ReservationIds]);
 
     private static ReturnView ToView(D.OrderReturn r) => new(
         r.ReturnId,
