@@ -98,6 +98,7 @@ public sealed partial class Order
             Channel = submission.Channel,
             ShipTo = submission.ShipTo,
             AllowSplit = submission.AllowSplit,
+            RequestedDeliveryDate = submission.RequestedDeliveryDate,
             Lines = [.. submission.Lines.Select(l => new OrderLine(l))],
             SubmittedAt = now,
         };
@@ -128,6 +129,10 @@ public sealed partial class Order
         else if (AllowSplit != submission.AllowSplit)
         {
             differs = "allowSplit";
+        }
+        else if (RequestedDeliveryDate != submission.RequestedDeliveryDate)
+        {
+            differs = "requestedDeliveryDate";
         }
         else if (Lines.Count != submission.Lines.Count)
         {

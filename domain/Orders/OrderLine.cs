@@ -53,6 +53,9 @@ public sealed class OrderLine
     /// <summary>Units the warehouse shipped beyond what the line had open: recorded, and raised as an exception.</summary>
     [JsonInclude] public long OverShipped { get; internal set; }
 
+    /// <summary>The promise (<see cref="PromiseKey"/>) for which a missed requested delivery date was last raised.</summary>
+    [JsonInclude] public string? LateFlaggedFor { get; internal set; }
+
     /// <summary>Locations a short pick proved wrong, left out when the freed units are sourced again.</summary>
     [JsonInclude] public List<string> ExcludedLocations { get; private set; } = [];
 
@@ -69,6 +72,20 @@ public sealed class OrderLine
         => Backorders.Count == 0 || Backorders.Values.Any(b => b.PromisedDate is null)
             ? null
             : Backorders.Values.Max(b => b.PromisedDate);
+
+    /// <summary>
+    /// Whether the line misses <paramref name="requested"/>: some of its units wait for stock, every backorder has been
+    /// promised by its queue, and the promise is later than the date (or there is no dated supply to promise from).
+    /// </summary>
+    public bool IsLateFor(DateTimeOffset? requested)
+        => requested is { } date && Backordered > 0 && Backorders.Values.All(b => b.Queued)
+        && Backorders.Values.Any(b => b.PromisedDate is null || b.PromisedDate > date);
+
+    /// <summary>The line's promise as one value: the latest promised date, or "none" when a backorder has none.</summary>
+    [JsonIgnore]
+    public string PromiseKey => Backorders.Count == 0 || Backorders.Values.Any(b => b.PromisedDate is null)
+        ? "none"
+        : Backorders.Values.Max(b => b.PromisedDate)!.Value.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public bool IsSameRequestAs(OrderLineRequest request)
         => string.Equals(LineId, request.LineId, StringComparison.Ordinal)

@@ -9,7 +9,8 @@ public sealed record OrderSubmission(
     string Channel,
     ShipTo ShipTo,
     bool AllowSplit,
-    IReadOnlyList<OrderLineRequest> Lines);
+    IReadOnlyList<OrderLineRequest> Lines,
+    DateTimeOffset? RequestedDeliveryDate = null);
 
 /// <summary>One line as submitted; <see cref="ReservationIds"/> names reservations the channel holds for its SKU, to become its allocation.</summary>
 public sealed record OrderLineRequest(string LineId, string Sku, long Quantity, string? Location = null, IReadOnlyList<string>? ReservationIds = null);
@@ -38,6 +39,9 @@ public enum OrderExceptionKind
     UnauthorizedReturn = 6,
     ReturnOverReceipt = 7,
     PickedUnitsOnCancel = 8,
+
+    /// <summary>A line's backordered units are promised after the order's requested delivery date, or cannot be promised.</summary>
+    RequestedDateMissed = 9,
 }
 
 /// <summary>Something about an order that a person must look at. <see cref="Reported"/>: handed to the ops list.</summary>

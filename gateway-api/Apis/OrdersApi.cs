@@ -53,6 +53,7 @@ public static class OrdersApi
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .RequireGridRole(GridRoles.Sales);
 
+        group.MapOrderChangesApi();
         return api;
     }
 
@@ -195,7 +196,8 @@ public static class OrdersApi
             request.Channel!,
             new ShipToAddress(shipTo.Region!, shipTo.Name, shipTo.Line1, shipTo.Line2, shipTo.City, shipTo.PostalCode, shipTo.Country),
             request.AllowSplit ?? false,
-            lines), errors);
+            lines,
+            request.RequestedDeliveryDate), errors);
     }
 
     /// <summary>

@@ -38,6 +38,14 @@ public interface IOrderGrain : IGrainWithStringKey
     [Alias("Cancel")]
     Task<OrderResult> Cancel(string reason);
 
+    /// <summary>Cancels what has not been picked or shipped of a line, giving back what it held; cancelling again answers the same.</summary>
+    [Alias("CancelLine")]
+    Task<OrderResult> CancelLine(string lineId, string reason);
+
+    /// <summary>Reduces a line to <paramref name="quantity"/> units, giving back what the cancelled units held (idempotent: a target quantity).</summary>
+    [Alias("ReduceLine")]
+    Task<OrderResult> ReduceLine(string lineId, long quantity, string reason);
+
     /// <summary>The ERP posted an invoice for the order (idempotent by invoice id).</summary>
     [Alias("PostInvoice")]
     Task<OrderResult> PostInvoice(PostInvoice command);

@@ -47,7 +47,8 @@ public sealed record SubmitOrder(
     [property: Id(2)] string Channel,
     [property: Id(3)] ShipToAddress ShipTo,
     [property: Id(4)] bool AllowSplit,
-    [property: Id(5)] ImmutableArray<OrderLineInput> Lines);
+    [property: Id(5)] ImmutableArray<OrderLineInput> Lines,
+    [property: Id(6)] DateTimeOffset? RequestedDeliveryDate = null);
 
 [GenerateSerializer, Immutable, Alias("grid.orders.LocationQuantity")]
 public sealed record LocationQuantity(
@@ -76,7 +77,8 @@ public sealed record OrderLineView(
     [property: Id(11)] long Cancelled,
     [property: Id(12)] long Invoiced,
     [property: Id(13)] long Unsourced,
-    [property: Id(14)] ImmutableArray<string> ReservationIds);
+    [property: Id(14)] ImmutableArray<string> ReservationIds,
+    [property: Id(15)] bool LateForRequestedDate);
 
 [GenerateSerializer, Alias("grid.orders.OrderExceptionKind")]
 public enum OrderExceptionKind
@@ -90,6 +92,7 @@ public enum OrderExceptionKind
     UnauthorizedReturn = 6,
     ReturnOverReceipt = 7,
     PickedUnitsOnCancel = 8,
+    RequestedDateMissed = 9,
 }
 
 [GenerateSerializer, Immutable, Alias("grid.orders.OrderExceptionView")]
@@ -168,7 +171,8 @@ public sealed record OrderView(
     [property: Id(15)] ImmutableArray<ReturnView> Returns,
     [property: Id(16)] DateTimeOffset SubmittedAt,
     [property: Id(17)] DateTimeOffset StatusSince,
-    [property: Id(18)] DateTimeOffset UpdatedAt);
+    [property: Id(18)] DateTimeOffset UpdatedAt,
+    [property: Id(19)] DateTimeOffset? RequestedDeliveryDate);
 
 [GenerateSerializer, Immutable, Alias("grid.orders.OrderTimelineView")]
 public sealed record OrderTimelineView(

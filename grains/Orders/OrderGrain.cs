@@ -107,6 +107,10 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable, IStrea
 
     public Task<OrderResult> Cancel(string reason) => DecideAsync(order => order.Cancel(reason, Now));
 
+    public Task<OrderResult> CancelLine(string lineId, string reason) => DecideAsync(order => order.CancelLine(lineId, reason, Now));
+
+    public Task<OrderResult> ReduceLine(string lineId, long quantity, string reason) => DecideAsync(order => order.ReduceLine(lineId, quantity, reason, Now));
+
     public Task<OrderResult> PostInvoice(PostInvoice command)
         => DecideAsync(order => order.PostInvoice(
             command.InvoiceId,
