@@ -47,10 +47,15 @@ public sealed partial class SkuLocationInventory
         return problems;
     }
 
+    /// <summary>The rule a movement breaks when it leaves on-hand below zero.</summary>
+    public const string NegativeOnHandRule = "negative-on-hand";
+
     private bool RecordViolation(DateTimeOffset now, string rule, string detail, string? eventId)
     {
         var violations = ViolationList ??= new(1);
-        violations.Add(new Violation(now, rule, detail, eventId));
+        var violation = new Violation(now, rule, detail, eventId);
+        violations.Add(violation);
+        PublishViolation(violation);
         if (violations.Count > InventoryRules.Default.InvariantViolationCount)
         {
             violations.RemoveAt(0);

@@ -169,7 +169,7 @@ public sealed partial class SkuLocationInventory
         if (OnHand < 0 && m.Kind is not (MovementKind.InboundExpected or MovementKind.InboundDelayed))
         {
             detail = $"On hand is {OnHand} after this movement; applied as the warehouse reported it, flagged for reconciliation.";
-            RecordViolation(now, "negative-on-hand", detail, m.EventId);
+            RecordViolation(now, NegativeOnHandRule, detail, m.EventId);
             return true;
         }
 

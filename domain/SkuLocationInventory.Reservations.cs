@@ -1,3 +1,5 @@
+using Grid.Domain.Outbound;
+
 namespace Grid.Domain;
 
 // Reservations: reserve, commit, release, extend, expiry, allocations by order.
@@ -101,6 +103,7 @@ public sealed partial class SkuLocationInventory
         Allocate(allocateTo, r.Quantity, r.Channel);
         Touch(now);
         CheckInvariants(now, null);
+        PublishReservation(OutboundEventTypes.ReservationCommitted, committed, now);
         return new ReservationDecision(DecisionCode.Ok, committed, AvailableFor(r.Channel)) { Changed = true };
     }
 
@@ -123,6 +126,7 @@ public sealed partial class SkuLocationInventory
         var released = Close(r, ReservationState.Released, now);
         Touch(now);
         CheckInvariants(now, null);
+        PublishReservation(OutboundEventTypes.ReservationReleased, released, now);
         return new ReservationDecision(DecisionCode.Ok, released, AvailableFor(r.Channel)) { Changed = true };
     }
 
@@ -177,6 +181,11 @@ public sealed partial class SkuLocationInventory
 
         Touch(now);
         CheckInvariants(now, null);
+        foreach (var r in expired)
+        {
+            PublishReservation(OutboundEventTypes.ReservationExpired, r, now);
+        }
+
         return expired;
     }
 

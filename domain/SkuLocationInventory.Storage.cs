@@ -50,6 +50,11 @@ public sealed partial class SkuLocationInventory
             due = pending;
         }
 
+        if (AfterWriteWorkSince is { } work && (due is null || work < due))
+        {
+            due = work;
+        }
+
         return new InventoryChanges(CopyWithoutReservations(withJournal: false), changed, removed, due, TakeJournal());
     }
 
@@ -140,6 +145,9 @@ public sealed partial class SkuLocationInventory
         OutboundSequence = OutboundSequence,
         OutboundHanded = OutboundHanded,
         OutboundPendingSince = OutboundPendingSince,
+        OutboxBox = OutboxBox?.Copy(),
+        ViolationsRecorded = ViolationsRecorded,
+        ViolationsReported = ViolationsReported,
     };
 }
 

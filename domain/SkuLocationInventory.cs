@@ -298,6 +298,9 @@ public sealed partial class SkuLocationInventory
         public string? LastCycleCountSource;
         public long? LastCycleCountSequence;
         public bool BackordersWaiting;
+        public Outbound.Outbox? Outbox;
+        public long ViolationsRecorded;
+        public long ViolationsReported;
     }
 
     private static Dictionary<string, T>? NoneIfEmpty<T>(Dictionary<string, T>? items)

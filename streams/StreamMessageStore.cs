@@ -31,6 +31,19 @@ internal sealed class StreamMessageStore(NpgsqlDataSource db, string serviceId, 
 {
     private const string Scope = "service_id = @service AND provider = @provider";
 
+    // The messages at @transactions/@messages of @queue, each looked up by its whole key. Joined as a set, the planner
+    // (with the statistics of a young table) may walk the whole queue once per message named: a cost that grows with
+    // the backlog, so a queue that falls behind falls further behind.
+    private const string ChosenMessages = $$"""
+        ctid = ANY (ARRAY(
+            SELECT found.ctid FROM unnest(@transactions, @messages) AS p(transaction_id, message_id)
+            CROSS JOIN LATERAL (
+                SELECT m.ctid FROM grid_stream_message AS m
+                WHERE m.service_id = @service AND m.provider = @provider AND m.queue_id = @queue
+                  AND m.transaction_id = p.transaction_id AND m.message_id = p.message_id
+                LIMIT 1) AS found))
+        """;
+
     public string Provider => provider;
 
     public async Task EnqueueAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken = default)
@@ -120,8 +133,7 @@ internal sealed class StreamMessageStore(NpgsqlDataSource db, string serviceId, 
         await using var command = db.CreateCommand(
             $"""
             DELETE FROM grid_stream_message
-            WHERE {Scope} AND queue_id = @queue
-              AND (transaction_id, message_id) IN (SELECT * FROM unnest(@transactions, @messages))
+            WHERE {ChosenMessages}
             """);
         AddPositions(command, queueId, positions);
         await command.ExecuteNonQueryAsync(cancellationToken);
@@ -134,8 +146,7 @@ internal sealed class StreamMessageStore(NpgsqlDataSource db, string serviceId, 
             $"""
             WITH moved AS (
                 DELETE FROM grid_stream_message
-                WHERE {Scope} AND queue_id = @queue
-                  AND (transaction_id, message_id) IN (SELECT * FROM unnest(@transactions, @messages))
+                WHERE {ChosenMessages}
                 RETURNING *)
             INSERT INTO grid_stream_dead_letter
                 (service_id, provider, message_id, queue_id, transaction_id, stream_namespace, stream_key, payload, enqueued_at, delivery_attempts, reason)

@@ -40,8 +40,14 @@ public enum OrderExceptionKind
     ReturnOverReceipt = 7,
     PickedUnitsOnCancel = 8,
 
+    /// <summary>Not an order's: a SKU-location's self-check failed (a bucket below zero, commitments beyond the stock).</summary>
+    InvariantViolated = 9,
+
+    /// <summary>Not an order's: a warehouse movement left a SKU-location's on-hand below zero.</summary>
+    NegativeOnHand = 10,
+
     /// <summary>A line's backordered units are promised after the order's requested delivery date, or cannot be promised.</summary>
-    RequestedDateMissed = 9,
+    RequestedDateMissed = 11,
 }
 
 /// <summary>Something about an order that a person must look at. <see cref="Reported"/>: handed to the ops list.</summary>

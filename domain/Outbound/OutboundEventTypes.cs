@@ -50,6 +50,21 @@ public static class OutboundEventTypes
     public static readonly OutboundEventType ShipmentMilestone = new("shipment.milestone", 1, "shipment", false,
         "A carrier milestone of a shipment (packed, dispatched, in transit, out for delivery, delivered with proof, exception).");
 
+    public static readonly OutboundEventType ReservationExpired = new("reservation.expired", 1, "reservation", false,
+        "A reservation's time ran out before it was committed or released: its units are available to promise again.");
+
+    public static readonly OutboundEventType ReservationReleased = new("reservation.released", 1, "reservation", false,
+        "A reservation was released by its channel: its units are available to promise again.");
+
+    public static readonly OutboundEventType ReservationCommitted = new("reservation.committed", 1, "reservation", false,
+        "A reservation became an allocation of an order.");
+
+    public static readonly OutboundEventType InventoryInvariantViolated = new("inventory.invariant-violated", 1, "inventory-check", false,
+        "A SKU-location's self-check failed after a change (a bucket below zero, commitments beyond the stock): applied as reported, to be reconciled.");
+
+    public static readonly OutboundEventType InventoryNegativeOnHand = new("inventory.negative-on-hand", 1, "inventory-check", false,
+        "A warehouse movement left a SKU-location's on-hand below zero: applied as the warehouse reported it, to be reconciled.");
+
     public static readonly OutboundEventType ReconciliationDiscrepancy = new("reconciliation.discrepancy", 1, "reconciliation", false,
         "The ERP's on-hand for a SKU at a location differs from Grid's; neither side is changed.");
 
@@ -57,6 +72,7 @@ public static class OutboundEventTypes
     [
         AvailabilityChanged, OrderAccepted, OrderBackordered, OrderOnHold, OrderReleased, OrderShipped, OrderDelivered,
         OrderCancelled, OrderChanged, OrderRejected, OrderException, CommitmentRevised, ReturnReceived, ShipmentMilestone, ReconciliationDiscrepancy,
+        ReservationExpired, ReservationReleased, ReservationCommitted, InventoryInvariantViolated, InventoryNegativeOnHand,
     ];
 
     private static readonly Dictionary<string, OutboundEventType> ByType = All.ToDictionary(t => t.Type, StringComparer.Ordinal);
@@ -83,6 +99,15 @@ public static class OutboundSubjects
     public static string Inventory(string sku, string location) => $"inventory/{sku}@{location}";
 
     public static string Shipment(string shipmentId) => $"shipment/{shipmentId}";
+
+    /// <summary>A reservation at a SKU-location: its expiry, release or commit.</summary>
+    public static string Reservation(string sku, string location, string reservationId) => $"reservation/{sku}@{location}/{reservationId}";
+
+    /// <summary>
+    /// A SKU-location's self-checks. Apart from <see cref="Inventory"/>, whose availability events are numbered by the
+    /// SKU-location's availability slot: each subject has one numbering.
+    /// </summary>
+    public static string InventoryCheck(string sku, string location) => $"inventory-check/{sku}@{location}";
 
     public static string Reconciliation(string location) => $"reconciliation/{location}";
 }

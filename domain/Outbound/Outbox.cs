@@ -43,6 +43,13 @@ public sealed class Outbox
     /// <summary>The trace the work recording an event belongs to (the host reads its ambient trace); none by default.</summary>
     [JsonIgnore] public Func<string?>? TraceParent { get; set; }
 
+    /// <summary>A copy that later changes to this outbox do not reach (for a storage write in flight); not hosted.</summary>
+    public Outbox Copy() => new()
+    {
+        LastSequence = LastSequence,
+        Entries = [.. Entries.Select(e => e with { AcceptedBy = [.. e.AcceptedBy] })],
+    };
+
     /// <summary>Records an event about <paramref name="subject"/> with <paramref name="data"/> as its JSON data; null when no target wants its type.</summary>
     public OutgoingEvent? Add<T>(OutboundEventType type, string subject, DateTimeOffset time, T data)
     {

@@ -92,19 +92,31 @@ public enum OrderExceptionKind
     UnauthorizedReturn = 6,
     ReturnOverReceipt = 7,
     PickedUnitsOnCancel = 8,
-    RequestedDateMissed = 9,
+
+    /// <summary>Not an order's: a SKU-location's self-check failed (a bucket below zero, commitments beyond the stock).</summary>
+    InvariantViolated = 9,
+
+    /// <summary>Not an order's: a warehouse movement left a SKU-location's on-hand below zero.</summary>
+    NegativeOnHand = 10,
+    RequestedDateMissed = 11,
 }
 
+/// <summary>
+/// Something a person must look at: an order's exception (with its order, line and status), or a SKU-location's failed
+/// self-check (<see cref="OrderExceptionKind.InvariantViolated"/>, <see cref="OrderExceptionKind.NegativeOnHand"/>:
+/// with its <see cref="Sku"/> and <see cref="Location"/>, and no order).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("grid.orders.OrderExceptionView")]
 public sealed record OrderExceptionView(
     [property: Id(0)] string Id,
-    [property: Id(1)] string OrderId,
+    [property: Id(1)] string? OrderId,
     [property: Id(2)] OrderExceptionKind Kind,
     [property: Id(3)] DateTimeOffset At,
     [property: Id(4)] string Detail,
     [property: Id(5)] string? LineId,
     [property: Id(6)] string? Location,
-    [property: Id(7)] OrderStatus OrderStatus);
+    [property: Id(7)] OrderStatus? OrderStatus,
+    [property: Id(8)] string? Sku = null);
 
 [GenerateSerializer, Immutable, Alias("grid.orders.TimelineEntryView")]
 public sealed record TimelineEntryView(

@@ -16,9 +16,11 @@ public sealed partial class InventoryGrain
         ExpireInMemory(Now);
         await _commits.WhenDurable();
 
-        // An availability change written but not handed over before a crash: the sweep (or activation) sends it now.
+        // An availability change written but not handed over before a crash: the sweep (or activation) sends it now;
+        // so too the outbox's events and the failures not yet listed.
         await HandOffAvailabilityAsync();
-        if (_inventory.OutboundHanded > _storedHanded)
+        var relayed = await RelayAfterWriteAsync();
+        if (_inventory.OutboundHanded > _storedHanded || relayed)
         {
             // Handed over, but no write since has said so.
             await DurableAsync(changed: true);

@@ -25,6 +25,10 @@ public sealed partial class InventoryGrain
         Message = "{Key}: the availability change could not be handed to a publisher; it is sent with the next change, sweep or activation")]
     private partial void LogHandOffDeferred(Exception exception, string key);
 
+    [LoggerMessage(EventId = 1112, EventName = "InventoryEventsDeferred", Level = LogLevel.Warning,
+        Message = "{Key}: events or failed self-checks could not be handed over now; they are with the next change, sweep or activation")]
+    private partial void LogAfterWriteDeferred(Exception exception, string key);
+
     [LoggerMessage(EventId = 1104, EventName = "InventoryWriteFailed", Level = LogLevel.Error,
         Message = "{Key}: inventory write failed; the activation will reload from storage")]
     private partial void LogWriteFailed(Exception exception, string key);

@@ -48,7 +48,7 @@ public sealed partial class InventoryGrain
                 await HandOffDurableAvailabilityAsync(_durableSequence);
             }
         }
-        catch (Exception ex) when (ex is TimeoutException or OrleansException)
+        catch (Exception ex) when (ex is TimeoutException or OrleansException or ObjectDisposedException)
         {
             LogHandOffDeferred(ex, Key);
         }
@@ -69,7 +69,7 @@ public sealed partial class InventoryGrain
         var partition = _router.PartitionOf(subject);
         foreach (var target in _router.TargetsFor(e.Type))
         {
-            await GrainFactory.Ref<IOutboundPublisherGrain>(OutboundRouter.PublisherKey(target, partition)).Accept([e]);
+            await _handOff.AcceptAsync(target, partition, e);
         }
 
         // The mark that every target accepted it goes with the next write. Until then the stored state asks the expiry

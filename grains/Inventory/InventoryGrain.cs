@@ -28,6 +28,7 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
     private readonly ILogger<InventoryGrain> _logger;
     private readonly GroupCommit _commits;
     private readonly OutboundRouter _router;
+    private readonly OutboundHandOff _handOff;
     private bool _handingOff;
     private long _writingSequence;
     private long _durableSequence;
@@ -44,9 +45,11 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
         TimeProvider clock,
         IOptions<InventoryOptions> options,
         OutboundRouter router,
+        OutboundHandOff handOff,
         ILogger<InventoryGrain> logger)
     {
         _router = router;
+        _handOff = handOff;
         _store = store;
         _clock = clock;
         _options = options.Value;
@@ -70,6 +73,9 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
 
         _inventory = _store.State;
         _inventory.Identify(sku, location);
+        _inventory.WantsEvent = _router.WantsEvent;
+        _inventory.OutboxHost = _router.HostOutbox;
+        MarkAfterWriteWorkDurable(_inventory.OutboxSequence, _inventory.ViolationsRecorded);
         _durable = _inventory.IsEmpty ? AvailabilityProjection.Empty(sku, location) : _inventory.ToSnapshot();
         _durableFigures = _inventory.Figures();
         _registeredWithSku = _store.RecordExists;
@@ -80,7 +86,7 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
         var expiredWhileInactive = ExpireInMemory(Now);
         _durableSequence = _inventory.OutboundSequence;
         _storedHanded = _inventory.OutboundHanded;
-        ScheduleExpiryTimer(immediately: expiredWhileInactive || _inventory.OutboundPending);
+        ScheduleExpiryTimer(immediately: expiredWhileInactive || _inventory.OutboundPending || HasAfterWriteWork);
         return Task.CompletedTask;
     }
 
@@ -204,7 +210,9 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
             _store.State = _inventory;
             var snapshot = _inventory.ToSnapshot();
             var handed = _inventory.OutboundHanded;
+            var (outboxSequence, violations) = (_inventory.OutboxSequence, _inventory.ViolationsRecorded);
             await _store.WriteStateAsync();
+            MarkAfterWriteWorkDurable(outboxSequence, violations);
             _durableFigures = figures ?? _durableFigures;
             _storedHanded = Math.Max(_storedHanded, handed);
 
@@ -227,6 +235,11 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
         if (_inventory.OutboundPending)
         {
             _ = HandOffAvailabilityAsync();
+        }
+
+        if (HasAfterWriteWork)
+        {
+            _ = RelayAfterWriteAsync();
         }
 
         // One-way, sent before the callers are answered: the SKU grain takes it before any read a caller sends after

@@ -17,6 +17,8 @@ public sealed class OutboundRouter
     public OutboundRouter(IOptions<OutboundOptions> options)
     {
         Options = options.Value;
+        WantsEvent = type => TargetsFor(type).Count > 0;
+        HostOutbox = outbox => outbox.Host(WantsEvent);
         _byType = OutboundEventTypes.All.ToFrozenDictionary(
             t => t.Type,
             t => (IReadOnlyList<string>)[.. Options.Targets.Where(x => x.Value.EventTypes.Any(p => OutboundEventTypes.Matches(p, t.Type))).Select(x => x.Key).Order(StringComparer.Ordinal)],
@@ -24,6 +26,12 @@ public sealed class OutboundRouter
     }
 
     public OutboundOptions Options { get; }
+
+    /// <summary>Whether some target wants an event type; one instance that every source grain can hold.</summary>
+    public Func<string, bool> WantsEvent { get; }
+
+    /// <summary>Hosts a source grain's outbox (see <see cref="OutboundMapping.Host"/>); one instance for every grain.</summary>
+    public Action<Outbox> HostOutbox { get; }
 
     public int Partitions => Options.Partitions;
 

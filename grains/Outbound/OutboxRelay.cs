@@ -9,8 +9,11 @@ namespace Grid.Outbound;
 /// </summary>
 public static class OutboxRelay
 {
-    /// <summary>True when the outbox changed (entries accepted or settled): the caller writes it, soon but not necessarily now.</summary>
-    public static async Task<bool> HandOffAsync(IGrainFactory grains, OutboundRouter router, Outbox outbox)
+    /// <summary>
+    /// True when the outbox changed (entries accepted or settled): the caller writes it, soon but not necessarily now.
+    /// Only events numbered up to <paramref name="durableUpTo"/> go: a reentrant source passes what its last write held.
+    /// </summary>
+    public static async Task<bool> HandOffAsync(IGrainFactory grains, OutboundRouter router, Outbox outbox, long durableUpTo = long.MaxValue)
     {
         if (outbox.IsEmpty)
         {
@@ -21,7 +24,8 @@ public static class OutboxRelay
         var targets = outbox.Entries.SelectMany(e => router.TargetsFor(e.Event.Type)).Distinct(StringComparer.Ordinal).ToList();
         foreach (var target in targets)
         {
-            var pending = outbox.PendingFor(target).Where(e => router.TargetsFor(e.Type).Contains(target, StringComparer.Ordinal)).ToList();
+            var pending = outbox.PendingFor(target)
+                .Where(e => e.SourceSequence <= durableUpTo && router.TargetsFor(e.Type).Contains(target, StringComparer.Ordinal)).ToList();
             foreach (var partition in pending.GroupBy(e => router.PartitionOf(e.Subject)))
             {
                 var events = partition.ToContract();

@@ -17,6 +17,7 @@ namespace Grid.LoadTests.Cli;
 internal static class CompareCommand
 {
     private const string CeilingAtpPathPrefix = "ceiling/atp/";
+    private const string GridOutboundOffSide = "grid-off";
     private static readonly TimeSpan PauseBetweenRuns = TimeSpan.FromSeconds(1);
 
     public static async Task<int> ExecuteAsync(CompareOptions options, CancellationToken cancellationToken)
@@ -29,9 +30,11 @@ internal static class CompareCommand
         var (root, server, postgresVersion, gridCommit) = await BenchSetup.PrepareAsync(options.Connection, options.NoBuild, cancellationToken);
         var stamp = BenchSetup.DatabaseName("grid_bench");
         var gridDatabase = stamp + "_grid";
+        var gridOffDatabase = stamp + "_grid_off";
         var baselineDatabase = stamp + "_baseline";
 
-        await using var databases = await BenchDatabases.CreateAsync(server, [gridDatabase, baselineDatabase], cancellationToken);
+        await using var databases = await BenchDatabases.CreateAsync(
+            server, options.OutboundCost ? [gridDatabase, gridOffDatabase, baselineDatabase] : [gridDatabase, baselineDatabase], cancellationToken);
         await Console.Error.WriteLineAsync($"PostgreSQL {postgresVersion} at {BenchPostgres.Describe(server)}; databases {gridDatabase} and {baselineDatabase}");
 
         var outbound = options.Outbound ?? ScenarioCatalog.Create(options.Scenario, new ScenarioSettings("x", 1, ScenarioSettings.DefaultLocation)).Writes;
@@ -48,19 +51,33 @@ internal static class CompareCommand
         await using var gridProcess = grid.Process;
         var baseline = Servers.StartBaseline(databases.ConnectionString(baselineDatabase), baselineReceiver?.Url);
         await using var baselineProcess = baseline.Process;
+        var gridOff = options.OutboundCost
+            ? Servers.StartGrid(root, databases.ConnectionString(gridOffDatabase), Servers.GridLogFile(options.OutFile, stamp, ".off.silo.log"))
+            : null;
+        await using var gridOffProcess = gridOff?.Process;
 
         await Servers.WaitReadyAsync(grid, waitForStartedLine: true, cancellationToken);
         await Console.Error.WriteLineAsync($"Grid silo ready at {grid.BaseUri} (pid {grid.Process.Id})");
         await Servers.WaitReadyAsync(baseline, waitForStartedLine: false, cancellationToken);
         await Console.Error.WriteLineAsync($"baseline ready at {baseline.BaseUri} (pid {baseline.Process.Id})");
+        if (gridOff is not null)
+        {
+            await Servers.WaitReadyAsync(gridOff, waitForStartedLine: true, cancellationToken);
+            await Console.Error.WriteLineAsync($"Grid silo without an outbound target ready at {gridOff.BaseUri} (pid {gridOff.Process.Id})");
+        }
 
         var settings = new ScenarioSettings(ScenarioSettings.NewRunPrefix(), options.Skus, ScenarioSettings.DefaultLocation);
         var template = ScenarioCatalog.Create(options.Scenario, settings);
         var sides = new List<Side>
         {
             new("grid", grid, ScenarioSettings.DefaultAtpPathPrefix, options, receiver: gridReceiver),
-            new("baseline", baseline, ScenarioSettings.DefaultAtpPathPrefix, options, receiver: baselineReceiver),
         };
+        if (gridOff is not null)
+        {
+            sides.Add(new Side(GridOutboundOffSide, gridOff, ScenarioSettings.DefaultAtpPathPrefix, options));
+        }
+
+        sides.Add(new Side("baseline", baseline, ScenarioSettings.DefaultAtpPathPrefix, options, receiver: baselineReceiver));
         if (template.FollowsAtpPathPrefix)
         {
             sides.Add(new Side("ceiling", baseline, CeilingAtpPathPrefix, options, seeded: false));
@@ -128,7 +145,10 @@ internal static class CompareCommand
                 await Console.Error.WriteLineAsync(Invariant($"round {round}/{options.Rounds} {side.Name}: {Summary(result)}"));
             }
 
-            rounds.Add(new CompareRound(round, results["grid"], results["baseline"], results.GetValueOrDefault("ceiling")));
+            rounds.Add(new CompareRound(round, results["grid"], results["baseline"], results.GetValueOrDefault("ceiling"))
+            {
+                GridOutboundOff = results.GetValueOrDefault(GridOutboundOffSide),
+            });
         }
 
         var gridMedian = SideFigures.Median([.. rounds.Select(r => r.Grid)]);
@@ -162,6 +182,15 @@ internal static class CompareCommand
             GridFreshness = FreshnessFigures.Median([.. rounds.Select(r => r.Grid.Freshness)]),
             BaselineOutbound = OutboundFigures.Median([.. rounds.Select(r => r.Baseline.Outbound)]),
         };
+        if (options.OutboundCost)
+        {
+            var gridOffMedian = SideFigures.Median([.. rounds.Select(r => r.GridOutboundOff!)]);
+            report = report with
+            {
+                GridOutboundOff = gridOffMedian,
+                OutboundCost = gridOffMedian.Throughput > 0 ? Math.Round(1 - (gridMedian.Throughput / gridOffMedian.Throughput), 3) : null,
+            };
+        }
         if (report is { GridIngest: { } gridIngest, BaselineIngest: { } baselineIngest })
         {
             report = report with { AppliedRatio = CompareReport.RatioOf(gridIngest.AppliedPerSecond, baselineIngest.AppliedPerSecond) };
@@ -187,8 +216,8 @@ internal static class CompareCommand
 
         var errorsByProcess = new[]
         {
-            (Process: sides[0].Server.Process, Errors: rounds.Sum(r => r.Grid.Errors)),
-            (Process: sides[1].Server.Process, Errors: rounds.Sum(r => r.Baseline.Errors + (r.Ceiling?.Errors ?? 0))),
+            (Process: sides.Single(s => s.Name == "grid").Server.Process, Errors: rounds.Sum(r => r.Grid.Errors)),
+            (Process: sides.Single(s => s.Name == "baseline").Server.Process, Errors: rounds.Sum(r => r.Baseline.Errors + (r.Ceiling?.Errors ?? 0))),
         };
         foreach (var (process, errors) in errorsByProcess.Where(p => p.Errors > 0))
         {
@@ -197,7 +226,7 @@ internal static class CompareCommand
 
         foreach (var round in rounds)
         {
-            foreach (var (name, result) in new[] { ("grid", round.Grid), ("baseline", round.Baseline), ("ceiling", round.Ceiling) })
+            foreach (var (name, result) in new[] { ("grid", round.Grid), (GridOutboundOffSide, round.GridOutboundOff), ("baseline", round.Baseline), ("ceiling", round.Ceiling) })
             {
                 if (result is not null && (result.Requests == 0 || result.Errors == result.Requests))
                 {

@@ -41,6 +41,12 @@ internal sealed record CompareOptions
     /// </summary>
     public bool? Outbound { get; init; }
 
+    /// <summary>
+    /// <c>--outbound both</c>: outbound on, and a second Grid with no target in the same run (side <c>grid-off</c>), so
+    /// that what outbound costs Grid is measured round by round rather than between runs minutes apart.
+    /// </summary>
+    public bool OutboundCost { get; init; }
+
     public string? OutFile { get; init; }
 
     public int EffectiveMaxOutstanding => MaxOutstanding ?? Math.Max(Clients * 4, 16);
@@ -68,8 +74,10 @@ internal sealed record CompareOptions
                 null => null,
                 "on" => true,
                 "off" => false,
-                var other => throw new UsageException("--outbound", $"must be on or off, not '{other}'."),
+                "both" => true,
+                var other => throw new UsageException("--outbound", $"must be on, off or both, not '{other}'."),
             },
+            OutboundCost = values.Text("--outbound") == "both",
             OutFile = values.OutFile("--out"),
         };
 
@@ -105,7 +113,9 @@ internal sealed record CompareOptions
           --outbound on|off        outbound sync: Grid delivers every event type to a webhook receiver in this tool, the
                                    baseline writes an outbox row in each transaction and relays it there; reports events
                                    delivered, drain time and delivery lag per side. Default: on for reserve-hot,
-                                   reserve-spread and warehouse-ingest, off for the reads
+                                   reserve-spread and warehouse-ingest, off for the reads. both: on, plus a
+                                   second Grid without a target (side grid-off) in the same rounds, and what
+                                   outbound costs Grid's throughput (1 - grid / grid-off)
           --no-build               do not build silo/Grid.Silo.csproj (Release) first
           --out <file.json>        also write the result as JSON, and its chart as SVG beside it (r.json -> r.svg)
         """;

@@ -88,10 +88,10 @@ internal static class Servers
     ];
 
     /// <summary>The silo's log file: beside the report (<c>r.json</c> → <c>r.silo.log</c>), else in the temp folder.</summary>
-    public static string GridLogFile(string? outFile, string stamp)
+    public static string GridLogFile(string? outFile, string stamp, string extension = ".silo.log")
         => outFile is not null
-            ? Path.ChangeExtension(Path.GetFullPath(outFile), ".silo.log")
-            : Path.Combine(Path.GetTempPath(), stamp + ".silo.log");
+            ? Path.ChangeExtension(Path.GetFullPath(outFile), extension)
+            : Path.Combine(Path.GetTempPath(), stamp + extension);
 
     /// <summary>
     /// Starts this executable's <c>baseline</c> verb on a free port, with Server GC as Grid's silo has it.

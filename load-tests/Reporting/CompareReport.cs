@@ -64,7 +64,12 @@ internal sealed record CompareRound(
     int Round,
     ScenarioResult Grid,
     ScenarioResult Baseline,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ScenarioResult? Ceiling);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ScenarioResult? Ceiling)
+{
+    /// <summary><c>--outbound both</c>: the same round against a Grid with no outbound target.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ScenarioResult? GridOutboundOff { get; init; }
+}
 
 /// <summary>Where the comparison ran, so that figures from different machines are not mixed up.</summary>
 internal sealed record CompareEnvironment(
@@ -121,6 +126,17 @@ internal sealed record CompareReport(
     /// <summary><c>--outbound on</c>: what Grid delivered to the receiver (median over rounds).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public OutboundFigures? GridOutbound { get; init; }
+
+    /// <summary><c>--outbound both</c>: Grid without an outbound target, measured in the same rounds (medians).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public SideFigures? GridOutboundOff { get; init; }
+
+    /// <summary>
+    /// <c>--outbound both</c>: the share of Grid's throughput that outbound costs, 1 - grid ÷ grid-off, from the medians
+    /// (negative when the run could not tell them apart).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? OutboundCost { get; init; }
 
     /// <summary><c>--outbound on</c>: what the baseline's outbox relay delivered (median over rounds).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

@@ -14,6 +14,11 @@ internal static class CompareTable
         foreach (var round in report.PerRound)
         {
             rows.Add(Row("grid", Invariant($"{round.Round}"), SideFigures.From(round.Grid)));
+            if (round.GridOutboundOff is { } off)
+            {
+                rows.Add(Row("grid-off", Invariant($"{round.Round}"), SideFigures.From(off)));
+            }
+
             rows.Add(Row("baseline", Invariant($"{round.Round}"), SideFigures.From(round.Baseline)));
             if (round.Ceiling is { } ceiling)
             {
@@ -21,7 +26,13 @@ internal static class CompareTable
             }
         }
 
-        var medianRows = new List<string[]> { Row("grid", "median", report.Grid), Row("baseline", "median", report.Baseline) };
+        var medianRows = new List<string[]> { Row("grid", "median", report.Grid) };
+        if (report.GridOutboundOff is { } offMedian)
+        {
+            medianRows.Add(Row("grid-off", "median", offMedian));
+        }
+
+        medianRows.Add(Row("baseline", "median", report.Baseline));
         if (report.Ceiling is { } median)
         {
             medianRows.Add(Row("ceiling", "median", median));
@@ -52,6 +63,11 @@ internal static class CompareTable
         if (report.Ceiling is not null)
         {
             writer.WriteLine(Invariant($"  throughput grid / ceiling  : {Times(report.CeilingRatio)}"));
+        }
+
+        if (report is { GridOutboundOff: { } gridOff, OutboundCost: { } cost })
+        {
+            writer.WriteLine(Invariant($"  outbound costs grid        : {cost:P1} of its throughput ({report.Grid.Throughput:0.0} req/s with the target, {gridOff.Throughput:0.0} without)"));
         }
 
         if (report.ItemsPerRequest > 1)

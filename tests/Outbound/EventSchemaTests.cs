@@ -10,7 +10,8 @@ namespace Grid.Tests.Outbound;
 /// <summary>
 /// The event catalogue is documented under <c>docs/events/</c> (a JSON Schema and an example per type), and what Grid
 /// emits matches it: an order taken from submission through shipment, cancellation, delivery and a return, a backorder
-/// re-promised, a credit hold, a rejection, a stock snapshot and the availability they moved.
+/// re-promised, a credit hold, a rejection, a stock snapshot, reservations that expire, are released and committed,
+/// stock that breaks the self-checks, and the availability they moved.
 /// </summary>
 [Trait("Category", "Grains")]
 [Collection(OutboundCollection.Name)]
@@ -65,6 +66,18 @@ public sealed class EventSchemaTests(OutboundFixture fixture)
         Assert.Equal(OrderStatus.OnHold, (await Submit("3", region, $"H-{_tag}", a, 1)).Order!.Status);
         Assert.Equal(OrderStatus.Rejected, (await Submit("4", $"nowhere-{_tag}", customer, a, 1)).Order!.Status);
         await fixture.Grains.GetGrain<IReconciliationGrain>(0).Reconcile(new StockSnapshot($"S-{_tag}", dc, now, [new SnapshotItem(a, 99)]));
+
+        // Reservations that close three ways, then stock that breaks the self-checks.
+        var held = Inventory($"R-{_tag}", dc);
+        await held.ApplyMovements([Movement(MovementType.Receipt, 10)]);
+        await held.Reserve(new ReserveStock($"r1-{_tag}", "web", 2, TtlSeconds: 60));
+        await held.Reserve(new ReserveStock($"r2-{_tag}", "web", 1));
+        await held.Reserve(new ReserveStock($"r3-{_tag}", "web", 3));
+        await held.Release($"r2-{_tag}");
+        await held.Commit($"r3-{_tag}", $"O9-{_tag}");
+        fixture.Clock.Advance(TimeSpan.FromSeconds(61));
+        await held.SweepExpired();
+        await held.ApplyMovements([Movement(MovementType.Adjustment, -9), Movement(MovementType.Pick, 5)]);
 
         var emitted = () => fixture.Receiver.Accepted.Where(r => r.Target == "erp" && r.Subject.Contains(_tag, StringComparison.Ordinal)).ToList();
         await Eventually.ThatAsync(
