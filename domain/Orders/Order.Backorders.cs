@@ -24,6 +24,7 @@ public sealed partial class Order
         }
 
         line.Backorders[location] = backorder with { Queued = true, PromisedDate = promisedDate };
+        FlagIfLate(line, now);
         Touch(now);
     }
 
@@ -76,6 +77,7 @@ public sealed partial class Order
         {
             line.Backorders[location] = backorder with { PromisedDate = promisedDate };
             ReviseCommitment(new CommitmentRevision(now, lineId, location, backorder.Quantity, backorder.PromisedDate, promisedDate, cause), now);
+            FlagIfLate(line, now);
         }
 
         Touch(now);

@@ -83,7 +83,7 @@ public sealed partial class Order
 
     [JsonIgnore] public bool IsEmpty => Version == 0;
 
-    [JsonIgnore] public bool IsSourcing => Plan.Count > 0 || Lines.Any(l => l.Unsourced > 0);
+    [JsonIgnore] public bool IsSourcing => Plan.Count > 0 || PendingTakeovers.Count > 0 || Lines.Any(l => l.Unsourced > 0);
 
     /// <summary>Lines with units to source and no round planned for them.</summary>
     [JsonIgnore] public bool NeedsPlan => Plan.Count == 0 && !OrderLifecycle.IsTerminal(Status) && Lines.Any(l => l.Unsourced > 0);
@@ -98,6 +98,7 @@ public sealed partial class Order
             Channel = submission.Channel,
             ShipTo = submission.ShipTo,
             AllowSplit = submission.AllowSplit,
+            RequestedDeliveryDate = submission.RequestedDeliveryDate,
             Lines = [.. submission.Lines.Select(l => new OrderLine(l))],
             SubmittedAt = now,
         };
@@ -128,6 +129,10 @@ public sealed partial class Order
         else if (AllowSplit != submission.AllowSplit)
         {
             differs = "allowSplit";
+        }
+        else if (RequestedDeliveryDate != submission.RequestedDeliveryDate)
+        {
+            differs = "requestedDeliveryDate";
         }
         else if (Lines.Count != submission.Lines.Count)
         {

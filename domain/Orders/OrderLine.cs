@@ -18,6 +18,7 @@ public sealed class OrderLine
         Sku = request.Sku;
         Quantity = request.Quantity;
         RequestedLocation = request.Location;
+        ReservationIds = [.. request.ReservationIds ?? []];
         Unsourced = request.Quantity;
     }
 
@@ -25,6 +26,9 @@ public sealed class OrderLine
     [JsonInclude] public string Sku { get; private set; } = "";
     [JsonInclude] public long Quantity { get; private set; }
     [JsonInclude] public string? RequestedLocation { get; private set; }
+
+    /// <summary>The channel's reservations this line took over at submission (cart to order); they are its allocation.</summary>
+    [JsonInclude] public List<string> ReservationIds { get; private set; } = [];
 
     /// <summary>Units not yet sourced: a new line, or units a short pick freed.</summary>
     [JsonInclude] public long Unsourced { get; internal set; }
@@ -49,6 +53,9 @@ public sealed class OrderLine
     /// <summary>Units the warehouse shipped beyond what the line had open: recorded, and raised as an exception.</summary>
     [JsonInclude] public long OverShipped { get; internal set; }
 
+    /// <summary>The promise (<see cref="PromiseKey"/>) for which a missed requested delivery date was last raised.</summary>
+    [JsonInclude] public string? LateFlaggedFor { get; internal set; }
+
     /// <summary>Locations a short pick proved wrong, left out when the freed units are sourced again.</summary>
     [JsonInclude] public List<string> ExcludedLocations { get; private set; } = [];
 
@@ -66,11 +73,26 @@ public sealed class OrderLine
             ? null
             : Backorders.Values.Max(b => b.PromisedDate);
 
+    /// <summary>
+    /// Whether the line misses <paramref name="requested"/>: some of its units wait for stock, every backorder has been
+    /// promised by its queue, and the promise is later than the date (or there is no dated supply to promise from).
+    /// </summary>
+    public bool IsLateFor(DateTimeOffset? requested)
+        => requested is { } date && Backordered > 0 && Backorders.Values.All(b => b.Queued)
+        && Backorders.Values.Any(b => b.PromisedDate is null || b.PromisedDate > date);
+
+    /// <summary>The line's promise as one value: the latest promised date, or "none" when a backorder has none.</summary>
+    [JsonIgnore]
+    public string PromiseKey => Backorders.Count == 0 || Backorders.Values.Any(b => b.PromisedDate is null)
+        ? "none"
+        : Backorders.Values.Max(b => b.PromisedDate)!.Value.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     public bool IsSameRequestAs(OrderLineRequest request)
         => string.Equals(LineId, request.LineId, StringComparison.Ordinal)
         && string.Equals(Sku, request.Sku, StringComparison.Ordinal)
         && Quantity == request.Quantity
-        && string.Equals(RequestedLocation, request.Location, StringComparison.Ordinal);
+        && string.Equals(RequestedLocation, request.Location, StringComparison.Ordinal)
+        && ReservationIds.SequenceEqual(request.ReservationIds ?? [], StringComparer.Ordinal);
 
     /// <summary>The per-line balance; a message per broken rule, empty when it holds.</summary>
     public IEnumerable<string> Audit()

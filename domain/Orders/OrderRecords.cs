@@ -9,9 +9,11 @@ public sealed record OrderSubmission(
     string Channel,
     ShipTo ShipTo,
     bool AllowSplit,
-    IReadOnlyList<OrderLineRequest> Lines);
+    IReadOnlyList<OrderLineRequest> Lines,
+    DateTimeOffset? RequestedDeliveryDate = null);
 
-public sealed record OrderLineRequest(string LineId, string Sku, long Quantity, string? Location = null);
+/// <summary>One line as submitted; <see cref="ReservationIds"/> names reservations the channel holds for its SKU, to become its allocation.</summary>
+public sealed record OrderLineRequest(string LineId, string Sku, long Quantity, string? Location = null, IReadOnlyList<string>? ReservationIds = null);
 
 /// <summary>Where the order goes. Only <see cref="Region"/> takes part in sourcing.</summary>
 public sealed record ShipTo(
@@ -43,6 +45,9 @@ public enum OrderExceptionKind
 
     /// <summary>Not an order's: a warehouse movement left a SKU-location's on-hand below zero.</summary>
     NegativeOnHand = 10,
+
+    /// <summary>A line's backordered units are promised after the order's requested delivery date, or cannot be promised.</summary>
+    RequestedDateMissed = 11,
 }
 
 /// <summary>Something about an order that a person must look at. <see cref="Reported"/>: handed to the ops list.</summary>

@@ -33,6 +33,9 @@ public static class OutboundEventTypes
 
     public static readonly OutboundEventType OrderCancelled = new("order.cancelled", 1, "order", false, "The order, or what had not shipped of it, was cancelled.");
 
+    public static readonly OutboundEventType OrderChanged = new("order.changed", 1, "order", false,
+        "A line of the order was cancelled or reduced after submission; what it held is given back.");
+
     public static readonly OutboundEventType OrderRejected = new("order.rejected", 1, "order", false, "The order could not be sourced at all (no location serves it).");
 
     public static readonly OutboundEventType OrderException = new("order.exception", 1, "order", false,
@@ -68,7 +71,7 @@ public static class OutboundEventTypes
     public static IReadOnlyList<OutboundEventType> All { get; } =
     [
         AvailabilityChanged, OrderAccepted, OrderBackordered, OrderOnHold, OrderReleased, OrderShipped, OrderDelivered,
-        OrderCancelled, OrderRejected, OrderException, CommitmentRevised, ReturnReceived, ShipmentMilestone, ReconciliationDiscrepancy,
+        OrderCancelled, OrderChanged, OrderRejected, OrderException, CommitmentRevised, ReturnReceived, ShipmentMilestone, ReconciliationDiscrepancy,
         ReservationExpired, ReservationReleased, ReservationCommitted, InventoryInvariantViolated, InventoryNegativeOnHand,
     ];
 

@@ -17,6 +17,9 @@ public static class OrdersApi
 {
     public const int MaxLinesPerOrder = 500;
 
+    /// <summary>How many reservations one order line may take over.</summary>
+    public const int MaxReservationsPerLine = 50;
+
     public static RouteGroupBuilder MapOrdersApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/orders").WithTags("Orders");
@@ -50,6 +53,7 @@ public static class OrdersApi
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .RequireGridRole(GridRoles.Sales);
 
+        group.MapOrderChangesApi();
         return api;
     }
 
@@ -160,6 +164,7 @@ public static class OrdersApi
         }
 
         var lineIds = new HashSet<string>(StringComparer.Ordinal);
+        var reservationKeys = new HashSet<string>(StringComparer.Ordinal);
         var lines = ReadLines(request.Lines, errors, (field, item) =>
         {
             errors.Id($"{field}.lineId", item.LineId);
@@ -175,7 +180,8 @@ public static class OrdersApi
                 errors.Add($"{field}.lineId", $"'{field}.lineId' repeats '{item.LineId}': each line of an order needs its own id.");
             }
 
-            return new OrderLineInput(item.LineId!, item.Sku!, item.Quantity ?? 0, item.Location);
+            var reservationIds = ReadReservationIds(field, item, errors, reservationKeys);
+            return new OrderLineInput(item.LineId!, item.Sku!, item.Quantity ?? 0, item.Location, reservationIds);
         });
 
         if (!errors.IsValid)
@@ -190,7 +196,38 @@ public static class OrdersApi
             request.Channel!,
             new ShipToAddress(shipTo.Region!, shipTo.Name, shipTo.Line1, shipTo.Line2, shipTo.City, shipTo.PostalCode, shipTo.Country),
             request.AllowSplit ?? false,
-            lines), errors);
+            lines,
+            request.RequestedDeliveryDate), errors);
+    }
+
+    /// <summary>
+    /// Reads a line's <c>reservationIds</c> (cart to order): each an id, at most <see cref="MaxReservationsPerLine"/>,
+    /// none named twice for the same SKU in the order. Null when the line names none.
+    /// </summary>
+    private static ImmutableArray<string>? ReadReservationIds(string field, OrderLineItem item, FieldErrors errors, HashSet<string> seen)
+    {
+        if (item.ReservationIds is not { Count: > 0 } ids)
+        {
+            return null;
+        }
+
+        if (ids.Count > MaxReservationsPerLine)
+        {
+            errors.Add($"{field}.reservationIds", $"At most {MaxReservationsPerLine} reservations per line; {ids.Count} were sent.");
+            return null;
+        }
+
+        for (var j = 0; j < ids.Count; j++)
+        {
+            var name = $"{field}.reservationIds[{j}]";
+            errors.Id(name, ids[j]);
+            if (ids[j] is { } id && item.Sku is { } sku && !seen.Add(string.Concat(sku, "\u001f", id)))
+            {
+                errors.Add(name, $"'{name}' repeats reservation '{id}' for SKU '{sku}': a reservation becomes the allocation of one line.");
+            }
+        }
+
+        return [.. ids.Select(id => id ?? "")];
     }
 
     /// <summary>Reads a required, non-empty array of line objects, each through <paramref name="read"/>, naming <c>lines[i]</c> on errors.</summary>
@@ -269,6 +306,14 @@ internal static class OrderAnswers
             case OrderResultCode.NotFound:
                 problem = GridProblems.NotFound(result.Detail ?? "No such order.");
                 return true;
+            case OrderResultCode.ReservationsRefused:
+                problem = GridProblems.Unprocessable(
+                    "A reservation named on an order line cannot be taken over; nothing was stored.", result.Detail,
+                    new Dictionary<string, object?>
+                    {
+                        ["lines"] = (result.Refusals ?? []).Select(r => new CartRefusalProblem(r.LineId, r.ReservationId, CamelCase(r.Reason.ToString()), r.Detail)).ToList(),
+                    });
+                return true;
             case OrderResultCode.Conflict:
                 problem = GridProblems.Unprocessable(
                     "The id is already used with different content.", result.Detail, new Dictionary<string, object?> { ["field"] = result.Field });
@@ -281,5 +326,10 @@ internal static class OrderAnswers
     }
 
     private static string? Status(OrderView? order)
-        => order is null ? null : string.Concat(char.ToLowerInvariant(order.Status.ToString()[0]).ToString(), order.Status.ToString()[1..]);
+        => order is null ? null : CamelCase(order.Status.ToString());
+
+    private static string CamelCase(string name) => string.Concat(char.ToLowerInvariant(name[0]).ToString(), name[1..]);
 }
+
+/// <summary>One refused line in a <c>422</c> answer to a submission: the line, the reservation, the reason, a sentence.</summary>
+public sealed record CartRefusalProblem(string LineId, string ReservationId, string Reason, string Detail);

@@ -3,6 +3,7 @@ using Grid.Gateway.Problems;
 using Grid.Gateway.Requests;
 using Grid.Gateway.Validation;
 using Grid.Inventory;
+using Grid.Orders;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Grid.Gateway.Apis;
@@ -27,7 +28,7 @@ public static class ReservationsApi
 
         group.MapPost("/{key}/{reservationId}/commit", CommitReservation)
             .WithName("CommitReservation")
-            .WithSummary("Allocate a reservation's stock to its order")
+            .WithSummary("Confirm a reservation as its order's allocation: only for an order that lists it in a line's reservationIds (409 otherwise)")
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         group.MapDelete("/{key}/{reservationId}", ReleaseReservation)
@@ -105,8 +106,32 @@ public static class ReservationsApi
             return GridProblems.Invalid(errors);
         }
 
-        var result = await grains.Ref<IInventoryGrain>(key).Commit(reservationId, request?.OrderId);
-        return Answer(result);
+        // A committed reservation is always tracked by its order: the commit goes through the order, which allows it
+        // only for a reservation one of its lines lists (taken over at submission).
+        var inventory = grains.Ref<IInventoryGrain>(key);
+        var orderId = request?.OrderId;
+        if (orderId is null)
+        {
+            var current = await inventory.GetReservation(reservationId);
+            if (current.Code != ReservationResultCode.Ok)
+            {
+                return Answer(current);
+            }
+
+            orderId = current.Reservation!.OrderId;
+            if (orderId is null)
+            {
+                return GridProblems.Invalid("orderId", $"Reservation '{reservationId}' was made without an order; name the orderId to commit it to.");
+            }
+        }
+
+        var tracked = await OrdersApi.Order(grains, orderId).CommitReservation(key, reservationId);
+        if (tracked.Code is not (OrderResultCode.Ok or OrderResultCode.Created))
+        {
+            return GridProblems.Conflict("The order does not track this reservation.", tracked.Detail, new Dictionary<string, object?> { ["orderId"] = orderId });
+        }
+
+        return Answer(await inventory.Commit(reservationId, orderId));
     }
 
     public static async Task<Results<Ok<ReservationView>, ValidationProblem, ProblemHttpResult>> ReleaseReservation(

@@ -9,7 +9,8 @@ public sealed record SubmitOrderRequest(
     string? Channel,
     ShipToRequest? ShipTo,
     bool? AllowSplit,
-    List<OrderLineItem?>? Lines);
+    List<OrderLineItem?>? Lines,
+    DateTimeOffset? RequestedDeliveryDate = null);
 
 public sealed record ShipToRequest(
     string? Region,
@@ -20,9 +21,12 @@ public sealed record ShipToRequest(
     string? PostalCode,
     string? Country);
 
-public sealed record OrderLineItem(string? LineId, string? Sku, long? Quantity, string? Location);
+public sealed record OrderLineItem(string? LineId, string? Sku, long? Quantity, string? Location, List<string?>? ReservationIds = null);
 
 public sealed record CancelOrderRequest(string? Reason);
+
+/// <summary>A line's new quantity (fewer units than it has now), and why.</summary>
+public sealed record ReduceLineRequest(long? Quantity, string? Reason);
 
 public sealed record ReturnRequest(string? ReturnId, List<ReturnLineItem?>? Lines);
 

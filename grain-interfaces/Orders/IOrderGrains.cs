@@ -27,9 +27,24 @@ public interface IOrderGrain : IGrainWithStringKey
     [ReadOnly, Alias("GetTimeline")]
     Task<OrderTimelineView?> GetTimeline();
 
+    /// <summary>
+    /// A commit of reservation <paramref name="reservationId"/> at <paramref name="skuLocation"/> to this order, through
+    /// the order: allowed only when a line lists the reservation (it was taken over at submission). Refused when none does.
+    /// </summary>
+    [Alias("CommitReservation")]
+    Task<OrderResult> CommitReservation(string skuLocation, string reservationId);
+
     /// <summary>Cancels what has not shipped; refused once the order is fully shipped. Cancelling again answers the same.</summary>
     [Alias("Cancel")]
     Task<OrderResult> Cancel(string reason);
+
+    /// <summary>Cancels what has not been picked or shipped of a line, giving back what it held; cancelling again answers the same.</summary>
+    [Alias("CancelLine")]
+    Task<OrderResult> CancelLine(string lineId, string reason);
+
+    /// <summary>Reduces a line to <paramref name="quantity"/> units, giving back what the cancelled units held (idempotent: a target quantity).</summary>
+    [Alias("ReduceLine")]
+    Task<OrderResult> ReduceLine(string lineId, long quantity, string reason);
 
     /// <summary>The ERP posted an invoice for the order (idempotent by invoice id).</summary>
     [Alias("PostInvoice")]

@@ -12,6 +12,9 @@ public static class OrderKeys
 
     public static string Shipment(string shipmentId) => $"shipment:{shipmentId}";
 
+    /// <summary>A customer's order index (the order list), apart from the customer's credit.</summary>
+    public static string CustomerOrders(string customerId) => $"customer-orders:{customerId}";
+
     /// <summary>A SKU-location's backorder queue has the SKU-location's own key, <c>SKU@LOCATION</c>.</summary>
     public static string BackorderQueue(string sku, string location) => Identifiers.SkuLocationKey(sku, location);
 

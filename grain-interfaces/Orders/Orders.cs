@@ -36,7 +36,8 @@ public sealed record OrderLineInput(
     [property: Id(0)] string LineId,
     [property: Id(1)] string Sku,
     [property: Id(2)] long Quantity,
-    [property: Id(3)] string? Location = null);
+    [property: Id(3)] string? Location = null,
+    [property: Id(4)] ImmutableArray<string>? ReservationIds = null);
 
 /// <summary>A sales channel's order. Submitting the same order again answers the order as it stands.</summary>
 [GenerateSerializer, Immutable, Alias("grid.orders.SubmitOrder")]
@@ -46,7 +47,8 @@ public sealed record SubmitOrder(
     [property: Id(2)] string Channel,
     [property: Id(3)] ShipToAddress ShipTo,
     [property: Id(4)] bool AllowSplit,
-    [property: Id(5)] ImmutableArray<OrderLineInput> Lines);
+    [property: Id(5)] ImmutableArray<OrderLineInput> Lines,
+    [property: Id(6)] DateTimeOffset? RequestedDeliveryDate = null);
 
 [GenerateSerializer, Immutable, Alias("grid.orders.LocationQuantity")]
 public sealed record LocationQuantity(
@@ -74,7 +76,9 @@ public sealed record OrderLineView(
     [property: Id(10)] long Delivered,
     [property: Id(11)] long Cancelled,
     [property: Id(12)] long Invoiced,
-    [property: Id(13)] long Unsourced);
+    [property: Id(13)] long Unsourced,
+    [property: Id(14)] ImmutableArray<string> ReservationIds,
+    [property: Id(15)] bool LateForRequestedDate);
 
 [GenerateSerializer, Alias("grid.orders.OrderExceptionKind")]
 public enum OrderExceptionKind
@@ -94,6 +98,7 @@ public enum OrderExceptionKind
 
     /// <summary>Not an order's: a warehouse movement left a SKU-location's on-hand below zero.</summary>
     NegativeOnHand = 10,
+    RequestedDateMissed = 11,
 }
 
 /// <summary>
@@ -178,7 +183,8 @@ public sealed record OrderView(
     [property: Id(15)] ImmutableArray<ReturnView> Returns,
     [property: Id(16)] DateTimeOffset SubmittedAt,
     [property: Id(17)] DateTimeOffset StatusSince,
-    [property: Id(18)] DateTimeOffset UpdatedAt);
+    [property: Id(18)] DateTimeOffset UpdatedAt,
+    [property: Id(19)] DateTimeOffset? RequestedDeliveryDate);
 
 [GenerateSerializer, Immutable, Alias("grid.orders.OrderTimelineView")]
 public sealed record OrderTimelineView(
@@ -205,6 +211,9 @@ public enum OrderResultCode
 
     /// <summary>The id (order, return, invoice) is already used by different content.</summary>
     Conflict = 5,
+
+    /// <summary>A line's reservation cannot be taken over; <see cref="OrderResult.Refusals"/> names each. Nothing was stored.</summary>
+    ReservationsRefused = 6,
 }
 
 [GenerateSerializer, Immutable, Alias("grid.orders.OrderResult")]
@@ -212,7 +221,8 @@ public sealed record OrderResult(
     [property: Id(0)] OrderResultCode Code,
     [property: Id(1)] OrderView? Order,
     [property: Id(2)] string? Detail = null,
-    [property: Id(3)] string? Field = null);
+    [property: Id(3)] string? Field = null,
+    [property: Id(4)] ImmutableArray<CartRefusalView>? Refusals = null);
 
 [GenerateSerializer, Immutable, Alias("grid.orders.PostInvoice")]
 public sealed record PostInvoice(

@@ -35,4 +35,12 @@ public sealed partial class OrderGrain
 
     [LoggerMessage(EventId = 1209, EventName = "OrderWriteFailed", Level = LogLevel.Error, Message = "Order {OrderId}: write failed; the activation will reload from storage")]
     private partial void LogWriteFailed(Exception exception, string orderId);
+
+    [LoggerMessage(EventId = 1220, EventName = "CartReservationsRefused", Level = LogLevel.Debug,
+        Message = "Order {OrderId} refused: {Count} reservation(s) named on its lines cannot be taken over, first: {Detail}")]
+    private partial void LogCartRefused(string orderId, int count, string detail);
+
+    [LoggerMessage(EventId = 1221, EventName = "CartReservationLost", Level = LogLevel.Warning,
+        Message = "Order {OrderId}: reservation {ReservationId} at {Location} was lost before it could be taken over ({Refusal}); its units are sourced instead")]
+    private partial void LogCartReservationLost(string orderId, string reservationId, string location, CartRefusal refusal);
 }

@@ -48,9 +48,9 @@ public sealed partial class OrderGrain
     }
 
     private bool HasPendingWork()
-        => Order.Plan.Count > 0 || Order.NeedsPlan || Order.PendingReleases.Count > 0 || Order.PendingWithdrawals.Count > 0
+        => Order.Plan.Count > 0 || Order.PendingTakeovers.Count > 0 || Order.NeedsPlan || Order.PendingReleases.Count > 0 || Order.PendingWithdrawals.Count > 0
         || Order.PendingPicks.Count > 0 || Order.BackordersToQueue().Any() || Order.Shipments.Any(s => !s.Registered)
-        || Order.Exceptions.Any(e => !e.Reported) || !Order.Outbox.IsEmpty || (Order.Status == D.OrderStatus.OnHold) != Order.HoldRegistered;
+        || Order.Exceptions.Any(e => !e.Reported) || !Order.Outbox.IsEmpty || (Order.Status == D.OrderStatus.OnHold) != Order.HoldRegistered || Order.NeedsIndexing;
 
     /// <summary>
     /// Does what the order's state says is still to do, each step idempotent, and writes what it did. A step that fails
@@ -60,6 +60,7 @@ public sealed partial class OrderGrain
     {
         try
         {
+            await TakeOverAsync();
             for (var round = 0; round < 8 && (Order.Plan.Count > 0 || Order.NeedsPlan); round++)
             {
                 if (Order.Plan.Count == 0 && !await PlanAsync())
@@ -79,6 +80,7 @@ public sealed partial class OrderGrain
             await ReleaseAllocationsAsync();
             await RegisterShipmentsAsync();
             await SyncCreditHoldAsync();
+            await SyncIndexAsync();
             if (Order.Version != version)
             {
                 await WriteAsync();

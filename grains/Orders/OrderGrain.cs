@@ -82,7 +82,13 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable, IStrea
             return Answer(OrderResultCode.Ok);
         }
 
-        var order = Order.Submit(submission, Now, WantsEvent);
+        var cart = await CheckCartAsync(submission);
+        if (cart.IsRefused)
+        {
+            return CartRefused(cart);
+        }
+
+        var order = cart.Takeovers.Count > 0 ? Order.Submit(submission, cart.Takeovers, Now, WantsEvent) : Order.Submit(submission, Now, WantsEvent);
         var credit = await Customer(command.CustomerId).GetCredit();
         order.ApplyCredit(credit.Status.ToDomain(), credit.Reason, Now);
         _store.State = order;
@@ -100,6 +106,10 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable, IStrea
     public Task<OrderTimelineView?> GetTimeline() => Task.FromResult(Order.IsEmpty ? null : Order.ToTimeline());
 
     public Task<OrderResult> Cancel(string reason) => DecideAsync(order => order.Cancel(reason, Now));
+
+    public Task<OrderResult> CancelLine(string lineId, string reason) => DecideAsync(order => order.CancelLine(lineId, reason, Now));
+
+    public Task<OrderResult> ReduceLine(string lineId, long quantity, string reason) => DecideAsync(order => order.ReduceLine(lineId, quantity, reason, Now));
 
     public Task<OrderResult> PostInvoice(PostInvoice command)
         => DecideAsync(order => order.PostInvoice(

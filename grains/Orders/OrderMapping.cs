@@ -12,7 +12,8 @@ internal static class OrderMapping
         c.Channel,
         new D.ShipTo(c.ShipTo.Region, c.ShipTo.Name, c.ShipTo.Line1, c.ShipTo.Line2, c.ShipTo.City, c.ShipTo.PostalCode, c.ShipTo.Country),
         c.AllowSplit,
-        [.. c.Lines.Select(l => new D.OrderLineRequest(l.LineId, l.Sku, l.Quantity, l.Location))]);
+        [.. c.Lines.Select(l => new D.OrderLineRequest(l.LineId, l.Sku, l.Quantity, l.Location, l.ReservationIds is { } ids ? [.. ids] : null))],
+        c.RequestedDeliveryDate);
 
     public static D.CreditStatus ToDomain(this CreditStatus s) => (D.CreditStatus)s;
 
@@ -31,7 +32,7 @@ internal static class OrderMapping
         o.Channel,
         new ShipToAddress(o.ShipTo.Region, o.ShipTo.Name, o.ShipTo.Line1, o.ShipTo.Line2, o.ShipTo.City, o.ShipTo.PostalCode, o.ShipTo.Country),
         o.AllowSplit,
-        [.. o.Lines.Select(ToView)],
+        [.. o.Lines.Select(l => ToView(l, o.RequestedDeliveryDate))],
         o.Status == D.OrderStatus.OnHold,
         o.Status == D.OrderStatus.OnHold ? o.CreditHoldReason ?? "credit hold" : null,
         o.RejectionReason,
@@ -43,7 +44,8 @@ internal static class OrderMapping
         [.. o.Returns.Select(ToView)],
         o.SubmittedAt,
         o.StatusSince,
-        o.UpdatedAt);
+        o.UpdatedAt,
+        o.RequestedDeliveryDate);
 
     public static OrderTimelineView ToTimeline(this D.Order o)
         => new(o.OrderId, o.Status.ToContract(), [.. o.Timeline.Select(t => new TimelineEntryView(t.At, (OrderStatus?)t.From, t.To.ToContract(), t.Cause))]);
@@ -70,7 +72,7 @@ internal static class OrderMapping
     public static LocationView ToView(this D.LocationRecord l)
         => new(l.Location, l.Name, (LocationType)l.Type, [.. l.Regions], l.Priority, l.UpdatedAt);
 
-    private static OrderLineView ToView(D.OrderLine l) => new(
+    private static OrderLineView ToView(D.OrderLine l, DateTimeOffset? requestedDeliveryDate) => new(
         l.LineId,
         l.Sku,
         l.Quantity,
@@ -84,7 +86,9 @@ internal static class OrderMapping
         l.Delivered,
         l.Cancelled,
         l.Invoiced,
-        l.Unsourced);
+        l.Unsourced,
+        [.. l.ReservationIds],
+        l.IsLateFor(requestedDeliveryDate));
 
     private static ReturnView ToView(D.OrderReturn r) => new(
         r.ReturnId,

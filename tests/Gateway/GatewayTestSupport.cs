@@ -177,6 +177,23 @@ internal static class GridHttp
     public static Task<HttpResponseMessage> ReleaseAsync(this HttpClient client, string sku, string reservationId, string location = Dc1)
         => client.DeleteAsync(new Uri(ReservationPath(sku, reservationId, location), UriKind.Relative));
 
+    /// <summary>
+    /// Submits order <paramref name="orderId"/> whose one line takes over reservation <paramref name="reservationId"/>
+    /// (cart to order): a committed reservation is always one its order lists, so a commit needs the order first.
+    /// </summary>
+    public static async Task SubmitOrderTakingAsync(this HttpClient client, string orderId, string sku, long quantity, string reservationId, string location = Dc1)
+    {
+        using var response = await client.PostAsJsonAsync("/api/v1/orders", new
+        {
+            orderId,
+            customerId = $"C-{orderId}",
+            channel = "web",
+            shipTo = new { region = "cart" },
+            lines = new[] { new { lineId = "L1", sku, quantity, location, reservationIds = new[] { reservationId } } },
+        });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+
     public static Task<HttpResponseMessage> CommitAsync(this HttpClient client, string sku, string reservationId, object? body, string location = Dc1)
         => client.PostAsJsonAsync($"{ReservationPath(sku, reservationId, location)}/commit", body);
 

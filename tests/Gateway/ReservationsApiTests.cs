@@ -241,6 +241,7 @@ public sealed class ReservationsApiTests(GridApiFactory factory)
         var orderId = TestIds.New("ORD");
         await _client.ReceiveAsync(sku, 100);
         await _client.ReserveCreatedAsync(GridHttp.Reservation(sku, 30, id));
+        await _client.SubmitOrderTakingAsync(orderId, sku, 30, id);
 
         using var response = await _client.CommitAsync(sku, id, new { orderId });
 
@@ -268,6 +269,7 @@ public sealed class ReservationsApiTests(GridApiFactory factory)
         var orderId = TestIds.New("ORD");
         await _client.ReceiveAsync(sku, 10);
         await _client.ReserveCreatedAsync(GridHttp.Reservation(sku, 2, id, orderId: orderId));
+        await _client.SubmitOrderTakingAsync(orderId, sku, 2, id);
 
         using var response = await _client.PostAsync(new Uri($"{GridHttp.ReservationPath(sku, id)}/commit", UriKind.Relative), content: null);
 
@@ -285,6 +287,7 @@ public sealed class ReservationsApiTests(GridApiFactory factory)
         var orderId = TestIds.New("ORD");
         await _client.ReceiveAsync(sku, 10);
         await _client.ReserveCreatedAsync(GridHttp.Reservation(sku, 4, id));
+        await _client.SubmitOrderTakingAsync(orderId, sku, 4, id);
 
         using var first = await _client.CommitAsync(sku, id, new { orderId });
         using var second = await _client.CommitAsync(sku, id, new { orderId });
@@ -319,8 +322,10 @@ public sealed class ReservationsApiTests(GridApiFactory factory)
         var sku = TestIds.New("SKU");
         var id = TestIds.New("RES");
         await _client.ReceiveAsync(sku, 10);
+        var orderId = TestIds.New("ORD");
         await _client.ReserveCreatedAsync(GridHttp.Reservation(sku, 4, id));
-        using (var committed = await _client.CommitAsync(sku, id, new { orderId = TestIds.New("ORD") }))
+        await _client.SubmitOrderTakingAsync(orderId, sku, 4, id);
+        using (var committed = await _client.CommitAsync(sku, id, new { orderId }))
         {
             Assert.Equal(HttpStatusCode.OK, committed.StatusCode);
         }
@@ -330,6 +335,23 @@ public sealed class ReservationsApiTests(GridApiFactory factory)
         await response.AssertProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal(4, (await _client.GetInventoryAsync(sku)).GetProperty("allocated").GetInt64());
         Assert.Equal(6, await _client.AvailableAsync(sku));
+    }
+
+    [Fact]
+    public async Task Committing_to_an_order_that_does_not_list_the_reservation_is_refused_with_409_and_it_stays_active()
+    {
+        var sku = TestIds.New("SKU");
+        var id = TestIds.New("RES");
+        await _client.ReceiveAsync(sku, 10);
+        await _client.ReserveCreatedAsync(GridHttp.Reservation(sku, 4, id));
+
+        using var response = await _client.CommitAsync(sku, id, new { orderId = TestIds.New("ORD") });
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Contains("reservationIds", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        using var stored = await _client.GetReservationAsync(sku, id);
+        Assert.Equal("active", (await stored.ReadJsonAsync()).GetProperty("status").GetString());
+        Assert.Equal(0, (await _client.GetInventoryAsync(sku)).GetProperty("allocated").GetInt64());
     }
 
     [Fact]

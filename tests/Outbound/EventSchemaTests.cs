@@ -59,6 +59,7 @@ public sealed class EventSchemaTests(OutboundFixture fixture)
         await Inventory(b, dc).ApplyMovements([Movement(MovementType.InboundExpected, 20, $"PO-{_tag}", now.AddDays(7))]);
         Assert.Equal(OrderStatus.Backordered, (await Submit("2", region, customer, b, 5)).Order!.Status);
         await Inventory(b, dc).ApplyMovements([Movement(MovementType.InboundDelayed, 0, $"PO-{_tag}", now.AddDays(14))]);
+        Assert.Equal(OrderResultCode.Ok, (await Order("2").ReduceLine("L1", 3, "fewer wanted")).Code);
 
         // A credit hold, an order nobody can source, and a stock count that disagrees.
         await fixture.Grains.GetGrain<ICustomerGrain>(OrderKeys.Customer($"H-{_tag}")).SetCredit(new CreditUpdate(CreditStatus.Hold, "over limit", now));
