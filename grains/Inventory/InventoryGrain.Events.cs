@@ -62,6 +62,7 @@ public sealed partial class InventoryGrain
         catch (Exception ex) when (ex is TimeoutException or OrleansException or ObjectDisposedException)
         {
             LogAfterWriteDeferred(ex, Key);
+            ScheduleHandOffRetry();
         }
         finally
         {

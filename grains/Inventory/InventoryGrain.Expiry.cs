@@ -47,15 +47,26 @@ public sealed partial class InventoryGrain
         return changed;
     }
 
-    private void ScheduleExpiryTimer(bool immediately = false)
+    /// <summary>How soon a hand-off that failed is tried again while the SKU-location stays active.</summary>
+    private static readonly TimeSpan HandOffRetry = TimeSpan.FromSeconds(2);
+
+    /// <summary>After a failed hand-off: the timer comes back soon (or at the next expiry, if that is sooner) to retry.</summary>
+    private void ScheduleHandOffRetry() => ScheduleExpiryTimer(within: HandOffRetry);
+
+    private void ScheduleExpiryTimer(bool immediately = false, TimeSpan? within = null)
     {
-        if (_inventory.NextExpiry is not { } next && !immediately)
+        if (_inventory.NextExpiry is not { } next && !immediately && within is null)
         {
             _expiryTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             return;
         }
 
-        var due = immediately ? TimeSpan.Zero : _inventory.NextExpiry!.Value - Now;
+        var due = immediately ? TimeSpan.Zero : _inventory.NextExpiry is { } at ? at - Now : Timeout.InfiniteTimeSpan;
+        if (within is { } soon && (due == Timeout.InfiniteTimeSpan || soon < due))
+        {
+            due = soon;
+        }
+
         if (due < TimeSpan.Zero)
         {
             due = TimeSpan.Zero;
@@ -77,6 +88,8 @@ public sealed partial class InventoryGrain
     private async Task OnExpiryTimerAsync()
     {
         await SweepExpiredAsync();
-        ScheduleExpiryTimer();
+
+        // Work a hand-off could not do now keeps the timer coming back until it is done.
+        ScheduleExpiryTimer(within: HasAfterWriteWork || _inventory.OutboundPending ? HandOffRetry : null);
     }
 }

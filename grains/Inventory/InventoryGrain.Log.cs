@@ -22,11 +22,11 @@ public sealed partial class InventoryGrain
     private partial void LogQueuedEventRejected(string key, string eventId, string? detail);
 
     [LoggerMessage(EventId = 1107, EventName = "AvailabilityHandOffDeferred", Level = LogLevel.Warning,
-        Message = "{Key}: the availability change could not be handed to a publisher; it is sent with the next change, sweep or activation")]
+        Message = "{Key}: the availability change could not be handed to a publisher; tried again in 2 s, or with the next change, sweep or activation")]
     private partial void LogHandOffDeferred(Exception exception, string key);
 
     [LoggerMessage(EventId = 1112, EventName = "InventoryEventsDeferred", Level = LogLevel.Warning,
-        Message = "{Key}: events or failed self-checks could not be handed over now; they are with the next change, sweep or activation")]
+        Message = "{Key}: events or failed self-checks could not be handed over now; tried again in 2 s, or with the next change, sweep or activation")]
     private partial void LogAfterWriteDeferred(Exception exception, string key);
 
     [LoggerMessage(EventId = 1104, EventName = "InventoryWriteFailed", Level = LogLevel.Error,

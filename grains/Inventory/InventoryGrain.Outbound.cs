@@ -51,6 +51,7 @@ public sealed partial class InventoryGrain
         catch (Exception ex) when (ex is TimeoutException or OrleansException or ObjectDisposedException)
         {
             LogHandOffDeferred(ex, Key);
+            ScheduleHandOffRetry();
         }
         finally
         {
