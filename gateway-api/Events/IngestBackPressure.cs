@@ -26,6 +26,7 @@ public sealed class IngestBackPressure
     private readonly TimeSpan _maxLag;
     private readonly TimeSpan _staleAfter;
     private readonly TimeProvider _clock;
+    private volatile bool _probeFailing;
 
     public IngestBackPressure(IServiceProvider services, IOptions<GridIngestOptions> options, TimeProvider clock)
     {
@@ -39,12 +40,12 @@ public sealed class IngestBackPressure
     internal IStreamQueueLag? Lag { get; }
 
     /// <summary>
-    /// Null when the batch may be taken; else the refusal. Figures too old to trust (the probe cannot reach the
-    /// database) refuse nothing: the enqueue itself then answers for the outage.
+    /// Null when the batch may be taken; else the refusal. Figures the probe could not renew (it cannot reach the
+    /// database) or too old to trust refuse nothing: the enqueue itself then answers for the outage, with 503.
     /// </summary>
     public IngestRefusal? Check(IEnumerable<StreamId> streams)
     {
-        if (Lag is not { MeasuredAt: { } measuredAt } lag || _clock.GetUtcNow() - measuredAt > _staleAfter)
+        if (_probeFailing || Lag is not { MeasuredAt: { } measuredAt } lag || _clock.GetUtcNow() - measuredAt > _staleAfter)
         {
             return null;
         }
@@ -57,6 +58,9 @@ public sealed class IngestBackPressure
 
         return worst > IngestRefusal.RefuseFrom(_maxLag) ? new IngestRefusal(worst, _maxLag) : null;
     }
+
+    /// <summary>The probe's last measurement failed (true) or succeeded (false).</summary>
+    internal void ProbeFailing(bool failing) => _probeFailing = failing;
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }

@@ -22,10 +22,12 @@ internal sealed partial class IngestLagProbe(
             {
                 await lag.RefreshAsync(stoppingToken);
                 failing = false;
+                backPressure.ProbeFailing(false);
             }
             catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
             {
-                // The figures go stale and refuse nothing; the enqueue answers for the outage.
+                // The figures refuse nothing until measured again; the enqueue answers for the outage.
+                backPressure.ProbeFailing(true);
                 if (!failing)
                 {
                     LogProbeFailed(e);
