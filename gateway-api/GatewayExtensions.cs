@@ -52,6 +52,7 @@ public static class GatewayExtensions
             .MapWarehouseEventsApi()
             .MapSupplierEventsApi()
             .MapStreamOperationsApi()
+            .MapClusterOperationsApi()
             .MapOrdersApi()
             .MapErpApi()
             .MapLocationsApi()

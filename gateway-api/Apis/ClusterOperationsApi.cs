@@ -1,0 +1,56 @@
+using Grid.Gateway.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Grid.Gateway.Apis;
+
+/// <summary>The silos of the cluster and how work spreads over them (<c>/api/v1/ops/cluster</c>).</summary>
+public static class ClusterOperationsApi
+{
+    public static RouteGroupBuilder MapClusterOperationsApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/ops/cluster", GetCluster)
+            .WithTags("Operations")
+            .RequireGridRole(GridRoles.Ops)
+            .WithName("GetCluster")
+            .WithSummary("Every active silo: its activations, CPU and memory, and the messages it has sent and received");
+        return api;
+    }
+
+    public static async Task<Ok<ClusterView>> GetCluster(IGrainFactory grains)
+    {
+        var management = grains.GetGrain<IManagementGrain>(0);
+        var hosts = await management.GetHosts(onlyActive: true);
+        var silos = hosts.Keys.OrderBy(s => s.ToString(), StringComparer.Ordinal).ToArray();
+        var statistics = silos.Length == 0 ? [] : await management.GetRuntimeStatistics(silos);
+        var views = silos.Select((silo, i) => new SiloView(
+            silo.ToString(),
+            hosts[silo].ToString().ToLowerInvariant(),
+            statistics[i].ActivationCount,
+            statistics[i].RecentlyUsedActivationCount,
+            Math.Round(statistics[i].EnvironmentStatistics.FilteredCpuUsagePercentage, 1),
+            statistics[i].EnvironmentStatistics.FilteredMemoryUsageBytes,
+            statistics[i].ReceivedMessages,
+            statistics[i].SentMessages,
+            statistics[i].DateTime)).ToList();
+        return TypedResults.Ok(new ClusterView(views.Count, views.Sum(v => v.Activations), views));
+    }
+}
+
+/// <summary>The active silos; <see cref="Activations"/> is the sum over them.</summary>
+public sealed record ClusterView(int Silos, long Activations, IReadOnlyList<SiloView> Members);
+
+/// <summary>
+/// One silo as its last runtime statistics say: grain activations (and those used recently), CPU in percent, memory in
+/// bytes, and messages received and sent over the network since it started (calls between grains on one silo are not
+/// messages on the network), as of <see cref="MeasuredAt"/>.
+/// </summary>
+public sealed record SiloView(
+    string Address,
+    string Status,
+    long Activations,
+    long RecentlyUsedActivations,
+    double CpuUsagePercent,
+    long MemoryUsageBytes,
+    long ReceivedMessages,
+    long SentMessages,
+    DateTime MeasuredAt);
