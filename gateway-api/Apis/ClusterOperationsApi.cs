@@ -12,7 +12,7 @@ public static class ClusterOperationsApi
             .WithTags("Operations")
             .RequireGridRole(GridRoles.Ops)
             .WithName("GetCluster")
-            .WithSummary("Every active silo: its activations, CPU and memory, and the messages it has sent and received");
+            .WithSummary("Every active silo: its grain activations, CPU and memory");
         return api;
     }
 
@@ -21,6 +21,12 @@ public static class ClusterOperationsApi
         var management = grains.GetGrain<IManagementGrain>(0);
         var hosts = await management.GetHosts(onlyActive: true);
         var silos = hosts.Keys.OrderBy(s => s.ToString(), StringComparer.Ordinal).ToArray();
+        if (silos.Length > 0)
+        {
+            // Each silo refreshes its statistics now rather than at its next periodic collection.
+            await management.ForceRuntimeStatisticsCollection(silos);
+        }
+
         var statistics = silos.Length == 0 ? [] : await management.GetRuntimeStatistics(silos);
         var views = silos.Select((silo, i) => new SiloView(
             silo.ToString(),
@@ -29,8 +35,6 @@ public static class ClusterOperationsApi
             statistics[i].RecentlyUsedActivationCount,
             Math.Round(statistics[i].EnvironmentStatistics.FilteredCpuUsagePercentage, 1),
             statistics[i].EnvironmentStatistics.FilteredMemoryUsageBytes,
-            statistics[i].ReceivedMessages,
-            statistics[i].SentMessages,
             statistics[i].DateTime)).ToList();
         return TypedResults.Ok(new ClusterView(views.Count, views.Sum(v => v.Activations), views));
     }
@@ -40,9 +44,8 @@ public static class ClusterOperationsApi
 public sealed record ClusterView(int Silos, long Activations, IReadOnlyList<SiloView> Members);
 
 /// <summary>
-/// One silo as its last runtime statistics say: grain activations (and those used recently), CPU in percent, memory in
-/// bytes, and messages received and sent over the network since it started (calls between grains on one silo are not
-/// messages on the network), as of <see cref="MeasuredAt"/>.
+/// One silo as its runtime statistics say, collected when asked: grain activations (and those used recently), CPU in
+/// percent and memory in bytes, as of <see cref="MeasuredAt"/>.
 /// </summary>
 public sealed record SiloView(
     string Address,
@@ -51,6 +54,4 @@ public sealed record SiloView(
     long RecentlyUsedActivations,
     double CpuUsagePercent,
     long MemoryUsageBytes,
-    long ReceivedMessages,
-    long SentMessages,
     DateTime MeasuredAt);

@@ -46,7 +46,13 @@ internal static class CompareCommand
             await Console.Error.WriteLineAsync($"outbound on: Grid delivers to {gridReceiver.Url}, the baseline's relay to {baselineReceiver!.Url}");
         }
 
-        var grid = Servers.StartGrid(root, databases.ConnectionString(gridDatabase), Servers.GridLogFile(options.OutFile, stamp), gridReceiver?.Url);
+        var clustered = options.Silos > 1 || options.SeparateGateway;
+        await using var cluster = clustered
+            ? await GridCluster.StartAsync(
+                root, databases.ConnectionString(gridDatabase), Servers.GridLogFile(options.OutFile, stamp), gridReceiver?.Url, options.Silos, options.SeparateGateway, cancellationToken)
+            : null;
+        var grid = cluster?.Api
+            ?? Servers.StartGrid(root, databases.ConnectionString(gridDatabase), Servers.GridLogFile(options.OutFile, stamp), gridReceiver?.Url);
         await Console.Error.WriteLineAsync($"Grid silo log: {grid.Process.LogFile}");
         await using var gridProcess = grid.Process;
         var baseline = Servers.StartBaseline(databases.ConnectionString(baselineDatabase), baselineReceiver?.Url);
@@ -56,8 +62,14 @@ internal static class CompareCommand
             : null;
         await using var gridOffProcess = gridOff?.Process;
 
-        await Servers.WaitReadyAsync(grid, waitForStartedLine: true, cancellationToken);
-        await Console.Error.WriteLineAsync($"Grid silo ready at {grid.BaseUri} (pid {grid.Process.Id})");
+        if (cluster is null)
+        {
+            await Servers.WaitReadyAsync(grid, waitForStartedLine: true, cancellationToken);
+        }
+
+        await Console.Error.WriteLineAsync(cluster is null
+            ? $"Grid silo ready at {grid.BaseUri} (pid {grid.Process.Id})"
+            : $"Grid ready at {grid.BaseUri}: {options.Silos} silo(s), API {(options.SeparateGateway ? "in a gateway process" : "in silo 1")} (pids {string.Join(", ", cluster.ProcessIds)})");
         await Servers.WaitReadyAsync(baseline, waitForStartedLine: false, cancellationToken);
         await Console.Error.WriteLineAsync($"baseline ready at {baseline.BaseUri} (pid {baseline.Process.Id})");
         if (gridOff is not null)
@@ -71,7 +83,11 @@ internal static class CompareCommand
         var template = ScenarioCatalog.Create(options.Scenario, settings);
         var sides = new List<Side>
         {
-            new("grid", grid, ScenarioSettings.DefaultAtpPathPrefix, options, receiver: gridReceiver),
+            new("grid", grid, ScenarioSettings.DefaultAtpPathPrefix, options, receiver: gridReceiver)
+            {
+                ProcessIds = cluster?.ProcessIds ?? [grid.Process.Id],
+                Clustered = clustered,
+            },
         };
         if (gridOff is not null)
         {
@@ -266,7 +282,8 @@ internal static class CompareCommand
             ? new FreshnessProbe(side.Client, settings.RunPrefix, settings.Location).RunAsync(profile.Warmup + profile.Duration, FreshnessProbe.LoadedInterval, cancellationToken)
             : null;
         var sending = System.Diagnostics.Stopwatch.StartNew();
-        var cpu = CpuWindow.Start(side.Server.Process.Id, postmaster, profile, cancellationToken);
+        var cpu = CpuWindow.Start(side.ProcessIds ?? [side.Server.Process.Id], postmaster, profile, cancellationToken);
+        var spread = side.Clustered ? ClusterWindow.Start(side.Client, profile, cancellationToken) : null;
         var measurement = await new LoadRunner(side.Client).RunAsync(scenario, profile, cancellationToken);
         sending.Stop();
         if (side.Server.Process.Exited.IsCompleted)
@@ -275,7 +292,7 @@ internal static class CompareCommand
         }
 
         var result = ScenarioResult.From(measurement, profile.Duration) with { Freshness = probing is null ? null : await probing };
-        result = result with { Cpu = await cpu.FiguresAsync(result.Requests) };
+        result = result with { Cpu = await cpu.FiguresAsync(result.Requests), Cluster = spread is null ? null : await spread.FiguresAsync() };
         if (ingest is not null)
         {
             var figures = await IngestProbe.MeasureAsync(side.Client, ingest, sending.Elapsed, settled, sampleLag: side.Name == "grid", cancellationToken);
@@ -346,6 +363,12 @@ internal static class CompareCommand
         public string AtpPathPrefix { get; } = atpPathPrefix;
 
         public bool Seeded { get; } = seeded;
+
+        /// <summary>Every process whose CPU is this side's (a cluster's silos and gateway); null: the server's alone.</summary>
+        public IReadOnlyList<int>? ProcessIds { get; init; }
+
+        /// <summary>Grid as a cluster (<c>--silos</c>, <c>--gateway separate</c>): its spread over silos is read too.</summary>
+        public bool Clustered { get; init; }
 
         public HttpClient Client { get; } = GridHttp.CreateClient(server.BaseUri, options.Clients, TimeSpan.FromSeconds(options.TimeoutSeconds), apiKey: Servers.GridApiKey);
 

@@ -47,6 +47,15 @@ internal sealed record CompareOptions
     /// </summary>
     public bool OutboundCost { get; init; }
 
+    /// <summary><c>--silos N</c>: Grid as N silos on one database (default 1).</summary>
+    public int Silos { get; init; } = 1;
+
+    /// <summary>
+    /// <c>--gateway separate|hosted</c>: the API served by a gateway process of its own, or by the first silo (the
+    /// default for one silo; several silos default to separate).
+    /// </summary>
+    public bool SeparateGateway { get; init; }
+
     public string? OutFile { get; init; }
 
     public int EffectiveMaxOutstanding => MaxOutstanding ?? Math.Max(Clients * 4, 16);
@@ -78,6 +87,14 @@ internal sealed record CompareOptions
                 var other => throw new UsageException("--outbound", $"must be on, off or both, not '{other}'."),
             },
             OutboundCost = values.Text("--outbound") == "both",
+            Silos = values.Integer("--silos", 1, min: 1, max: 8),
+            SeparateGateway = values.Text("--gateway") switch
+            {
+                null => values.Has("--silos") && values.Integer("--silos", 1, min: 1, max: 8) > 1,
+                "separate" => true,
+                "hosted" => false,
+                var other => throw new UsageException("--gateway", $"must be separate or hosted, not '{other}'."),
+            },
             OutFile = values.OutFile("--out"),
         };
 
@@ -116,6 +133,11 @@ internal sealed record CompareOptions
                                    reserve-spread and warehouse-ingest, off for the reads. both: on, plus a
                                    second Grid without a target (side grid-off) in the same rounds, and what
                                    outbound costs Grid's throughput (1 - grid / grid-off)
+          --silos <n>              Grid as n silos (1-8) on one database, default 1; CPU per request counts every
+                                   Grid process, and the table adds activations per silo
+          --gateway separate|hosted
+                                   the API in a gateway process of its own, or in the first silo; default hosted
+                                   for one silo, separate for several
           --no-build               do not build silo/Grid.Silo.csproj (Release) first
           --out <file.json>        also write the result as JSON, and its chart as SVG beside it (r.json -> r.svg)
         """;
@@ -123,7 +145,7 @@ internal sealed record CompareOptions
     private static readonly HashSet<string> KnownOptions = new(StringComparer.Ordinal)
     {
         "--scenario", "--duration", "--rounds", "--warmup", "--clients", "--rate", "--max-outstanding",
-        "--skus", "--timeout", "--connection", "--out", "--outbound",
+        "--skus", "--timeout", "--connection", "--out", "--outbound", "--silos", "--gateway",
     };
 
     private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "--no-build" };

@@ -12,11 +12,12 @@ internal sealed class CpuWindow
 {
     private readonly Task<(TimeSpan Server, TimeSpan? Postgres, TimeSpan Elapsed)?> _sampling;
 
-    private CpuWindow(int serverPid, int? postmasterPid, LoadProfile profile, CancellationToken cancellationToken)
-        => _sampling = SampleAsync(serverPid, postmasterPid, profile, cancellationToken);
+    private CpuWindow(IReadOnlyList<int> serverPids, int? postmasterPid, LoadProfile profile, CancellationToken cancellationToken)
+        => _sampling = SampleAsync(serverPids, postmasterPid, profile, cancellationToken);
 
-    public static CpuWindow Start(int serverPid, int? postmasterPid, LoadProfile profile, CancellationToken cancellationToken)
-        => new(serverPid, postmasterPid, profile, cancellationToken);
+    /// <summary>Starts sampling; the server's CPU is the sum over <paramref name="serverPids"/> (every process of a cluster).</summary>
+    public static CpuWindow Start(IReadOnlyList<int> serverPids, int? postmasterPid, LoadProfile profile, CancellationToken cancellationToken)
+        => new(serverPids, postmasterPid, profile, cancellationToken);
 
     /// <summary>What the window used per request; null when the server's figures could not be read.</summary>
     public async Task<CpuFigures?> FiguresAsync(long requests)
@@ -35,15 +36,31 @@ internal sealed class CpuWindow
     }
 
     private static async Task<(TimeSpan Server, TimeSpan? Postgres, TimeSpan Elapsed)?> SampleAsync(
-        int serverPid, int? postmasterPid, LoadProfile profile, CancellationToken cancellationToken)
+        IReadOnlyList<int> serverPids, int? postmasterPid, LoadProfile profile, CancellationToken cancellationToken)
     {
         await Task.Delay(profile.Warmup, cancellationToken);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var (server0, pg0) = (ProcessCpu.Of(serverPid), postmasterPid is { } pm ? ProcessCpu.OfTree(pm) : null);
+        var (server0, pg0) = (Sum(serverPids), postmasterPid is { } pm ? ProcessCpu.OfTree(pm) : null);
         await Task.Delay(profile.Duration, cancellationToken);
-        var (server1, pg1) = (ProcessCpu.Of(serverPid), postmasterPid is { } pm1 ? ProcessCpu.OfTree(pm1) : null);
+        var (server1, pg1) = (Sum(serverPids), postmasterPid is { } pm1 ? ProcessCpu.OfTree(pm1) : null);
         return server0 is { } s0 && server1 is { } s1
             ? (s1 - s0, pg0 is { } p0 && pg1 is { } p1 ? p1 - p0 : null, clock.Elapsed)
             : null;
+    }
+
+    private static TimeSpan? Sum(IReadOnlyList<int> pids)
+    {
+        var total = TimeSpan.Zero;
+        foreach (var pid in pids)
+        {
+            if (ProcessCpu.Of(pid) is not { } cpu)
+            {
+                return null;
+            }
+
+            total += cpu;
+        }
+
+        return total;
     }
 }

@@ -46,7 +46,8 @@ internal static class Servers
     /// Starts the Grid silo in PostgreSQL mode, hosting the gateway, applying the schema itself. Its whole output goes
     /// to <paramref name="logFile"/> (warnings and errors, at the log levels given here).
     /// </summary>
-    public static ServerProcess StartGrid(string root, string connectionString, string logFile, Uri? outboundUrl = null)
+    public static ServerProcess StartGrid(
+        string root, string connectionString, string logFile, Uri? outboundUrl = null, bool hostGateway = true, string name = "Grid silo", bool migrate = true)
     {
         var executable = SiloExecutable(root);
         if (!File.Exists(executable))
@@ -57,14 +58,14 @@ internal static class Servers
         var httpPort = FreePort();
         var baseUri = new Uri($"http://127.0.0.1:{httpPort.ToString(CultureInfo.InvariantCulture)}/");
         var process = ChildProcess.Start(
-            "Grid silo",
+            name,
             executable,
             [
                 "--urls", $"http://127.0.0.1:{httpPort.ToString(CultureInfo.InvariantCulture)}",
                 "--Grid:Mode=Postgres",
                 $"--ConnectionStrings:Grid={connectionString}",
-                "--Grid:HostGateway=true",
-                "--Grid:MigrateOnStart=true",
+                $"--Grid:HostGateway={(hostGateway ? "true" : "false")}",
+                $"--Grid:MigrateOnStart={(migrate ? "true" : "false")}",
                 "--Grid:Auth:Keys:load:Role=sales,wms,supplier,erp,crm,ops",
                 $"--Grid:Auth:Keys:load:Key={GridApiKey}",
                 "--Grid:Auth:Keys:load:PermitsPerWindow=0",
@@ -77,6 +78,37 @@ internal static class Servers
             Path.GetDirectoryName(executable)!,
             logFile: logFile);
         return new ServerProcess(process, baseUri);
+    }
+
+    public static string GatewayExecutable(string root)
+        => Path.Combine(root, "gateway-api", "bin", "Release", "net10.0", OperatingSystem.IsWindows() ? "Grid.Gateway.exe" : "Grid.Gateway");
+
+    /// <summary>Starts a gateway process (an Orleans client serving the API) for the cluster on <paramref name="connectionString"/>.</summary>
+    public static ServerProcess StartGateway(string root, string connectionString, string logFile)
+    {
+        var executable = GatewayExecutable(root);
+        if (!File.Exists(executable))
+        {
+            throw new Cli.RunFailedException($"Grid gateway: {executable} does not exist; build it (dotnet build -c Release Grid.sln) or drop --no-build.");
+        }
+
+        var httpPort = FreePort();
+        var process = ChildProcess.Start(
+            "Grid gateway",
+            executable,
+            [
+                "--urls", $"http://127.0.0.1:{httpPort.ToString(CultureInfo.InvariantCulture)}",
+                "--Grid:Mode=Postgres",
+                $"--ConnectionStrings:Grid={connectionString}",
+                "--Grid:Auth:Keys:load:Role=sales,wms,supplier,erp,crm,ops",
+                $"--Grid:Auth:Keys:load:Key={GridApiKey}",
+                "--Grid:Auth:Keys:load:PermitsPerWindow=0",
+                "--Logging:LogLevel:Default=Warning",
+                "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
+            ],
+            Path.GetDirectoryName(executable)!,
+            logFile: logFile);
+        return new ServerProcess(process, new Uri($"http://127.0.0.1:{httpPort.ToString(CultureInfo.InvariantCulture)}/"));
     }
 
     /// <summary>With a receiver: one target that takes every event type, with Grid's default delivery settings.</summary>

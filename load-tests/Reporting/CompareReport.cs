@@ -47,12 +47,17 @@ internal sealed record SideFigures(
         {
             Kinds = KindFigures.Median(rounds),
             Cpu = CpuFigures.Median(rounds),
+            Cluster = ClusterFigures.Median(rounds),
         };
     }
 
     /// <summary>Mixed scenarios: each kind's figures, median over rounds.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyDictionary<string, KindFigures>? Kinds { get; init; }
+
+    /// <summary><c>compare --silos N</c>: how Grid's work spread over its silos (the last round's activations, medians of the rest).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ClusterFigures? Cluster { get; init; }
 
     /// <summary>The CPU the side's server and PostgreSQL used per request (median over rounds).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

@@ -73,6 +73,11 @@ internal static class CompareTable
             }
         }
 
+        if (report.Grid.Cluster is { } cluster)
+        {
+            writer.WriteLine(Invariant($"  grid cluster              : {cluster.Silos} silo(s), activations {string.Join(" / ", cluster.Activations)} (most / fewest {cluster.ActivationSpread?.ToString("0.00", CultureInfo.InvariantCulture) ?? "-"})"));
+        }
+
         if (report is { GridOutboundOff: { } gridOff, OutboundCost: { } cost })
         {
             writer.WriteLine(Invariant($"  outbound costs grid        : {cost:P1} of its throughput ({report.Grid.Throughput:0.0} req/s with the target, {gridOff.Throughput:0.0} without)"));

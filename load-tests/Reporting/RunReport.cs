@@ -24,6 +24,10 @@ internal sealed record ScenarioResult(
     long Unsent,
     IReadOnlyDictionary<string, long> ErrorKinds)
 {
+    /// <summary><c>compare --silos N</c>, Grid: how its work spread over the silos.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ClusterFigures? Cluster { get; init; }
+
     /// <summary><c>compare</c>: the CPU the side's server and PostgreSQL used in the measured window.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public CpuFigures? Cpu { get; init; }
