@@ -14,8 +14,10 @@ namespace Grid.Orders;
 /// supply due, and rings each order it has news for. It calls only its SKU-location, and never waits on an order.
 /// </summary>
 /// <remarks>
-/// Stock that arrives is offered to the queue right after the SKU-location has applied it, not in the same step: a sales
-/// channel's reservation made in between can take it first.
+/// The SKU-location knows how many units the entries wait for (<see cref="IInventoryGrain.WatchBackorders"/>, told
+/// whenever that changes): it holds free stock for them in the same step that applies a receipt or release, so a sales
+/// channel's reservation made before the queue reserves cannot take it. The queue's reservations
+/// (<see cref="ReserveStock.ForBackorders"/>) take the held stock and release the hold as they are granted.
 /// </remarks>
 public sealed partial class BackorderQueueGrain(
     [PersistentState("backorders", StorageNames.Grid)] IPersistentState<BackorderQueue> store,
@@ -145,7 +147,8 @@ public sealed partial class BackorderQueueGrain(
     {
         var reservationId = Queue.NextFillReservationId();
         var reserved = await Inventory.Reserve(new ReserveStock(
-            reservationId, entry.Channel, entry.Quantity, options.Value.SourcingReservationTtlSeconds, AllowPartial: true, OrderId: entry.OrderId));
+            reservationId, entry.Channel, entry.Quantity, options.Value.SourcingReservationTtlSeconds, AllowPartial: true, OrderId: entry.OrderId,
+            ForBackorders: true));
         if (reserved.Code is not (ReservationResultCode.Created or ReservationResultCode.Ok or ReservationResultCode.IdConflict)
             || reserved.Reservation is not { } reservation)
         {
@@ -178,8 +181,9 @@ public sealed partial class BackorderQueueGrain(
     {
         if (Queue.WatchOutOfStep)
         {
-            await Inventory.WatchBackorders(Queue.IsWaiting);
-            Queue.MarkWatched(Queue.IsWaiting);
+            var demand = Queue.Demand;
+            await Inventory.WatchBackorders(demand);
+            Queue.MarkWatched(demand);
         }
     }
 
