@@ -32,7 +32,7 @@ public sealed partial class BackorderQueueGrain(
 
     private IInventoryGrain Inventory => GrainFactory.GetGrain<IInventoryGrain>(this.GetPrimaryKeyString());
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var key = this.GetPrimaryKeyString();
         if (!Identifiers.TryParseSkuLocationKey(key, out var sku, out var location))
@@ -42,9 +42,21 @@ public sealed partial class BackorderQueueGrain(
 
         (_sku, _location) = (sku, location);
 
+        // A queue stored before its SKU-location was told how many units it waits for (or whose telling was lost with a
+        // crash) tells it now, so that stock is held for its entries from the next receipt on. The SKU-location never
+        // waits on this queue, so the call cannot deadlock; what was told is written with the next change.
+        try
+        {
+            await WatchAsync();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Not marked as told: the next enqueue, withdrawal or fill tells it again.
+            LogWatchDeferred(ex, _sku, _location);
+        }
+
         // Notices an order never acknowledged (its ring was lost with a silo): ring again.
         RingOrders();
-        return Task.CompletedTask;
     }
 
     public async Task<BackorderPromise> Enqueue(BackorderRequest request)
@@ -213,6 +225,10 @@ public sealed partial class BackorderQueueGrain(
             throw;
         }
     }
+
+    [LoggerMessage(EventId = 1211, EventName = "BackorderWatchDeferred", Level = LogLevel.Warning,
+        Message = "{Sku}@{Location}: the SKU-location did not take the units its backorders wait for; the queue tells it again with its next change")]
+    private partial void LogWatchDeferred(Exception exception, string sku, string location);
 
     [LoggerMessage(EventId = 1210, EventName = "BackorderFilled", Level = LogLevel.Information,
         Message = "{Sku}@{Location}: {Quantity} allocated to the backorder of order {OrderId} line {LineId}")]
