@@ -69,6 +69,12 @@ public sealed class BackorderQueue
     /// <summary>Whether the SKU-location must be told that backorders now wait here (and for how many units), or no longer do.</summary>
     [JsonIgnore] public bool WatchOutOfStep => Watched != IsWaiting || WatchedDemand != Demand;
 
+    /// <summary>
+    /// The SKU-location's count may differ from the entries' (a fill it granted, which took that many units off its
+    /// count, did not complete): the next <see cref="WatchOutOfStep"/> says to tell it again.
+    /// </summary>
+    public void MarkWatchStale() => WatchedDemand = -1;
+
     /// <summary>Records that the SKU-location was told the entries wait for <paramref name="demand"/> units.</summary>
     public void MarkWatched(long demand)
     {

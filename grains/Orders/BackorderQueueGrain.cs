@@ -185,7 +185,9 @@ public sealed partial class BackorderQueueGrain(
         }
 
         // The id was taken before a crash by a reservation that is over (or another order's, already filled): move past it.
+        // A grant that is not recorded as a fill took units off the SKU-location's count: tell it the count again.
         Queue.SkipFillReservationId();
+        Queue.MarkWatchStale();
         return 0;
     }
 

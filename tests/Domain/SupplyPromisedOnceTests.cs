@@ -127,4 +127,16 @@ public sealed class SupplyPromisedOnceTests
 
         Assert.Equal((true, 8L), (queue.WatchOutOfStep, queue.Demand));
     }
+
+    [Fact]
+    public void A_fill_that_did_not_complete_makes_the_queue_tell_its_location_again()
+    {
+        var queue = new BackorderQueue();
+        queue.Enqueue("A", "L1", "web", 5, T0);
+        queue.MarkWatched(queue.Demand);
+
+        queue.MarkWatchStale();
+
+        Assert.True(queue.WatchOutOfStep);
+    }
 }
