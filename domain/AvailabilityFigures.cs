@@ -13,13 +13,14 @@ public sealed record AvailabilityFigures(
     long Reserved,
     long Allocated,
     IReadOnlyList<(string Reference, long Quantity, DateTimeOffset Eta)> Inbound,
-    IReadOnlyList<(string Channel, long Fenced, long Used, long Remaining)> RingFences)
+    IReadOnlyList<(string Channel, long Fenced, long Used, long Remaining)> RingFences,
+    long BackorderDemand = 0)
 {
     public static AvailabilityFigures None { get; } = new(0, 0, 0, 0, 0, 0, [], []);
 
-    /// <summary>Whether <paramref name="other"/> offers the same availability: every figure, inbound line and ring-fence equal.</summary>
+    /// <summary>Whether <paramref name="other"/> offers the same availability: every figure, inbound line, ring-fence and backorder demand equal.</summary>
     public bool SameAs(AvailabilityFigures other)
         => OnHand == other.OnHand && Damaged == other.Damaged && Quarantine == other.Quarantine && SafetyStock == other.SafetyStock
-            && Reserved == other.Reserved && Allocated == other.Allocated
+            && Reserved == other.Reserved && Allocated == other.Allocated && BackorderDemand == other.BackorderDemand
             && Inbound.SequenceEqual(other.Inbound) && RingFences.SequenceEqual(other.RingFences);
 }

@@ -17,7 +17,8 @@ public sealed record ReserveRequest(
     long Quantity,
     int? TtlSeconds = null,
     bool AllowPartial = false,
-    string? OrderId = null);
+    string? OrderId = null,
+    bool ForBackorders = false);
 
 /// <summary>A hold on stock at one SKU-location. Immutable: every transition makes a new value.</summary>
 public sealed record Reservation(

@@ -29,7 +29,7 @@ public sealed partial class SkuLocationInventory
             return Invalid("ttlSeconds", "ttlSeconds must be positive.", request.Channel);
         }
 
-        var available = AvailableFor(request.Channel);
+        var available = AvailableFor(request.Channel, forBackorders: request.ForBackorders);
         var granted = Math.Min(request.Quantity, available);
         if (granted <= 0 || (granted < request.Quantity && !request.AllowPartial))
         {
@@ -55,6 +55,12 @@ public sealed partial class SkuLocationInventory
         SetReservation(reservation);
         Reserved += granted;
         AddUsage(reservation.Channel, granted);
+        if (request.ForBackorders)
+        {
+            // The units held for the queue are now its reservation: hold that many fewer, in the same step.
+            BackorderDemand = Math.Max(0, BackorderDemand - granted);
+        }
+
         EnqueueExpiry(reservation.Id, reservation.ExpiresAt);
         Touch(now);
         CheckInvariants(now, null);
@@ -241,18 +247,6 @@ public sealed partial class SkuLocationInventory
 
     /// <summary>The source under which allocation releases are remembered, apart from every warehouse's event ids.</summary>
     public const string OrderReleaseSource = "grid-orders";
-
-    /// <summary>Records whether backorders wait here; false when that was known already.</summary>
-    public bool WatchBackorders(bool waiting)
-    {
-        if (BackordersWaiting == waiting)
-        {
-            return false;
-        }
-
-        BackordersWaiting = waiting;
-        return true;
-    }
 
     private Reservation Close(Reservation r, ReservationState state, DateTimeOffset now)
     {

@@ -142,6 +142,7 @@ public sealed partial class SkuLocationInventory
         LastWarehouseEventAt = LastWarehouseEventAt,
         LastDelivery = LastDelivery,
         BackordersWaiting = BackordersWaiting,
+        BackorderDemand = BackorderDemand,
         OutboundSequence = OutboundSequence,
         OutboundHanded = OutboundHanded,
         OutboundPendingSince = OutboundPendingSince,

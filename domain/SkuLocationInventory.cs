@@ -138,7 +138,8 @@ public sealed partial class SkuLocationInventory
     public AvailabilityFigures Figures() => new(
         OnHand, Damaged, Quarantine, SafetyStock, Reserved, Allocated,
         InboundLines is null ? [] : [.. InboundLines.Select(l => (l.Reference, l.Quantity, l.Eta))],
-        RingFenceMap is null ? [] : [.. RingFenceHolds()]);
+        RingFenceMap is null ? [] : [.. RingFenceHolds()],
+        BackorderDemand);
 
     /// <summary>
     /// Numbers an availability change for the outbox when the figures differ from <paramref name="before"/> (those
@@ -171,20 +172,6 @@ public sealed partial class SkuLocationInventory
         }
 
         return true;
-    }
-
-    /// <summary>Whether order lines wait in this SKU-location's backorder queue, which is then told when stock or supply grows.</summary>
-    [JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
-    public bool BackordersWaiting
-    {
-        get => _rare?.BackordersWaiting ?? false;
-        private set
-        {
-            if (value || _rare is not null)
-            {
-                (_rare ??= new Rare()).BackordersWaiting = value;
-            }
-        }
     }
 
     public long Sellable => AvailableToPromise.Sellable(OnHand, Damaged, Quarantine, SafetyStock);
@@ -233,8 +220,12 @@ public sealed partial class SkuLocationInventory
         }
     }
 
-    /// <summary>ATP for a channel now, or including supply due by <paramref name="supplyDueBy"/>.</summary>
-    public long AvailableFor(string? channel, DateTimeOffset? supplyDueBy = null)
+    /// <summary>
+    /// ATP for a channel now, or including supply due by <paramref name="supplyDueBy"/>: net of the stock held for
+    /// backorders and, for a date, of the backordered units that supply will go to first. The backorder queue's own
+    /// reservations (<paramref name="forBackorders"/>) may take the stock held for them.
+    /// </summary>
+    public long AvailableFor(string? channel, DateTimeOffset? supplyDueBy = null, bool forBackorders = false)
     {
         long fencedForOthers = 0;
         if (RingFenceMap is { Count: > 0 })
@@ -243,7 +234,14 @@ public sealed partial class SkuLocationInventory
         }
 
         var supplyDue = supplyDueBy is null || InboundLines is null ? 0 : AvailableToPromise.SupplyDue(InboundLines.Select(l => (l.Quantity, l.Eta)), supplyDueBy);
-        return AvailableToPromise.For(AvailableRaw, fencedForOthers, supplyDue);
+        if (forBackorders || BackorderDemand == 0)
+        {
+            return AvailableToPromise.For(AvailableRaw, fencedForOthers, supplyDue);
+        }
+
+        var held = HeldForBackorders;
+        var awaiting = supplyDueBy is null ? 0 : AvailableToPromise.AwaitingSupply(BackorderDemand, held);
+        return AvailableToPromise.For(AvailableRaw, fencedForOthers, supplyDue, held, awaiting);
     }
 
     public DateTimeOffset? NextExpiry
@@ -298,6 +296,7 @@ public sealed partial class SkuLocationInventory
         public string? LastCycleCountSource;
         public long? LastCycleCountSequence;
         public bool BackordersWaiting;
+        public long BackorderDemand;
         public Outbound.Outbox? Outbox;
         public long ViolationsRecorded;
         public long ViolationsReported;

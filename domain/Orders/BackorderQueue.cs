@@ -39,7 +39,9 @@ public sealed record SupplyLine(string Reference, long Quantity, DateTimeOffset 
 /// <summary>
 /// The backorders waiting at one SKU-location (DESIGN §4). First come, first served: stock that arrives goes to the
 /// oldest entry first, and promises are made from the inbound supply in the same order, each entry counting the
-/// demand of those ahead of it. Changes for orders are kept as numbered notices until each order acknowledges them.
+/// demand of those ahead of it. The SKU-location is told the <see cref="Demand"/>: it holds arriving stock for the
+/// entries until they take it, and nets them out of ATP for a date, so the supply promised here is not promised
+/// again. Changes for orders are kept as numbered notices until each order acknowledges them.
 /// </summary>
 public sealed class BackorderQueue
 {
@@ -53,12 +55,32 @@ public sealed class BackorderQueue
     /// <summary>What the SKU-location was last told: whether backorders wait here (it then says when stock or supply grows).</summary>
     [JsonInclude] public bool Watched { get; private set; }
 
+    /// <summary>
+    /// What the SKU-location was last told the entries wait for: it holds that much of the stock that arrives for them,
+    /// and nets it out of ATP for a date.
+    /// </summary>
+    [JsonInclude] public long WatchedDemand { get; private set; }
+
     [JsonIgnore] public bool IsWaiting => Entries.Count > 0;
 
-    /// <summary>Whether the SKU-location must be told that backorders now wait here, or no longer do.</summary>
-    [JsonIgnore] public bool WatchOutOfStep => Watched != IsWaiting;
+    /// <summary>The units the entries wait for.</summary>
+    [JsonIgnore] public long Demand => Entries.Sum(e => e.Quantity);
 
-    public void MarkWatched(bool watched) => Watched = watched;
+    /// <summary>Whether the SKU-location must be told that backorders now wait here (and for how many units), or no longer do.</summary>
+    [JsonIgnore] public bool WatchOutOfStep => Watched != IsWaiting || WatchedDemand != Demand;
+
+    /// <summary>
+    /// The SKU-location's count may differ from the entries' (a fill it granted, which took that many units off its
+    /// count, did not complete): the next <see cref="WatchOutOfStep"/> says to tell it again.
+    /// </summary>
+    public void MarkWatchStale() => WatchedDemand = -1;
+
+    /// <summary>Records that the SKU-location was told the entries wait for <paramref name="demand"/> units.</summary>
+    public void MarkWatched(long demand)
+    {
+        Watched = demand > 0;
+        WatchedDemand = demand;
+    }
 
     /// <summary>
     /// Puts a line in the queue with <paramref name="quantity"/> units, or sets the quantity of the entry it has

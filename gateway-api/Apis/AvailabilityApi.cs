@@ -21,7 +21,8 @@ public static class AvailabilityApi
         group.MapGet("/{sku}", GetAvailability)
             .WithName("GetAvailability")
             .WithSummary("Network ATP of a SKU over its locations")
-            .WithDescription("`locations=A,B` restricts the locations, `channel` applies that channel's ring-fences, `date` adds inbound supply due by then.");
+            .WithDescription("`locations=A,B` restricts the locations, `channel` applies that channel's ring-fences, `date` adds inbound supply due by then, "
+                + "net of the units backorders wait for (they take arriving supply first). Stock held for waiting backorders (`heldForBackorders`) is never available.");
 
         group.MapPost("/query", QueryAvailability)
             .WithName("QueryAvailability")

@@ -32,7 +32,9 @@ public sealed record LocationAvailability(
     [property: Id(8)] ImmutableArray<InboundSupply> Inbound,
     [property: Id(9)] DateTimeOffset? AsOf,
     [property: Id(10)] DateTimeOffset? LastWarehouseEventAt,
-    [property: Id(11)] bool Stale);
+    [property: Id(11)] bool Stale,
+    [property: Id(12)] long HeldForBackorders = 0,
+    [property: Id(13)] long BackorderDemand = 0);
 
 /// <summary>Network ATP of one SKU: the sum over its locations, each clamped at zero before summing.</summary>
 [GenerateSerializer, Immutable, Alias("grid.inventory.SkuAvailability")]
@@ -68,4 +70,5 @@ public sealed record AvailabilitySnapshot(
     [property: Id(9)] ImmutableArray<RingFenceHold> RingFences,
     [property: Id(10)] ImmutableArray<InboundSupply> Inbound,
     [property: Id(11)] DateTimeOffset? AsOf,
-    [property: Id(12)] DateTimeOffset? LastWarehouseEventAt);
+    [property: Id(12)] DateTimeOffset? LastWarehouseEventAt,
+    [property: Id(13)] long BackorderDemand = 0);

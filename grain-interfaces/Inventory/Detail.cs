@@ -68,4 +68,6 @@ public sealed record InventoryDetail(
     [property: Id(16)] ImmutableArray<InvariantViolation> InvariantViolations,
     [property: Id(17)] DateTimeOffset? AsOf,
     [property: Id(18)] DateTimeOffset? LastWarehouseEventAt,
-    [property: Id(19)] bool Stale);
+    [property: Id(19)] bool Stale,
+    [property: Id(20)] long HeldForBackorders = 0,
+    [property: Id(21)] long BackorderDemand = 0);

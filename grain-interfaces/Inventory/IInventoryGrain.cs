@@ -55,9 +55,14 @@ public interface IInventoryGrain : IGrainWithStringKey
     [Alias("ReleaseAllocation")]
     Task<long> ReleaseAllocation(string orderId, long quantity, string releaseId);
 
-    /// <summary>Whether backorders wait at this SKU-location: while they do, its backorder queue is told when stock or supply grows.</summary>
-    [Alias("WatchBackorders")]
-    Task WatchBackorders(bool waiting);
+    /// <summary>
+    /// How many units the backorders waiting at this SKU-location wait for (zero: none wait). While any wait, its
+    /// backorder queue is told when stock or supply grows, free stock up to that many units is held for them in the
+    /// same step that brings it (only reservations with <see cref="ReserveStock.ForBackorders"/> take it), and ATP for
+    /// a date is net of them.
+    /// </summary>
+    [Alias("WatchBackorderDemand")]
+    Task WatchBackorders(long demand);
 
     /// <summary>Applies warehouse and supplier movements in order, each at most once per (source, event id).</summary>
     [Alias("ApplyMovements")]

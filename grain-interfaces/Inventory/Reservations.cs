@@ -17,7 +17,8 @@ public sealed record ReserveStock(
     [property: Id(2)] long Quantity,
     [property: Id(3)] int? TtlSeconds = null,
     [property: Id(4)] bool AllowPartial = false,
-    [property: Id(5)] string? OrderId = null);
+    [property: Id(5)] string? OrderId = null,
+    [property: Id(6)] bool ForBackorders = false);
 
 [GenerateSerializer, Immutable, Alias("grid.inventory.ReservationView")]
 public sealed record ReservationView(

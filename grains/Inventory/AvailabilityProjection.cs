@@ -11,7 +11,7 @@ public static class AvailabilityProjection
     {
         var raw = AvailableToPromise.Sellable(s.OnHand, s.Damaged, s.Quarantine, s.SafetyStock) - s.Reserved - s.Allocated;
 
-        // The common read (no ring-fences, ATP now) allocates nothing here.
+        // The common read (no ring-fences, ATP now, no backorders) allocates nothing here.
         var fencedForOthers = s.RingFences.IsDefaultOrEmpty
             ? 0
             : AvailableToPromise.FencedForOthers(s.RingFences.Select(f => (f.Channel, f.Remaining)), query.Channel);
@@ -19,9 +19,15 @@ public static class AvailabilityProjection
             ? 0
             : AvailableToPromise.SupplyDue(s.Inbound.Select(l => (l.Quantity, l.Eta)), query.SupplyDueBy);
 
+        // Stock held for the backorders waiting here, and for a date the backordered units the supply due goes to first.
+        var held = s.BackorderDemand == 0
+            ? 0
+            : AvailableToPromise.HeldForBackorders(raw, s.RingFences.IsDefaultOrEmpty ? 0 : AvailableToPromise.Fenced(s.RingFences.Select(f => f.Remaining)), s.BackorderDemand);
+        var awaitingSupply = query.SupplyDueBy is null ? 0 : AvailableToPromise.AwaitingSupply(s.BackorderDemand, held);
+
         return new LocationAvailability(
             s.Location,
-            AvailableToPromise.For(raw, fencedForOthers, supplyDue),
+            AvailableToPromise.For(raw, fencedForOthers, supplyDue, held, awaitingSupply),
             s.OnHand,
             s.Reserved,
             s.Allocated,
@@ -31,7 +37,9 @@ public static class AvailabilityProjection
             s.Inbound,
             s.AsOf,
             s.LastWarehouseEventAt,
-            IsStale(s.LastWarehouseEventAt, now, staleAfter));
+            IsStale(s.LastWarehouseEventAt, now, staleAfter),
+            held,
+            s.BackorderDemand);
     }
 
     /// <summary>Stale when the warehouse never reported on this SKU-location, or not within <paramref name="staleAfter"/>.</summary>
@@ -56,7 +64,8 @@ public static class AvailabilityProjection
             ? ImmutableArray<InboundSupply>.Empty
             : [.. inventory.Inbound.Select(l => new InboundSupply(l.Reference, l.Quantity, l.Eta))],
         inventory.AsOf,
-        inventory.LastWarehouseEventAt);
+        inventory.LastWarehouseEventAt,
+        inventory.BackorderDemand);
 
     public static AvailabilitySnapshot Empty(string sku, string location) => new(
         sku, location, 0, 0, 0, 0, 0, 0, 0, ImmutableArray<RingFenceHold>.Empty, ImmutableArray<InboundSupply>.Empty, null, null);

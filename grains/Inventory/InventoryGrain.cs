@@ -154,7 +154,7 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
         return released;
     }
 
-    public Task WatchBackorders(bool waiting) => DurableAsync(_inventory.WatchBackorders(waiting));
+    public Task WatchBackorders(long demand) => DurableAsync(_inventory.WatchBackorders(demand, Now));
 
     public async Task<PolicyResult> SetPolicy(InventoryPolicy policy)
     {

@@ -6,7 +6,7 @@ namespace Grid.Inventory;
 internal static class InventoryMapping
 {
     public static ReserveRequest ToDomain(this ReserveStock c)
-        => new(c.ReservationId, c.Channel, c.Quantity, c.TtlSeconds, c.AllowPartial, c.OrderId);
+        => new(c.ReservationId, c.Channel, c.Quantity, c.TtlSeconds, c.AllowPartial, c.OrderId, c.ForBackorders);
 
     public static Movement ToDomain(this WarehouseMovement m)
         => new(m.EventId, m.Source, m.OccurredAt, (MovementKind)m.Type, m.Quantity, m.Sequence, m.Reference, m.Reason, m.OrderId, m.LineId, m.Eta);
@@ -45,6 +45,8 @@ internal static class InventoryMapping
             [.. violations],
             inv.AsOf,
             inv.LastWarehouseEventAt,
-            AvailabilityProjection.IsStale(inv.LastWarehouseEventAt, now, staleAfter));
+            AvailabilityProjection.IsStale(inv.LastWarehouseEventAt, now, staleAfter),
+            inv.HeldForBackorders,
+            inv.BackorderDemand);
     }
 }

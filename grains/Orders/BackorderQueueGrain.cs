@@ -14,8 +14,10 @@ namespace Grid.Orders;
 /// supply due, and rings each order it has news for. It calls only its SKU-location, and never waits on an order.
 /// </summary>
 /// <remarks>
-/// Stock that arrives is offered to the queue right after the SKU-location has applied it, not in the same step: a sales
-/// channel's reservation made in between can take it first.
+/// The SKU-location knows how many units the entries wait for (<see cref="IInventoryGrain.WatchBackorders"/>, told
+/// whenever that changes): it holds free stock for them in the same step that applies a receipt or release, so a sales
+/// channel's reservation made before the queue reserves cannot take it. The queue's reservations
+/// (<see cref="ReserveStock.ForBackorders"/>) take the held stock and release the hold as they are granted.
 /// </remarks>
 public sealed partial class BackorderQueueGrain(
     [PersistentState("backorders", StorageNames.Grid)] IPersistentState<BackorderQueue> store,
@@ -30,7 +32,7 @@ public sealed partial class BackorderQueueGrain(
 
     private IInventoryGrain Inventory => GrainFactory.GetGrain<IInventoryGrain>(this.GetPrimaryKeyString());
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var key = this.GetPrimaryKeyString();
         if (!Identifiers.TryParseSkuLocationKey(key, out var sku, out var location))
@@ -40,9 +42,21 @@ public sealed partial class BackorderQueueGrain(
 
         (_sku, _location) = (sku, location);
 
+        // A queue stored before its SKU-location was told how many units it waits for (or whose telling was lost with a
+        // crash) tells it now, so that stock is held for its entries from the next receipt on. The SKU-location never
+        // waits on this queue, so the call cannot deadlock; what was told is written with the next change.
+        try
+        {
+            await WatchAsync();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Not marked as told: the next enqueue, withdrawal or fill tells it again.
+            LogWatchDeferred(ex, _sku, _location);
+        }
+
         // Notices an order never acknowledged (its ring was lost with a silo): ring again.
         RingOrders();
-        return Task.CompletedTask;
     }
 
     public async Task<BackorderPromise> Enqueue(BackorderRequest request)
@@ -145,7 +159,8 @@ public sealed partial class BackorderQueueGrain(
     {
         var reservationId = Queue.NextFillReservationId();
         var reserved = await Inventory.Reserve(new ReserveStock(
-            reservationId, entry.Channel, entry.Quantity, options.Value.SourcingReservationTtlSeconds, AllowPartial: true, OrderId: entry.OrderId));
+            reservationId, entry.Channel, entry.Quantity, options.Value.SourcingReservationTtlSeconds, AllowPartial: true, OrderId: entry.OrderId,
+            ForBackorders: true));
         if (reserved.Code is not (ReservationResultCode.Created or ReservationResultCode.Ok or ReservationResultCode.IdConflict)
             || reserved.Reservation is not { } reservation)
         {
@@ -170,7 +185,9 @@ public sealed partial class BackorderQueueGrain(
         }
 
         // The id was taken before a crash by a reservation that is over (or another order's, already filled): move past it.
+        // A grant that is not recorded as a fill took units off the SKU-location's count: tell it the count again.
         Queue.SkipFillReservationId();
+        Queue.MarkWatchStale();
         return 0;
     }
 
@@ -178,8 +195,9 @@ public sealed partial class BackorderQueueGrain(
     {
         if (Queue.WatchOutOfStep)
         {
-            await Inventory.WatchBackorders(Queue.IsWaiting);
-            Queue.MarkWatched(Queue.IsWaiting);
+            var demand = Queue.Demand;
+            await Inventory.WatchBackorders(demand);
+            Queue.MarkWatched(demand);
         }
     }
 
@@ -209,6 +227,10 @@ public sealed partial class BackorderQueueGrain(
             throw;
         }
     }
+
+    [LoggerMessage(EventId = 1211, EventName = "BackorderWatchDeferred", Level = LogLevel.Warning,
+        Message = "{Sku}@{Location}: the SKU-location did not take the units its backorders wait for; the queue tells it again with its next change")]
+    private partial void LogWatchDeferred(Exception exception, string sku, string location);
 
     [LoggerMessage(EventId = 1210, EventName = "BackorderFilled", Level = LogLevel.Information,
         Message = "{Sku}@{Location}: {Quantity} allocated to the backorder of order {OrderId} line {LineId}")]
