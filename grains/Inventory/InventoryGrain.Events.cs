@@ -14,6 +14,7 @@ public sealed partial class InventoryGrain
     // back until then. Only what a write holds goes out: commands decided meanwhile wait for their own write.
 
     private bool _relaying;
+    private bool _relayAgain;
     private long _durableOutboxSequence;
     private long _durableViolations;
 
@@ -33,7 +34,14 @@ public sealed partial class InventoryGrain
     /// </summary>
     private async Task<bool> RelayAfterWriteAsync()
     {
-        if (_relaying || !HasAfterWriteWork)
+        if (_relaying)
+        {
+            // The relay in flight goes round again for what the latest write holds.
+            _relayAgain = true;
+            return false;
+        }
+
+        if (!HasAfterWriteWork)
         {
             return false;
         }
@@ -42,22 +50,12 @@ public sealed partial class InventoryGrain
         var changed = false;
         try
         {
-            if (_inventory.PendingOutbox is { } outbox)
+            do
             {
-                changed |= await OutboxRelay.HandOffAsync(GrainFactory, _router, outbox, _durableOutboxSequence);
+                _relayAgain = false;
+                changed |= await RelayOnceAsync();
             }
-
-            var unreported = _inventory.UnreportedViolations(_durableViolations);
-            if (unreported.Count > 0)
-            {
-                await GrainFactory.GetGrain<IOrderExceptionsGrain>(OrderKeys.Singleton).Record([.. unreported.Select(ToException)]);
-                changed |= _inventory.MarkViolationsReported(unreported[^1].Number);
-            }
-            else
-            {
-                // Failures the list no longer holds (more came than it keeps) are past listing.
-                changed |= _inventory.MarkViolationsReported(_durableViolations);
-            }
+            while (_relayAgain && HasAfterWriteWork);
         }
         catch (Exception ex) when (ex is TimeoutException or OrleansException or ObjectDisposedException)
         {
@@ -67,6 +65,29 @@ public sealed partial class InventoryGrain
         finally
         {
             _relaying = false;
+        }
+
+        return changed;
+    }
+
+    private async Task<bool> RelayOnceAsync()
+    {
+        var changed = false;
+        if (_inventory.PendingOutbox is { } outbox)
+        {
+            changed |= await OutboxRelay.HandOffAsync(GrainFactory, _router, outbox, _durableOutboxSequence);
+        }
+
+        var unreported = _inventory.UnreportedViolations(_durableViolations);
+        if (unreported.Count > 0)
+        {
+            await GrainFactory.GetGrain<IOrderExceptionsGrain>(OrderKeys.Singleton).Record([.. unreported.Select(ToException)]);
+            changed |= _inventory.MarkViolationsReported(unreported[^1].Number);
+        }
+        else
+        {
+            // Failures the list no longer holds (more came than it keeps) are past listing.
+            changed |= _inventory.MarkViolationsReported(_durableViolations);
         }
 
         return changed;
