@@ -287,8 +287,6 @@ public sealed partial class OrderGrain
         }
     }
 
-    private bool WantsEvent(string type) => _router.TargetsFor(type).Count > 0;
-
     /// <summary>Applies the notices the backorder queue at SKU@LOCATION holds for this order, then acknowledges them.</summary>
     private async Task PullNoticesAsync(string sku, string location)
     {

@@ -58,7 +58,7 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable, IStrea
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        Order.Outbox.Host(WantsEvent);
+        _router.HostOutbox(Order.Outbox);
         if (!Order.IsEmpty)
         {
             await CatchUpAsync();
@@ -88,7 +88,7 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable, IStrea
             return CartRefused(cart);
         }
 
-        var order = cart.Takeovers.Count > 0 ? Order.Submit(submission, cart.Takeovers, Now, WantsEvent) : Order.Submit(submission, Now, WantsEvent);
+        var order = cart.Takeovers.Count > 0 ? Order.Submit(submission, cart.Takeovers, Now, _router.WantsEvent) : Order.Submit(submission, Now, _router.WantsEvent);
         var credit = await Customer(command.CustomerId).GetCredit();
         order.ApplyCredit(credit.Status.ToDomain(), credit.Reason, Now);
         _store.State = order;

@@ -20,7 +20,7 @@ public sealed class ShipmentGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         Shipment.Identify(OrderKeys.IdOf(this.GetPrimaryKeyString()));
-        Shipment.Outbox.Host(type => router.TargetsFor(type).Count > 0);
+        router.HostOutbox(Shipment.Outbox);
         return Task.CompletedTask;
     }
 

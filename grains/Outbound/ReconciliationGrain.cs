@@ -23,7 +23,7 @@ public sealed partial class ReconciliationGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        State.Outbox.Host(type => router.TargetsFor(type).Count > 0);
+        router.HostOutbox(State.Outbox);
         return Task.CompletedTask;
     }
 
