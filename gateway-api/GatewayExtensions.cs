@@ -33,6 +33,9 @@ public static class GatewayExtensions
         services.AddOptions<GridIngestOptions>().BindConfiguration(GridIngestOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<GridIngestOptions>, GridIngestOptionsValidator>();
         services.AddSingleton<IngestBackPressure>();
+        services.AddOptions<GridResilienceOptions>().BindConfiguration(GridResilienceOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<GridResilienceOptions>, GridResilienceOptionsValidator>();
+        services.AddSingleton<ClusterChangeRetry>();
         services.AddHostedService<IngestLagProbe>();
         services.TryAddSingleton(TimeProvider.System);
         return services;
@@ -44,8 +47,10 @@ public static class GatewayExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
 
-        // Every endpoint under /api/v1 counts against its client's rate limit, and must name its roles (RequireGridRole).
+        // Every endpoint under /api/v1 counts against its client's rate limit, and must name its roles (RequireGridRole);
+        // a request whose grain call was refused while the cluster changes is run again before any 503.
         var api = app.MapGroup("/api/v1").RequireRateLimiting(GridRateLimits.PolicyName);
+        api.AddEndpointFilter(app.Services.GetRequiredService<ClusterChangeRetry>());
         api.MapAvailabilityApi()
             .MapReservationsApi()
             .MapInventoryApi()

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Orleans.Serialization;
 
 namespace Grid.Hosting;
 
@@ -22,6 +23,7 @@ public static class GridGrainsExtensions
         services.AddOptions<OrderOptions>().Bind(configuration.GetSection(OrderOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<OrderOptions>, OrderOptionsValidator>();
         services.AddGridOutbound(configuration);
+        services.AddSerializer(serializer => serializer.AddJsonSerializer(isSupported: GrainStateTypes.AreCarried));
         return services;
     }
 

@@ -6,7 +6,7 @@ namespace Grid.LoadTests.Cli;
 /// <summary>Verb dispatch (<c>run</c>, <c>compare</c>, <c>chart</c>, <c>scale</c>, <c>grain-calls</c>, <c>baseline</c>) and the exit-code contract.</summary>
 internal static class CommandLine
 {
-    public const string Verbs = "'run', 'compare', 'chart', 'scale', 'grain-calls' or 'baseline'";
+    public const string Verbs = "'run', 'compare', 'chart', 'scale', 'elasticity', 'grain-calls' or 'baseline'";
 
     public static string Usage => $"""
         Grid load generator
@@ -17,6 +17,8 @@ internal static class CommandLine
           chart      draw the SVG chart of an existing compare report (compare --out draws it by itself)
           scale      start PostgreSQL and one Grid silo here, make N SKU-locations resident, report memory per
                      SKU-location and ATP read latency while they are resident
+          elasticity start PostgreSQL, a cluster of silos and a gateway here; steady client load while silos join,
+                     leave, restart one by one and are killed; what clients saw, and nothing acknowledged lost
           grain-calls  host a dev-mode silo in this process and drive ATP grain calls (no HTTP), with a bare ping
           baseline   serve the PostgreSQL row-lock baseline (compare starts it by itself)
 
@@ -27,6 +29,8 @@ internal static class CommandLine
         {ChartOptions.Usage}
 
         {ScaleOptions.Usage}
+
+        {ElasticityOptions.Usage}
 
         {GrainCallsOptions.Usage}
 
@@ -52,6 +56,7 @@ internal static class CommandLine
             "compare" => CompareOptions.Usage,
             "chart" => ChartOptions.Usage,
             "scale" => ScaleOptions.Usage,
+            "elasticity" => ElasticityOptions.Usage,
             "grain-calls" => GrainCallsOptions.Usage,
             "baseline" => BaselineOptions.Usage,
             _ => Usage,
@@ -81,6 +86,7 @@ internal static class CommandLine
                 "compare" => await CompareCommand.ExecuteAsync(CompareOptions.Parse(args[1..]), interrupt.Token),
                 "chart" => await ChartCommand.ExecuteAsync(ChartOptions.Parse(args[1..]), interrupt.Token),
                 "scale" => await ScaleCommand.ExecuteAsync(ScaleOptions.Parse(args[1..]), interrupt.Token),
+                "elasticity" => await ElasticityCommand.ExecuteAsync(ElasticityOptions.Parse(args[1..]), interrupt.Token),
                 "grain-calls" => await GrainCallsCommand.ExecuteAsync(GrainCallsOptions.Parse(args[1..]), interrupt.Token),
                 "baseline" => await BaselineService.RunAsync(BaselineOptions.Parse(args[1..]), interrupt.Token),
                 _ => throw new UsageException(args[0], $"unknown verb; the verb is {Verbs}."),

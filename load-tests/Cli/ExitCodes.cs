@@ -17,4 +17,7 @@ internal static class ExitCodes
 
     /// <summary>The command line was wrong; usage was printed naming the bad argument.</summary>
     public const int BadArguments = 2;
+
+    /// <summary><c>elasticity</c>: the run completed and its report was written, but a target was missed.</summary>
+    public const int TargetMissed = 3;
 }

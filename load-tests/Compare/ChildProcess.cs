@@ -173,6 +173,22 @@ internal sealed class ChildProcess : IAsyncDisposable
     public RunFailedException Failed(string what)
         => new($"{Name} (pid {SafeId()}) {what}. Its last output lines:{Environment.NewLine}{Tail()}");
 
+    /// <summary>SIGTERM: asks the process to shut down as an orchestrator does; <see cref="Exited"/> tells when it has.</summary>
+    public async Task TerminateAsync(CancellationToken cancellationToken)
+    {
+        if (SafeHasExited())
+        {
+            return;
+        }
+
+        // .NET's Process.Kill sends SIGKILL only; kill(1) sends the signal an orchestrator's stop does.
+        var (exitCode, output) = await RunToEndAsync("kill", "kill", ["-TERM", SafeId()], Environment.CurrentDirectory, inheritStderr: false, cancellationToken);
+        if (exitCode != 0 && !SafeHasExited())
+        {
+            throw new RunFailedException($"{Name} (pid {SafeId()}): kill -TERM failed with exit code {exitCode}: {output.Trim()}");
+        }
+    }
+
     /// <summary>Kills the process and everything it started; safe to call more than once.</summary>
     public void Kill()
     {
@@ -245,6 +261,18 @@ internal sealed class ChildProcess : IAsyncDisposable
                     _awaitedLines.RemoveAt(i);
                 }
             }
+        }
+    }
+
+    private bool SafeHasExited()
+    {
+        try
+        {
+            return _process.HasExited;
+        }
+        catch (InvalidOperationException)
+        {
+            return true;
         }
     }
 

@@ -18,10 +18,20 @@ internal static class Servers
     public static string SiloExecutable(string root)
         => Path.Combine(root, "silo", "bin", "Release", "net10.0", OperatingSystem.IsWindows() ? "Grid.Silo.exe" : "Grid.Silo");
 
+    public static string GatewayProject(string root) => Path.Combine(root, "gateway-api", "Grid.Gateway.csproj");
+
     /// <summary><c>dotnet build -c Release silo/Grid.Silo.csproj</c>; a failed build names its errors.</summary>
-    public static async Task BuildGridAsync(string root, CancellationToken cancellationToken)
+    public static Task BuildGridAsync(string root, CancellationToken cancellationToken) => BuildAsync(root, SiloProject(root), cancellationToken);
+
+    /// <summary>The silo and the gateway process (<c>gateway-api/Grid.Gateway.csproj</c>), both Release.</summary>
+    public static async Task BuildClusterAsync(string root, CancellationToken cancellationToken)
     {
-        var project = SiloProject(root);
+        await BuildAsync(root, SiloProject(root), cancellationToken);
+        await BuildAsync(root, GatewayProject(root), cancellationToken);
+    }
+
+    private static async Task BuildAsync(string root, string project, CancellationToken cancellationToken)
+    {
         await Console.Error.WriteLineAsync($"building Grid: dotnet build -c Release {Path.GetRelativePath(root, project)}");
         var (exitCode, output) = await ChildProcess.RunToEndAsync(
             "dotnet build", "dotnet", ["build", "-c", "Release", project, "-nologo", "-v", "q", "-nr:false"], root, inheritStderr: false, cancellationToken);

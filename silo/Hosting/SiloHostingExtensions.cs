@@ -63,9 +63,10 @@ public static class SiloHostingExtensions
                 o.ServiceId = grid.ServiceId;
             });
 
-            // Orleans' own tuning, for operators who need it: Grid:Reminders binds ReminderOptions, Grid:Membership binds ClusterMembershipOptions.
+            // Orleans' own tuning, for operators who need it: Grid:Reminders binds ReminderOptions; Grid:Membership and
+            // Grid:Rebalancer override Grid's defaults for noticing dead silos and spreading grains.
             silo.Services.Configure<ReminderOptions>(builder.Configuration.GetSection("Grid:Reminders"));
-            silo.Services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Grid:Membership"));
+            silo.AddGridClusterTuning(builder.Configuration);
 
             if (grid.Mode == GridMode.Dev)
             {

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Options;
+
+namespace Grid.Gateway.Problems;
+
+/// <summary>How the API rides out changes of the cluster (<c>Grid:Resilience</c>).</summary>
+public sealed class GridResilienceOptions
+{
+    public const string SectionName = "Grid:Resilience";
+
+    /// <summary>
+    /// How long a request whose grain call was refused because the cluster is changing (a silo leaving, restarting or
+    /// just died) is run again before the client gets 503. About the time the cluster takes to declare a dead silo
+    /// dead (see <c>Grid:Membership</c>), so that a silo lost under load costs clients latency rather than errors.
+    /// <c>00:00:00</c> answers 503 at once. Default: 5 s.
+    /// </summary>
+    public TimeSpan RetryClusterChangesFor { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+internal sealed class GridResilienceOptionsValidator : IValidateOptions<GridResilienceOptions>
+{
+    public ValidateOptionsResult Validate(string? name, GridResilienceOptions options)
+        => options.RetryClusterChangesFor < TimeSpan.Zero || options.RetryClusterChangesFor > TimeSpan.FromMinutes(1)
+            ? ValidateOptionsResult.Fail($"{GridResilienceOptions.SectionName}:RetryClusterChangesFor must be between 00:00:00 (off) and 00:01:00.")
+            : ValidateOptionsResult.Success;
+}
