@@ -25,6 +25,7 @@ public static class AvailabilityApi
                 + "net of the units backorders wait for (they take arriving supply first). Stock held for waiting backorders (`heldForBackorders`) is never available.");
 
         group.MapPost("/query", QueryAvailability)
+            .IsIdempotent()
             .WithName("QueryAvailability")
             .WithSummary($"ATP for up to {MaxBatchItems} SKUs in one call");
 

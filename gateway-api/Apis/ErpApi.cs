@@ -16,6 +16,7 @@ public static class ErpApi
     public static RouteGroupBuilder MapErpApi(this RouteGroupBuilder api)
     {
         api.MapPut("/customers/{customerId}/credit", SetCredit)
+            .IsIdempotent()
             .WithTags("ERP")
             .WithName("SetCustomerCredit")
             .WithSummary("Set a customer's credit status (active or hold); an update older than the one applied is ignored")

@@ -21,6 +21,7 @@ public static class InventoryApi
             .RequireGridRole(GridRoles.Sales, GridRoles.Erp, GridRoles.Crm, GridRoles.Ops);
 
         group.MapPut("/{key}/policy", SetPolicy)
+            .IsIdempotent()
             .WithName("SetInventoryPolicy")
             .WithSummary("Set safety stock and channel ring-fences")
             .RequireGridRole(GridRoles.Erp, GridRoles.Ops);

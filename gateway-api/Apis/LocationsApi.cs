@@ -19,6 +19,7 @@ public static class LocationsApi
             .RequireGridRole(GridRoles.Ops, GridRoles.Erp);
 
         group.MapPut("/{location}", PutLocation)
+            .IsIdempotent()
             .WithName("PutLocation")
             .WithSummary("Create or replace a location: name, type (dc, store, 3pl), the regions it serves and its sourcing priority");
 

@@ -25,6 +25,7 @@ public static class OrdersApi
         var group = api.MapGroup("/orders").WithTags("Orders");
 
         group.MapPost("/", SubmitOrder)
+            .IsIdempotent()
             .WithName("SubmitOrder")
             .WithSummary("Submit an order: credit check, sourcing and allocation per line, release when allowed (idempotent by orderId)")
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
@@ -41,6 +42,7 @@ public static class OrdersApi
             .RequireGridRole(GridRoles.Sales, GridRoles.Crm, GridRoles.Erp, GridRoles.Ops);
 
         group.MapPost("/{orderId}/cancel", CancelOrder)
+            .IsIdempotent()
             .WithName("CancelOrder")
             .WithSummary("Cancel what has not shipped; allocations are given back (refused once fully shipped)")
             .ProducesProblem(StatusCodes.Status409Conflict)

@@ -17,6 +17,7 @@ public static class ReservationsApi
             .RequireGridRole(GridRoles.Sales);
 
         group.MapPost("/", CreateReservation)
+            .IsIdempotent()
             .WithName("CreateReservation")
             .WithSummary("Hold stock for a channel (all or nothing unless allowPartial)")
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -27,11 +28,13 @@ public static class ReservationsApi
             .WithSummary("A reservation, by SKU@LOCATION and id");
 
         group.MapPost("/{key}/{reservationId}/commit", CommitReservation)
+            .IsIdempotent()
             .WithName("CommitReservation")
             .WithSummary("Confirm a reservation as its order's allocation: only for an order that lists it in a line's reservationIds (409 otherwise)")
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         group.MapDelete("/{key}/{reservationId}", ReleaseReservation)
+            .IsIdempotent()
             .WithName("ReleaseReservation")
             .WithSummary("Release a reservation (idempotent)")
             .ProducesProblem(StatusCodes.Status409Conflict);

@@ -1,7 +1,9 @@
+using Grid.Gateway.Problems;
 using Grid.Gateway.Security;
 using Grid.Hosting;
 using Grid.Postgres;
 using Grid.Streams;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 
 namespace Grid.Gateway.Hosting;
@@ -47,6 +49,10 @@ public static class GatewayHostingExtensions
         builder.UseOrleansClient(client =>
         {
             client.AddActivityPropagation();
+
+            // A call whose silo died holding it never answers: wait Grid:Resilience:GrainCallTimeout, not Orleans' 30 s.
+            client.Services.AddOptions<ClientMessagingOptions>()
+                .Configure<IOptions<GridResilienceOptions>>((messaging, resilience) => messaging.ResponseTimeout = resilience.Value.GrainCallTimeout);
             if (grid.Mode == GridMode.Dev)
             {
                 client.UseLocalhostClustering(grid.GatewayPort);
