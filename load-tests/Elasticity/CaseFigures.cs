@@ -16,6 +16,10 @@ internal sealed record CaseFigures(
 {
     public const string RetryableRefusal = "503 with Retry-After";
 
+    /// <summary>Failed requests of one kind of operation (<c>reservation</c>, <c>receipt</c>).</summary>
+    public int FailedOf(OperationKind kind)
+        => FailuresByKind.Where(f => f.Key.StartsWith(kind.ToString().ToLowerInvariant() + ":", StringComparison.Ordinal)).Sum(f => f.Value);
+
     /// <summary>Figures over the attempts that started in [<paramref name="from"/>, <paramref name="to"/>); failure times relative to <paramref name="changeAt"/>.</summary>
     public static CaseFigures Of(IEnumerable<Attempt> attempts, TimeSpan from, TimeSpan to, TimeSpan changeAt)
     {
@@ -26,7 +30,7 @@ internal sealed record CaseFigures(
         return new CaseFigures(
             window.Count,
             failed.Count,
-            failed.GroupBy(a => a.Outcome.IsRetryableRefusal ? RetryableRefusal : $"{a.Kind.ToString().ToLowerInvariant()}: {a.Outcome.Describe()}")
+            failed.GroupBy(a => $"{a.Kind.ToString().ToLowerInvariant()}: {(a.Outcome.IsRetryableRefusal ? RetryableRefusal : a.Outcome.Describe())}")
                 .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
             failed.Count(a => a.Outcome.IsTimeout),
             endedAfter,
@@ -37,7 +41,7 @@ internal sealed record CaseFigures(
 
     /// <summary>Whether these figures meet the target of <paramref name="change"/>.</summary>
     public bool Meets(ClusterChange change, TimeSpan killWindow) => change == ClusterChange.Kill
-        ? TimedOut == 0 && FailuresByKind.Keys.All(k => k == RetryableRefusal) && (FailuresEndedAfterSeconds ?? 0) <= killWindow.TotalSeconds
+        ? TimedOut == 0 && FailuresByKind.Keys.All(k => k.EndsWith(": " + RetryableRefusal, StringComparison.Ordinal)) && (FailuresEndedAfterSeconds ?? 0) <= killWindow.TotalSeconds
         : Failed == 0;
 
     private static double Percentile(double[] sorted, double p)

@@ -16,6 +16,8 @@ internal sealed class ElasticityRun(GridCluster cluster, HttpClient client, Http
         var load = new SteadyLoad(client, plan);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var running = load.RunAsync(stop.Token, cancellationToken);
+        var lag = new LagSampler(opsClient, load.Clock);
+        var sampling = lag.RunAsync(stop.Token);
         try
         {
             var marks = new List<(ClusterChange Change, TimeSpan From, TimeSpan At, double ActionSeconds, BalanceResult Balance, int Silos)>();
@@ -44,13 +46,15 @@ internal sealed class ElasticityRun(GridCluster cluster, HttpClient client, Http
             await stop.CancelAsync();
             progress("load stopped; waiting for operations in flight");
             await running;
+            await sampling;
             var end = load.Clock.Elapsed;
             for (var i = 0; i < marks.Count; i++)
             {
                 var (change, from, at, actionSeconds, balance, silos) = marks[i];
                 var to = i + 1 < marks.Count ? marks[i + 1].From : end;
                 var figures = CaseFigures.Of(load.Attempts, from, to, at);
-                _results.Add(new CaseResult(change, at.TotalSeconds, Math.Round(actionSeconds, 1), silos, figures, balance, figures.Meets(change, settings.KillWindow)));
+                _results.Add(new CaseResult(
+                    change, at.TotalSeconds, Math.Round(actionSeconds, 1), silos, figures, lag.Max(from, to), balance, figures.Meets(change, settings.KillWindow)));
             }
 
             progress("checking that every acknowledged reservation and receipt took effect exactly once");
@@ -61,6 +65,7 @@ internal sealed class ElasticityRun(GridCluster cluster, HttpClient client, Http
         {
             await stop.CancelAsync();
             await running.ContinueWith(_ => { }, TaskScheduler.Default);
+            await sampling.ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
 
@@ -97,5 +102,9 @@ internal sealed class ElasticityRun(GridCluster cluster, HttpClient client, Http
 /// <summary>The changes to make, the steady load before each, the observation after each, and the kill's failure window.</summary>
 internal sealed record ElasticitySettings(IReadOnlyList<ClusterChange> Changes, TimeSpan Steady, TimeSpan Observe, TimeSpan KillWindow);
 
-/// <summary>One change: when it began (seconds of load), how long the change itself took, the silos after it, what clients saw, the balance, and whether the target was met.</summary>
-internal sealed record CaseResult(ClusterChange Change, double At, double ActionSeconds, int SilosAfter, CaseFigures Clients, BalanceResult Balance, bool Met);
+/// <summary>
+/// One change: when it began (seconds of load), how long the change itself took, the silos after it, what clients
+/// saw, the oldest queued event's age at most, the balance, and whether the target was met.
+/// </summary>
+internal sealed record CaseResult(
+    ClusterChange Change, double At, double ActionSeconds, int SilosAfter, CaseFigures Clients, double? MaxApplyLagSeconds, BalanceResult Balance, bool Met);

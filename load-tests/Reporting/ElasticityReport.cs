@@ -22,7 +22,7 @@ internal sealed record ElasticityReport(
     LossFigures Loss,
     bool Met)
 {
-    private static readonly string[] Header = ["change", "requests", "failed", "failures", "ended after", "p99 ms", "max ms", "silos", "balanced after", "target"];
+    private static readonly string[] Header = ["change", "requests", "failed", "failures", "ended after", "p99 ms", "max ms", "apply lag", "silos", "balanced after", "target"];
 
     public Task WriteJsonAsync(string path, CancellationToken cancellationToken)
         => JsonReportFile.WriteAsync(path, this, ElasticityJson.Default.ElasticityReport, cancellationToken);
@@ -40,6 +40,7 @@ internal sealed record ElasticityReport(
             c.Clients.FailuresEndedAfterSeconds is { } s ? Invariant($"{s:0.0} s") : "-",
             Invariant($"{c.Clients.P99Ms:0}"),
             Invariant($"{c.Clients.MaxMs:0}"),
+            c.MaxApplyLagSeconds is { } lag ? Invariant($"{lag:0.0} s") : "-",
             Invariant($"{c.SilosAfter}"),
             c.BalancedAfterSeconds is { } b ? Invariant($"{b:0} s") : Invariant($"not in {ObserveSeconds:0} s ({c.ActivationSpread:0.0}x)"),
             c.Met ? "met" : "missed",
@@ -68,6 +69,7 @@ internal sealed record ElasticityReport(
         result.ActionSeconds,
         result.SilosAfter,
         result.Clients,
+        result.MaxApplyLagSeconds,
         result.Balance.Seconds is { } s ? Math.Round(s, 1) : null,
         result.Balance.Spread is { } spread ? Math.Round(spread, 2) : null,
         result.Balance.Activations,
@@ -85,6 +87,7 @@ internal sealed record ElasticityCase(
     double ChangeSeconds,
     int SilosAfter,
     CaseFigures Clients,
+    double? MaxApplyLagSeconds,
     double? BalancedAfterSeconds,
     double? ActivationSpread,
     IReadOnlyList<int> Activations,

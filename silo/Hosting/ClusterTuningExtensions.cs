@@ -5,7 +5,8 @@ namespace Grid.Silo.Hosting;
 /// <summary>
 /// How Grid's silos notice a dead member and spread grains over the members they have. Both are Orleans' own
 /// settings with Grid's defaults; an operator overrides them under <c>Grid:Membership</c> (ClusterMembershipOptions)
-/// and <c>Grid:Rebalancer</c> (ActivationRebalancerOptions). The trade-offs are in docs/operations.md.
+/// and turns on and tunes Orleans' activation rebalancer under <c>Grid:Rebalancer</c> (<c>Enabled</c>, then
+/// ActivationRebalancerOptions). The trade-offs are in docs/operations.md.
 /// </summary>
 internal static class ClusterTuningExtensions
 {
@@ -18,7 +19,7 @@ internal static class ClusterTuningExtensions
 
     public const int MissedProbes = 3;
 
-    /// <summary>A silo that joins starts taking over activations after this, rather than Orleans' 1 minute.</summary>
+    /// <summary>With <c>Grid:Rebalancer:Enabled</c>, a silo that joins starts taking over activations after this, rather than Orleans' 1 minute.</summary>
     public static readonly TimeSpan RebalancerDueTime = TimeSpan.FromSeconds(10);
 
     public static readonly TimeSpan RebalancerCyclePeriod = TimeSpan.FromSeconds(5);
@@ -32,15 +33,21 @@ internal static class ClusterTuningExtensions
         });
         silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection("Grid:Membership"));
 
-#pragma warning disable ORLEANSEXP002 // The activation rebalancer is marked experimental in Orleans 10.
-        silo.AddActivationRebalancer();
-#pragma warning restore ORLEANSEXP002
-        silo.Services.Configure<ActivationRebalancerOptions>(o =>
+        // Off unless asked for: in Grid's elasticity runs it left grains unanswering for many seconds when a silo it
+        // was moving grains to left the cluster (Orleans marks it experimental).
+        if (configuration.GetValue<bool>("Grid:Rebalancer:Enabled"))
         {
-            o.RebalancerDueTime = RebalancerDueTime;
-            o.SessionCyclePeriod = RebalancerCyclePeriod;
-        });
-        silo.Services.Configure<ActivationRebalancerOptions>(configuration.GetSection("Grid:Rebalancer"));
+#pragma warning disable ORLEANSEXP002 // The activation rebalancer is marked experimental in Orleans 10.
+            silo.AddActivationRebalancer();
+#pragma warning restore ORLEANSEXP002
+            silo.Services.Configure<ActivationRebalancerOptions>(o =>
+            {
+                o.RebalancerDueTime = RebalancerDueTime;
+                o.SessionCyclePeriod = RebalancerCyclePeriod;
+            });
+            silo.Services.Configure<ActivationRebalancerOptions>(configuration.GetSection("Grid:Rebalancer"));
+        }
+
         return silo;
     }
 }
