@@ -15,6 +15,7 @@ public static class StreamHostingExtensions
             provider.ConfigurePartitioning(streams.QueueCount);
             provider.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
             provider.ConfigurePullingAgent(agent => agent.Configure(o => ConfigureAgent(o, streams)));
+            provider.ConfigureBackoffProvider((_, _) => new StreamDeliveryBackoff());
         });
         return silo;
     }
