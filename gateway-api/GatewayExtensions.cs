@@ -55,6 +55,7 @@ public static class GatewayExtensions
             .MapClusterOperationsApi()
             .MapOrdersApi()
             .MapErpApi()
+            .MapAllocationsApi()
             .MapLocationsApi()
             .MapShipmentsApi()
             .MapOrderOperationsApi()

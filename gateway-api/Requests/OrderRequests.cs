@@ -34,6 +34,9 @@ public sealed record ReturnLineItem(string? LineId, long? Quantity);
 
 public sealed record CreditRequest(string? Status, string? Reason, DateTimeOffset? UpdatedAt);
 
+/// <summary>The ERP's customer group for a customer; a null group takes the customer out of every group.</summary>
+public sealed record CustomerGroupRequest(string? Group, DateTimeOffset? UpdatedAt);
+
 public sealed record InvoiceRequest(string? InvoiceId, string? OrderId, List<InvoiceLineItem?>? Lines, DateTimeOffset? PostedAt);
 
 public sealed record InvoiceLineItem(string? LineId, long? Quantity);

@@ -87,6 +87,14 @@ public interface ICustomerGrain : IGrainWithStringKey
     [ReadOnly, Alias("GetCredit")]
     Task<CustomerCreditView> GetCredit();
 
+    /// <summary>Applies the ERP's customer group unless a later update was applied already.</summary>
+    [Alias("SetGroup")]
+    Task<CustomerGroupView> SetGroup(CustomerGroupUpdate update);
+
+    /// <summary>The customer group as last set (null: none).</summary>
+    [ReadOnly, Alias("GetGroup")]
+    Task<CustomerGroupView> GetGroup();
+
     /// <summary>An order waits on this customer's credit release.</summary>
     [Alias("HoldOrder")]
     Task HoldOrder(string orderId);
