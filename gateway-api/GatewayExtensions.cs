@@ -56,6 +56,7 @@ public static class GatewayExtensions
             .MapOrdersApi()
             .MapErpApi()
             .MapAllocationsApi()
+            .MapPreordersApi()
             .MapLocationsApi()
             .MapShipmentsApi()
             .MapOrderOperationsApi()

@@ -11,7 +11,8 @@ public sealed record BackorderEntry(
     long Quantity,
     DateTimeOffset QueuedAt,
     DateTimeOffset? PromisedDate = null,
-    string? PromisedFrom = null);
+    string? PromisedFrom = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Preorder = false);
 
 public enum BackorderNoticeKind
 {
@@ -43,7 +44,7 @@ public sealed record SupplyLine(string Reference, long Quantity, DateTimeOffset 
 /// entries until they take it, and nets them out of ATP for a date, so the supply promised here is not promised
 /// again. Changes for orders are kept as numbered notices until each order acknowledges them.
 /// </summary>
-public sealed class BackorderQueue
+public sealed partial class BackorderQueue
 {
     [JsonInclude] public List<BackorderEntry> Entries { get; private set; } = [];
     [JsonInclude] public List<BackorderNotice> Notices { get; private set; } = [];
@@ -96,6 +97,12 @@ public sealed class BackorderQueue
             return entry;
         }
 
+        if (Entries[index].Preorder)
+        {
+            // A pre-order's units count against the cap while they are wanted: fewer wanted, fewer counted.
+            Preordered += quantity - Entries[index].Quantity;
+        }
+
         Entries[index] = Entries[index] with { Quantity = quantity };
         return Entries[index];
     }
@@ -107,6 +114,11 @@ public sealed class BackorderQueue
         if (index < 0)
         {
             return false;
+        }
+
+        if (Entries[index].Preorder)
+        {
+            Preordered -= Entries[index].Quantity;
         }
 
         Entries.RemoveAt(index);

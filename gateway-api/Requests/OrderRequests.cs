@@ -21,7 +21,10 @@ public sealed record ShipToRequest(
     string? PostalCode,
     string? Country);
 
-public sealed record OrderLineItem(string? LineId, string? Sku, long? Quantity, string? Location, List<string?>? ReservationIds = null);
+public sealed record OrderLineItem(string? LineId, string? Sku, long? Quantity, string? Location, List<string?>? ReservationIds = null, bool? Preorder = null);
+
+/// <summary>A SKU-location's pre-order terms (docs/preorders.md).</summary>
+public sealed record PreorderTermsRequest(long? Cap, DateTimeOffset? EndsAt);
 
 public sealed record CancelOrderRequest(string? Reason);
 

@@ -122,7 +122,7 @@ public sealed partial class BackorderQueueGrain(
 
     public Task<BackorderQueueView> GetQueue()
         => Task.FromResult(new BackorderQueueView(_sku, _location,
-            [.. Queue.Entries.Select(e => new BackorderEntryView(e.OrderId, e.LineId, e.Quantity, e.QueuedAt, e.PromisedDate, e.PromisedFrom))],
+            [.. Queue.Entries.Select(ToView)],
             Queue.Notices.Count));
 
     /// <summary>Reserves and commits what is available for the oldest entries first, then promises the rest again.</summary>
