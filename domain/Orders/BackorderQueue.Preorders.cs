@@ -47,7 +47,8 @@ public sealed partial class BackorderQueue
     /// supply due (with the stock on hand, after every entry ahead) does not cover it. Accepted, it joins the queue
     /// like a backorder and is promised the ETA of the supply that covers it. The same pre-order again answers the same.
     /// </summary>
-    public PreorderDecision Preorder(string orderId, string lineId, string channel, long quantity, DateTimeOffset now, long availableNow, IReadOnlyList<SupplyLine> supply)
+    public PreorderDecision Preorder(
+        string orderId, string lineId, string channel, long quantity, DateTimeOffset now, long availableNow, IReadOnlyList<SupplyLine> supply, string? customerId = null)
     {
         var existing = Find(orderId, lineId);
         if (existing is { Preorder: true } && existing.Quantity == quantity)
@@ -77,7 +78,7 @@ public sealed partial class BackorderQueue
 
         Preordered += added;
         var index = existing is null ? Entries.Count : Entries.IndexOf(existing);
-        var entry = new BackorderEntry(orderId, lineId, channel, quantity, existing?.QueuedAt ?? now, existing?.PromisedDate, existing?.PromisedFrom, Preorder: true);
+        var entry = new BackorderEntry(orderId, lineId, channel, quantity, existing?.QueuedAt ?? now, existing?.PromisedDate, existing?.PromisedFrom, Preorder: true, CustomerId: customerId);
         if (existing is null)
         {
             Entries.Add(entry);

@@ -12,7 +12,8 @@ public sealed record BackorderEntry(
     DateTimeOffset QueuedAt,
     DateTimeOffset? PromisedDate = null,
     string? PromisedFrom = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Preorder = false);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Preorder = false,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? CustomerId = null);
 
 public enum BackorderNoticeKind
 {
@@ -87,12 +88,12 @@ public sealed partial class BackorderQueue
     /// Puts a line in the queue with <paramref name="quantity"/> units, or sets the quantity of the entry it has
     /// (keeping its place). Returns the entry.
     /// </summary>
-    public BackorderEntry Enqueue(string orderId, string lineId, string channel, long quantity, DateTimeOffset now)
+    public BackorderEntry Enqueue(string orderId, string lineId, string channel, long quantity, DateTimeOffset now, string? customerId = null)
     {
         var index = IndexOf(orderId, lineId);
         if (index < 0)
         {
-            var entry = new BackorderEntry(orderId, lineId, channel, quantity, now);
+            var entry = new BackorderEntry(orderId, lineId, channel, quantity, now, CustomerId: customerId);
             Entries.Add(entry);
             return entry;
         }

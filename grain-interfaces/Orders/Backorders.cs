@@ -7,7 +7,8 @@ public sealed record BackorderRequest(
     [property: Id(0)] string OrderId,
     [property: Id(1)] string LineId,
     [property: Id(2)] string Channel,
-    [property: Id(3)] long Quantity);
+    [property: Id(3)] long Quantity,
+    [property: Id(4)] string? CustomerId = null);
 
 /// <summary>What the queue holds for a line and the date it promises it for (null: no known supply covers it).</summary>
 [GenerateSerializer, Immutable, Alias("grid.orders.BackorderPromise")]

@@ -13,9 +13,12 @@ public sealed partial class InventoryGrain
 
     public Task ControlByQuota(bool controlled) => DurableAsync(_inventory.ControlByQuota(controlled, Now));
 
-    /// <summary>A new reservation asks for quota when its SKU has a policy; the backorder queue's fills do not (their orders asked).</summary>
+    /// <summary>
+    /// A new reservation asks for quota when its SKU has a policy: a sales channel's, an order's, and the backorder
+    /// queue's fills too (units an order could not get for want of quota wait in the queue until the quota allows them).
+    /// </summary>
     private bool NeedsQuota(ReserveStock command)
-        => _inventory.QuotaControlled && !command.ForBackorders && !_inventory.Reservations.ContainsKey(command.ReservationId);
+        => _inventory.QuotaControlled && !_inventory.Reservations.ContainsKey(command.ReservationId);
 
     /// <summary>
     /// Asks the product allocation for quota, then reserves at most what it granted. Refused quota answers

@@ -19,7 +19,7 @@ public sealed partial class BackorderQueueGrain
     public async Task<PreorderResult> Preorder(BackorderRequest request)
     {
         var snapshot = await Inventory.GetSnapshot();
-        var decision = Queue.Preorder(request.OrderId, request.LineId, request.Channel, request.Quantity, clock.GetUtcNow(), Available(snapshot), Supply(snapshot));
+        var decision = Queue.Preorder(request.OrderId, request.LineId, request.Channel, request.Quantity, clock.GetUtcNow(), Available(snapshot), Supply(snapshot), request.CustomerId);
         if (!decision.Accepted)
         {
             return new PreorderResult((PreorderRefusal)decision.Refusal, null, decision.Cap, decision.Remaining, decision.Detail);

@@ -19,7 +19,7 @@ public sealed partial class OrderGrain
         var refusals = ImmutableArray.CreateBuilder<PreorderRefusalView>();
         foreach (var line in lines)
         {
-            var result = await BackorderQueue(line.Sku, line.Location!).Preorder(new BackorderRequest(OrderId, line.LineId, command.Channel, line.Quantity));
+            var result = await BackorderQueue(line.Sku, line.Location!).Preorder(new BackorderRequest(OrderId, line.LineId, command.Channel, line.Quantity, command.CustomerId));
             if (result.Refusal == PreorderRefusal.None)
             {
                 taken.Add(line);

@@ -174,7 +174,7 @@ public sealed partial class OrderGrain
     {
         foreach (var (line, location, backorder) in Order.BackordersToQueue().ToList())
         {
-            var promise = await BackorderQueue(line.Sku, location).Enqueue(new BackorderRequest(OrderId, line.LineId, Order.Channel, backorder.Quantity));
+            var promise = await BackorderQueue(line.Sku, location).Enqueue(new BackorderRequest(OrderId, line.LineId, Order.Channel, backorder.Quantity, Order.CustomerId));
             Order.MarkQueued(line.LineId, location, backorder.Quantity, promise.PromisedDate, Now);
         }
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Grid.Tests.Gateway.Orders;
 
 namespace Grid.Tests.Gateway;
 
@@ -106,6 +107,25 @@ public sealed class AllocationApiTests(GridApiFactory factory)
         using var refused = await _client.ReserveAsync(GridHttp.Reservation(sku, 1));
         await refused.AssertProblemAsync(HttpStatusCode.Conflict);
         await BucketAsync(sku, "channel:web", b => b.GetProperty("consumed").GetInt64() == 10);
+    }
+
+    [Fact]
+    public async Task An_order_is_allocated_no_more_than_its_customer_groups_quota_and_waits_for_the_rest()
+    {
+        var world = new OrderWorld(_client);
+        var (dc1, orderId) = (world.Location("DC1"), world.Id("O"));
+        await world.AddLocationAsync(dc1, 1);
+        await _client.ReceiveAsync(world.Sku, 100, dc1);
+        using (await _client.PutAsJsonAsync($"/api/v1/customers/{world.CustomerId}/group", new { group = "gold", updatedAt = DateTimeOffset.UtcNow }))
+        {
+        }
+
+        await SetPolicyAsync(world.Sku, new { customerGroup = "gold", quantity = 5 }, everyoneElse: 50);
+
+        var order = await world.SubmitCreatedAsync(world.Order(orderId, false, new { lineId = "L1", sku = world.Sku, quantity = 8 }));
+
+        Assert.Equal((5L, 3L), (order.Line().GetProperty("allocations")[0].GetProperty("quantity").GetInt64(), order.Line().GetProperty("backordered").GetInt64()));
+        await BucketAsync(world.Sku, "group:gold", b => b.GetProperty("consumed").GetInt64() == 5);
     }
 
     [Fact]
