@@ -106,17 +106,7 @@ public sealed partial class SkuLocationInventory
 
     private void AddQuotaUsage(string key, long delta)
     {
-        var usage = (QuotaUsageMap?.GetValueOrDefault(key) ?? 0) + delta;
-        if (usage == 0)
-        {
-            QuotaUsageMap?.Remove(key);
-            QuotaUsageMap = NoneIfEmpty(QuotaUsageMap);
-        }
-        else
-        {
-            (QuotaUsageMap ??= new(StringComparer.Ordinal))[key] = usage;
-        }
-
+        QuotaUsageMap = Counted(QuotaUsageMap, key, delta);
         (_rare ??= new Rare()).QuotaChanged = true;
     }
 

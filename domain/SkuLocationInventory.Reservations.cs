@@ -312,18 +312,20 @@ public sealed partial class SkuLocationInventory
         }
     }
 
-    private void AddUsage(string channel, long delta)
+    private void AddUsage(string channel, long delta) => UsageMap = Counted(UsageMap, channel, delta);
+
+    /// <summary>Adds <paramref name="delta"/> to a count by key; a count that reaches zero goes, and an empty map is none.</summary>
+    private static Dictionary<string, long>? Counted(Dictionary<string, long>? counts, string key, long delta)
     {
-        var usage = (UsageMap?.GetValueOrDefault(channel) ?? 0) + delta;
-        if (usage == 0)
+        var count = (counts?.GetValueOrDefault(key) ?? 0) + delta;
+        if (count != 0)
         {
-            UsageMap?.Remove(channel);
-            UsageMap = NoneIfEmpty(UsageMap);
+            (counts ??= new(StringComparer.Ordinal))[key] = count;
+            return counts;
         }
-        else
-        {
-            (UsageMap ??= new(StringComparer.Ordinal))[channel] = usage;
-        }
+
+        counts?.Remove(key);
+        return NoneIfEmpty(counts);
     }
 
     private static TimeSpan Ttl(int? ttlSeconds, InventoryRules rules)
