@@ -5,7 +5,7 @@ namespace Grid.Tests.Postgres;
 
 /// <summary>
 /// Given a database with the schema: a product allocation policy and what its quotas consumed are kept in PostgreSQL,
-/// so after a full cluster restart the quota is still enforced and a release still gives its units back.
+/// so after a full cluster restart the quota is still enforced, at a new location too, and a release still gives its units back.
 /// </summary>
 [Trait("Category", "Postgres")]
 public sealed class ProductAllocationPostgresTests : IAsyncLifetime
@@ -45,6 +45,11 @@ public sealed class ProductAllocationPostgresTests : IAsyncLifetime
         await inventory.Release(held.ReservationId);
         await Eventually.ReadAsync(() => ConsumedAsync(second.Client, sku), c => c == 4, "the release's quota back");
         Assert.Equal(ReservationResultCode.Created, (await inventory.Reserve(new ReserveStock($"again-{tag}", "web", 1))).Code);
+
+        // A location that gets stock only now asks for quota too: the SKU's flag was kept.
+        var dc2 = second.Client.Inventory(sku, $"DC2-{tag}");
+        await dc2.Receive(10, DateTimeOffset.UtcNow);
+        Assert.Equal(ReservationResultCode.QuotaExhausted, (await dc2.Reserve(new ReserveStock($"dc2-{tag}", "web", 1))).Code);
     }
 
     private static async Task<long> ConsumedAsync(IClusterClient client, string sku)
