@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Grid.Domain;
 
 public enum MovementKind
@@ -65,6 +67,12 @@ public sealed record MovementRecord(
 
 public sealed record InboundLine(string Reference, long Quantity, DateTimeOffset Eta, string? PurchaseOrderId = null);
 
-public sealed record Allocation(string OrderId, long Quantity, string? Channel);
+/// <summary>Units allocated to an order; <see cref="QuotaHeld"/> of them count against the product allocation quota <see cref="Quota"/>.</summary>
+public sealed record Allocation(
+    string OrderId,
+    long Quantity,
+    string? Channel,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Quota = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] long QuotaHeld = 0);
 
 public sealed record Violation(DateTimeOffset At, string Rule, string Detail, string? EventId = null);

@@ -18,7 +18,11 @@ public sealed record ReserveRequest(
     int? TtlSeconds = null,
     bool AllowPartial = false,
     string? OrderId = null,
-    bool ForBackorders = false);
+    bool ForBackorders = false,
+    QuotaTicket? Quota = null);
+
+/// <summary>Quota its product allocation granted a reservation about to be made: at most <see cref="Granted"/> units, counted under <see cref="Key"/>.</summary>
+public sealed record QuotaTicket(string GrantId, string Key, long Granted);
 
 /// <summary>A hold on stock at one SKU-location. Immutable: every transition makes a new value.</summary>
 public sealed record Reservation(
@@ -32,7 +36,8 @@ public sealed record Reservation(
     DateTimeOffset CreatedAt,
     DateTimeOffset ExpiresAt,
     ReservationState State = ReservationState.Active,
-    DateTimeOffset? ClosedAt = null)
+    DateTimeOffset? ClosedAt = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Quota = null)
 {
     [JsonIgnore]
     public bool IsActive => State == ReservationState.Active;
@@ -55,6 +60,7 @@ public enum DecisionCode
     NotFound = 4,
     NotActive = 5,
     Invalid = 6,
+    QuotaExhausted = 7,
 }
 
 /// <summary>The answer to a reservation command: what happened, the reservation as it now stands, and ATP for its channel.</summary>

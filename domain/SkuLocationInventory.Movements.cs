@@ -135,7 +135,7 @@ public sealed partial class SkuLocationInventory
                 OnHand -= m.Quantity;
                 if (m.OrderId is not null)
                 {
-                    Deallocate(m.OrderId, m.Quantity);
+                    Deallocate(m.OrderId, m.Quantity, returnQuota: false);
                 }
 
                 break;
@@ -145,7 +145,7 @@ public sealed partial class SkuLocationInventory
                 OnHand -= m.Quantity;
                 if (m.OrderId is not null)
                 {
-                    Deallocate(m.OrderId, m.Quantity);
+                    Deallocate(m.OrderId, m.Quantity, returnQuota: true);
                 }
 
                 break;

@@ -30,7 +30,7 @@ public sealed partial class SkuLocationInventory
         }
 
         var available = AvailableFor(request.Channel, forBackorders: request.ForBackorders);
-        var granted = Math.Min(request.Quantity, available);
+        var granted = Math.Min(request.Quantity, Math.Min(available, request.Quota?.Granted ?? long.MaxValue));
         if (granted <= 0 || (granted < request.Quantity && !request.AllowPartial))
         {
             return new ReservationDecision(
@@ -50,11 +50,17 @@ public sealed partial class SkuLocationInventory
             request.TtlSeconds,
             request.OrderId,
             now,
-            now + Ttl(request.TtlSeconds, rules));
+            now + Ttl(request.TtlSeconds, rules),
+            Quota: request.Quota?.Key);
 
         SetReservation(reservation);
         Reserved += granted;
         AddUsage(reservation.Channel, granted);
+        if (request.Quota is { } ticket)
+        {
+            ConsumeQuota(ticket, granted);
+        }
+
         if (request.ForBackorders)
         {
             // The units held for the queue are now its reservation: hold that many fewer, in the same step.
@@ -106,7 +112,7 @@ public sealed partial class SkuLocationInventory
         var committed = r with { State = ReservationState.Committed, OrderId = allocateTo, ClosedAt = now };
         SetReservation(committed);
         Reserved -= r.Quantity;
-        Allocate(allocateTo, r.Quantity, r.Channel);
+        Allocate(allocateTo, r.Quantity, r.Channel, r.Quota);
         Touch(now);
         CheckInvariants(now, null);
         PublishReservation(OutboundEventTypes.ReservationCommitted, committed, now);
@@ -239,7 +245,7 @@ public sealed partial class SkuLocationInventory
 
         Remember(key, rules);
         var released = Math.Min(quantity, Allocations.TryGetValue(orderId, out var allocation) ? allocation.Quantity : 0);
-        Deallocate(orderId, released);
+        Deallocate(orderId, released, returnQuota: true);
         Touch(now);
         CheckInvariants(now, null);
         return released;
@@ -254,19 +260,33 @@ public sealed partial class SkuLocationInventory
         SetReservation(closed);
         Reserved -= r.Quantity;
         AddUsage(r.Channel, -r.Quantity);
+        if (r.Quota is not null)
+        {
+            AddQuotaUsage(r.Quota, -r.Quantity);
+        }
+
         return closed;
     }
 
-    private void Allocate(string orderId, long quantity, string? channel)
+    private void Allocate(string orderId, long quantity, string? channel, string? quota)
     {
         var allocations = AllocationMap ??= new(StringComparer.Ordinal);
         allocations[orderId] = allocations.TryGetValue(orderId, out var existing)
             ? existing with { Quantity = existing.Quantity + quantity }
             : new Allocation(orderId, quantity, channel);
+        if (quota is not null)
+        {
+            allocations[orderId] = HoldQuota(allocations[orderId], quota, quantity);
+        }
+
         Allocated += quantity;
     }
 
-    private void Deallocate(string orderId, long quantity)
+    /// <summary>
+    /// Gives back units allocated to an order. Their quota goes back with them when <paramref name="returnQuota"/> (a
+    /// cancellation, a short pick sourced again); units picked for the order keep it consumed (a sale in the period).
+    /// </summary>
+    private void Deallocate(string orderId, long quantity, bool returnQuota)
     {
         if (AllocationMap is not { } allocations || !allocations.TryGetValue(orderId, out var allocation))
         {
@@ -274,6 +294,7 @@ public sealed partial class SkuLocationInventory
         }
 
         var taken = Math.Min(quantity, allocation.Quantity);
+        allocation = ReleaseQuota(allocation, taken, returnQuota);
         Allocated -= taken;
         if (allocation.Channel is not null)
         {
@@ -291,18 +312,20 @@ public sealed partial class SkuLocationInventory
         }
     }
 
-    private void AddUsage(string channel, long delta)
+    private void AddUsage(string channel, long delta) => UsageMap = Counted(UsageMap, channel, delta);
+
+    /// <summary>Adds <paramref name="delta"/> to a count by key; a count that reaches zero goes, and an empty map is none.</summary>
+    private static Dictionary<string, long>? Counted(Dictionary<string, long>? counts, string key, long delta)
     {
-        var usage = (UsageMap?.GetValueOrDefault(channel) ?? 0) + delta;
-        if (usage == 0)
+        var count = (counts?.GetValueOrDefault(key) ?? 0) + delta;
+        if (count != 0)
         {
-            UsageMap?.Remove(channel);
-            UsageMap = NoneIfEmpty(UsageMap);
+            (counts ??= new(StringComparer.Ordinal))[key] = count;
+            return counts;
         }
-        else
-        {
-            (UsageMap ??= new(StringComparer.Ordinal))[channel] = usage;
-        }
+
+        counts?.Remove(key);
+        return NoneIfEmpty(counts);
     }
 
     private static TimeSpan Ttl(int? ttlSeconds, InventoryRules rules)

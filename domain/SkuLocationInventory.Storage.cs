@@ -149,6 +149,8 @@ public sealed partial class SkuLocationInventory
         OutboxBox = OutboxBox?.Copy(),
         ViolationsRecorded = ViolationsRecorded,
         ViolationsReported = ViolationsReported,
+        QuotaControlled = QuotaControlled,
+        QuotaUsageMap = QuotaUsageMap is null ? null : new(QuotaUsageMap, StringComparer.Ordinal),
     };
 }
 

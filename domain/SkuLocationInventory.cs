@@ -300,6 +300,10 @@ public sealed partial class SkuLocationInventory
         public Outbound.Outbox? Outbox;
         public long ViolationsRecorded;
         public long ViolationsReported;
+        public bool QuotaControlled;
+        public Dictionary<string, long>? QuotaUsage;
+        public bool QuotaChanged;
+        public List<string>? SettledGrants;
     }
 
     private static Dictionary<string, T>? NoneIfEmpty<T>(Dictionary<string, T>? items)

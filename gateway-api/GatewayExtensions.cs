@@ -60,6 +60,8 @@ public static class GatewayExtensions
             .MapClusterOperationsApi()
             .MapOrdersApi()
             .MapErpApi()
+            .MapAllocationsApi()
+            .MapPreordersApi()
             .MapLocationsApi()
             .MapShipmentsApi()
             .MapOrderOperationsApi()

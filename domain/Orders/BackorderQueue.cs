@@ -11,7 +11,9 @@ public sealed record BackorderEntry(
     long Quantity,
     DateTimeOffset QueuedAt,
     DateTimeOffset? PromisedDate = null,
-    string? PromisedFrom = null);
+    string? PromisedFrom = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Preorder = false,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? CustomerId = null);
 
 public enum BackorderNoticeKind
 {
@@ -43,7 +45,7 @@ public sealed record SupplyLine(string Reference, long Quantity, DateTimeOffset 
 /// entries until they take it, and nets them out of ATP for a date, so the supply promised here is not promised
 /// again. Changes for orders are kept as numbered notices until each order acknowledges them.
 /// </summary>
-public sealed class BackorderQueue
+public sealed partial class BackorderQueue
 {
     [JsonInclude] public List<BackorderEntry> Entries { get; private set; } = [];
     [JsonInclude] public List<BackorderNotice> Notices { get; private set; } = [];
@@ -86,14 +88,20 @@ public sealed class BackorderQueue
     /// Puts a line in the queue with <paramref name="quantity"/> units, or sets the quantity of the entry it has
     /// (keeping its place). Returns the entry.
     /// </summary>
-    public BackorderEntry Enqueue(string orderId, string lineId, string channel, long quantity, DateTimeOffset now)
+    public BackorderEntry Enqueue(string orderId, string lineId, string channel, long quantity, DateTimeOffset now, string? customerId = null)
     {
         var index = IndexOf(orderId, lineId);
         if (index < 0)
         {
-            var entry = new BackorderEntry(orderId, lineId, channel, quantity, now);
+            var entry = new BackorderEntry(orderId, lineId, channel, quantity, now, CustomerId: customerId);
             Entries.Add(entry);
             return entry;
+        }
+
+        if (Entries[index].Preorder)
+        {
+            // A pre-order's units count against the cap while they are wanted: fewer wanted, fewer counted.
+            Preordered += quantity - Entries[index].Quantity;
         }
 
         Entries[index] = Entries[index] with { Quantity = quantity };
@@ -107,6 +115,11 @@ public sealed class BackorderQueue
         if (index < 0)
         {
             return false;
+        }
+
+        if (Entries[index].Preorder)
+        {
+            Preordered -= Entries[index].Quantity;
         }
 
         Entries.RemoveAt(index);

@@ -32,6 +32,24 @@ public sealed class CustomerCredit
         return true;
     }
 
+    /// <summary>The customer group the ERP puts the customer in (product allocation rations by it); null: none.</summary>
+    [JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Group { get; private set; }
+
+    [JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public DateTimeOffset? GroupUpdatedAt { get; private set; }
+
+    /// <summary>Applies the ERP's group unless an update of the same or a later time was applied already; true when applied.</summary>
+    public bool ApplyGroup(string? group, DateTimeOffset updatedAt)
+    {
+        if (GroupUpdatedAt is { } last && updatedAt <= last)
+        {
+            return false;
+        }
+
+        Group = group;
+        GroupUpdatedAt = updatedAt;
+        return true;
+    }
+
     public bool HoldOrder(string orderId)
     {
         if (HeldOrders.Contains(orderId, StringComparer.Ordinal))

@@ -7,7 +7,7 @@ public sealed partial class Order
 {
     /// <summary>What the planner is to source: each line's unsourced units, where it may look and where it must not.</summary>
     public IReadOnlyList<SourcingLine> SourcingRequest()
-        => [.. Lines.Where(l => l.Unsourced > 0).Select(l => new SourcingLine(l.LineId, l.Sku, l.Unsourced, l.RequestedLocation, l.ExcludedLocations))];
+        => [.. Lines.Where(l => l.Unsourced > 0).Select(l => new SourcingLine(l.LineId, l.Sku, l.Unsourced, l.RequestedLocation, l.ExcludedLocations, l.Preorder))];
 
     /// <summary>
     /// Decides on a sourcing round's plan. A plan that leaves lines with nowhere to look rejects an order not yet

@@ -19,6 +19,7 @@ public sealed class OrderLine
         Quantity = request.Quantity;
         RequestedLocation = request.Location;
         ReservationIds = [.. request.ReservationIds ?? []];
+        Preorder = request.Preorder;
         Unsourced = request.Quantity;
     }
 
@@ -29,6 +30,9 @@ public sealed class OrderLine
 
     /// <summary>The channel's reservations this line took over at submission (cart to order); they are its allocation.</summary>
     [JsonInclude] public List<string> ReservationIds { get; private set; } = [];
+
+    /// <summary>A pre-order: its units wait at its location's queue for the inbound supply they were sold against, never sourced from stock elsewhere.</summary>
+    [JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public bool Preorder { get; private set; }
 
     /// <summary>Units not yet sourced: a new line, or units a short pick freed.</summary>
     [JsonInclude] public long Unsourced { get; internal set; }
@@ -92,7 +96,8 @@ public sealed class OrderLine
         && string.Equals(Sku, request.Sku, StringComparison.Ordinal)
         && Quantity == request.Quantity
         && string.Equals(RequestedLocation, request.Location, StringComparison.Ordinal)
-        && ReservationIds.SequenceEqual(request.ReservationIds ?? [], StringComparer.Ordinal);
+        && ReservationIds.SequenceEqual(request.ReservationIds ?? [], StringComparer.Ordinal)
+        && Preorder == request.Preorder;
 
     /// <summary>The per-line balance; a message per broken rule, empty when it holds.</summary>
     public IEnumerable<string> Audit()

@@ -13,7 +13,7 @@ public sealed record OrderSubmission(
     DateTimeOffset? RequestedDeliveryDate = null);
 
 /// <summary>One line as submitted; <see cref="ReservationIds"/> names reservations the channel holds for its SKU, to become its allocation.</summary>
-public sealed record OrderLineRequest(string LineId, string Sku, long Quantity, string? Location = null, IReadOnlyList<string>? ReservationIds = null);
+public sealed record OrderLineRequest(string LineId, string Sku, long Quantity, string? Location = null, IReadOnlyList<string>? ReservationIds = null, bool Preorder = false);
 
 /// <summary>Where the order goes. Only <see cref="Region"/> takes part in sourcing.</summary>
 public sealed record ShipTo(

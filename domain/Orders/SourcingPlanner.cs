@@ -1,7 +1,7 @@
 namespace Grid.Domain.Orders;
 
 /// <summary>Units of one line to source: where it may look (its requested location, if any) and where it must not.</summary>
-public sealed record SourcingLine(string LineId, string Sku, long Quantity, string? RequestedLocation, IReadOnlyCollection<string> Excluded);
+public sealed record SourcingLine(string LineId, string Sku, long Quantity, string? RequestedLocation, IReadOnlyCollection<string> Excluded, bool Preorder = false);
 
 /// <summary>Hold <see cref="Quantity"/> units of a line at <see cref="Location"/>.</summary>
 public sealed record SourcingLeg(string LineId, string Location, long Quantity);
@@ -47,6 +47,13 @@ public static class SourcingPlanner
             if (backorderAt is null)
             {
                 unsourceable.Add(line.LineId);
+                continue;
+            }
+
+            if (line.Preorder)
+            {
+                // Sold against the location's inbound supply: it waits there, whatever stock other locations hold.
+                backorders.Add(new SourcingBackorder(line.LineId, backorderAt, line.Quantity));
                 continue;
             }
 

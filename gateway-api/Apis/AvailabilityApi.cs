@@ -22,7 +22,8 @@ public static class AvailabilityApi
             .WithName("GetAvailability")
             .WithSummary("Network ATP of a SKU over its locations")
             .WithDescription("`locations=A,B` restricts the locations, `channel` applies that channel's ring-fences, `date` adds inbound supply due by then, "
-                + "net of the units backorders wait for (they take arriving supply first). Stock held for waiting backorders (`heldForBackorders`) is never available.");
+                + "net of the units backorders wait for (they take arriving supply first). Stock held for waiting backorders (`heldForBackorders`) is never available. "
+                + "With a product allocation policy, `channel` or `customerId` (by its customer group) caps `available` at the quota left, shown as `quota`.");
 
         group.MapPost("/query", QueryAvailability)
             .IsIdempotent()
@@ -33,7 +34,7 @@ public static class AvailabilityApi
     }
 
     public static async Task<Results<Ok<SkuAvailability>, ValidationProblem>> GetAvailability(
-        string sku, string? locations, string? channel, string? date, IGrainFactory grains)
+        string sku, string? locations, string? channel, string? date, string? customerId, IGrainFactory grains)
     {
         var errors = new FieldErrors();
         errors.Sku("sku", sku);
@@ -43,6 +44,7 @@ public static class AvailabilityApi
             errors.Id("channel", channel);
         }
 
+        errors.Id("customerId", customerId, required: false);
         if (!Parsing.TryParseSupplyDate(date, out var dueBy))
         {
             errors.Add("date", "'date' must be a day (2026-12-01) or an ISO-8601 timestamp.");
@@ -54,7 +56,7 @@ public static class AvailabilityApi
         }
 
         var answer = await grains.Ref<ISkuGrain>(Identifiers.SkuGrainKey(sku))
-            .GetAvailability(new AvailabilityQuery(channel, dueBy), locationList);
+            .GetAvailability(new AvailabilityQuery(channel, dueBy, customerId), locationList);
         return TypedResults.Ok(answer);
     }
 
@@ -106,12 +108,13 @@ public static class AvailabilityApi
             queries.Add((item.Sku!, locations));
         }
 
+        errors.Id("customerId", request.CustomerId, required: false);
         if (!errors.IsValid)
         {
             return GridProblems.Invalid(errors);
         }
 
-        var query = new AvailabilityQuery(request.Channel, dueBy);
+        var query = new AvailabilityQuery(request.Channel, dueBy, request.CustomerId);
         var answers = await Task.WhenAll(queries.Select(q =>
             grains.Ref<ISkuGrain>(Identifiers.SkuGrainKey(q.Sku)).GetAvailability(query, q.Locations)));
         return TypedResults.Ok(new AvailabilityBatchResponse(answers));

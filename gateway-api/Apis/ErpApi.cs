@@ -22,6 +22,12 @@ public static class ErpApi
             .WithSummary("Set a customer's credit status (active or hold); an update older than the one applied is ignored")
             .RequireGridRole(GridRoles.Erp);
 
+        api.MapPut("/customers/{customerId}/group", SetGroup)
+            .WithTags("ERP")
+            .WithName("SetCustomerGroup")
+            .WithSummary("Set a customer's customer group (product allocation rations by it); an update older than the one applied is ignored")
+            .RequireGridRole(GridRoles.Erp);
+
         api.MapPost("/erp/invoices", PostInvoice)
             .WithTags("ERP")
             .WithName("PostInvoice")
@@ -64,6 +70,27 @@ public static class ErpApi
         var credit = await grains.GetGrain<ICustomerGrain>(OrderKeys.Customer(customerId))
             .SetCredit(new CreditUpdate(status!.Value, request.Reason, request.UpdatedAt!.Value.ToUniversalTime()));
         return TypedResults.Ok(credit);
+    }
+
+    public static async Task<Results<Ok<CustomerGroupView>, ValidationProblem>> SetGroup(string customerId, CustomerGroupRequest? request, IGrainFactory grains)
+    {
+        if (request is null)
+        {
+            return GridProblems.Invalid("body", "A JSON body is required.");
+        }
+
+        var errors = new FieldErrors();
+        errors.Id("customerId", customerId);
+        errors.Id("group", request.Group, required: false);
+        errors.Required("updatedAt", request.UpdatedAt);
+        if (!errors.IsValid)
+        {
+            return GridProblems.Invalid(errors);
+        }
+
+        var group = await grains.GetGrain<ICustomerGrain>(OrderKeys.Customer(customerId))
+            .SetGroup(new CustomerGroupUpdate(request.Group, request.UpdatedAt!.Value.ToUniversalTime()));
+        return TypedResults.Ok(group);
     }
 
     public static async Task<Results<Ok<OrderView>, ValidationProblem, ProblemHttpResult>> PostInvoice(InvoiceRequest? request, IGrainFactory grains)

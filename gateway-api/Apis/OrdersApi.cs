@@ -183,7 +183,17 @@ public static class OrdersApi
             }
 
             var reservationIds = ReadReservationIds(field, item, errors, reservationKeys);
-            return new OrderLineInput(item.LineId!, item.Sku!, item.Quantity ?? 0, item.Location, reservationIds);
+            if (item.Preorder == true && item.Location is null)
+            {
+                errors.Add($"{field}.location", "A pre-order line names the 'location' whose inbound supply it is sold against.");
+            }
+
+            if (item.Preorder == true && reservationIds is not null)
+            {
+                errors.Add($"{field}.reservationIds", "A pre-order line takes over no reservations: it waits for inbound supply.");
+            }
+
+            return new OrderLineInput(item.LineId!, item.Sku!, item.Quantity ?? 0, item.Location, reservationIds, item.Preorder ?? false);
         });
 
         if (!errors.IsValid)
@@ -316,6 +326,15 @@ internal static class OrderAnswers
                         ["lines"] = (result.Refusals ?? []).Select(r => new CartRefusalProblem(r.LineId, r.ReservationId, CamelCase(r.Reason.ToString()), r.Detail)).ToList(),
                     });
                 return true;
+            case OrderResultCode.PreorderRefused:
+                problem = GridProblems.Conflict(
+                    "A pre-order line cannot be taken; nothing was stored.", result.Detail,
+                    new Dictionary<string, object?>
+                    {
+                        ["code"] = "preorder-refused",
+                        ["lines"] = (result.PreorderRefusals ?? []).Select(r => new PreorderRefusalProblem(r.LineId, CamelCase(r.Reason.ToString()), r.Cap, r.Remaining, r.Detail)).ToList(),
+                    });
+                return true;
             case OrderResultCode.Conflict:
                 problem = GridProblems.Unprocessable(
                     "The id is already used with different content.", result.Detail, new Dictionary<string, object?> { ["field"] = result.Field });
@@ -335,3 +354,6 @@ internal static class OrderAnswers
 
 /// <summary>One refused line in a <c>422</c> answer to a submission: the line, the reservation, the reason, a sentence.</summary>
 public sealed record CartRefusalProblem(string LineId, string ReservationId, string Reason, string Detail);
+
+/// <summary>One refused pre-order line in a <c>409</c> answer to a submission: the line, the reason, the cap and what it leaves, a sentence.</summary>
+public sealed record PreorderRefusalProblem(string LineId, string Reason, long Cap, long Remaining, string Detail);

@@ -62,6 +62,7 @@ public static class ReservationsApi
         errors.PositiveQuantity("quantity", request.Quantity);
         errors.Id("channel", request.Channel);
         errors.Id("orderId", request.OrderId, required: false);
+        errors.Id("customerId", request.CustomerId, required: false);
         if (request.TtlSeconds is <= 0)
         {
             errors.Add("ttlSeconds", "'ttlSeconds' must be a positive number of seconds.");
@@ -72,7 +73,7 @@ public static class ReservationsApi
             return GridProblems.Invalid(errors);
         }
 
-        var command = new ReserveStock(request.ReservationId!, request.Channel!, request.Quantity!.Value, request.TtlSeconds, request.AllowPartial ?? false, request.OrderId);
+        var command = new ReserveStock(request.ReservationId!, request.Channel!, request.Quantity!.Value, request.TtlSeconds, request.AllowPartial ?? false, request.OrderId, CustomerId: request.CustomerId);
         var result = await Grain(grains, request.Sku!, request.Location!).Reserve(command);
         return result.Code switch
         {
@@ -166,6 +167,15 @@ public static class ReservationsApi
         return Answer(result);
     }
 
+    /// <summary>409 naming <c>quota-exhausted</c> and the quota: its policy, bucket, quantity, what is consumed and what is left.</summary>
+    public static ProblemHttpResult QuotaExhausted(string? detail, QuotaLeft? quota)
+        => GridProblems.Conflict("The product allocation quota is exhausted.", detail, new Dictionary<string, object?>
+        {
+            ["code"] = "quota-exhausted",
+            ["quota"] = quota,
+            ["available"] = quota?.Remaining ?? 0,
+        });
+
     private static IInventoryGrain Grain(IGrainFactory grains, string sku, string location)
         => grains.Ref<IInventoryGrain>(Identifiers.SkuLocationKey(sku, location));
 
@@ -193,6 +203,7 @@ public static class ReservationsApi
 
     private static ProblemHttpResult ProblemFor(ReservationResult result) => result.Code switch
     {
+        ReservationResultCode.QuotaExhausted => QuotaExhausted(result.Detail, result.Quota),
         ReservationResultCode.InsufficientStock => GridProblems.Conflict(
             "Not enough available to promise.", result.Detail, new Dictionary<string, object?> { ["available"] = result.Available }),
         ReservationResultCode.IdConflict => GridProblems.Unprocessable(

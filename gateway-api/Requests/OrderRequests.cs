@@ -21,7 +21,10 @@ public sealed record ShipToRequest(
     string? PostalCode,
     string? Country);
 
-public sealed record OrderLineItem(string? LineId, string? Sku, long? Quantity, string? Location, List<string?>? ReservationIds = null);
+public sealed record OrderLineItem(string? LineId, string? Sku, long? Quantity, string? Location, List<string?>? ReservationIds = null, bool? Preorder = null);
+
+/// <summary>A SKU-location's pre-order terms (docs/preorders.md).</summary>
+public sealed record PreorderTermsRequest(long? Cap, DateTimeOffset? EndsAt);
 
 public sealed record CancelOrderRequest(string? Reason);
 
@@ -33,6 +36,9 @@ public sealed record ReturnRequest(string? ReturnId, List<ReturnLineItem?>? Line
 public sealed record ReturnLineItem(string? LineId, long? Quantity);
 
 public sealed record CreditRequest(string? Status, string? Reason, DateTimeOffset? UpdatedAt);
+
+/// <summary>The ERP's customer group for a customer; a null group takes the customer out of every group.</summary>
+public sealed record CustomerGroupRequest(string? Group, DateTimeOffset? UpdatedAt);
 
 public sealed record InvoiceRequest(string? InvoiceId, string? OrderId, List<InvoiceLineItem?>? Lines, DateTimeOffset? PostedAt);
 

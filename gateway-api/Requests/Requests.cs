@@ -13,7 +13,8 @@ public sealed record CreateReservationRequest(
     string? Channel,
     int? TtlSeconds,
     bool? AllowPartial,
-    string? OrderId);
+    string? OrderId,
+    string? CustomerId = null);
 
 public sealed record CommitReservationRequest(string? OrderId);
 
@@ -21,7 +22,13 @@ public sealed record ExtendReservationRequest(int? TtlSeconds);
 
 public sealed record AvailabilityQueryItem(string? Sku, List<string>? Locations);
 
-public sealed record AvailabilityBatchRequest(List<AvailabilityQueryItem?>? Items, string? Channel, string? Date);
+public sealed record AvailabilityBatchRequest(List<AvailabilityQueryItem?>? Items, string? Channel, string? Date, string? CustomerId = null);
+
+/// <summary>One quota row of an allocation policy: for a channel or for a customer group (exactly one of them).</summary>
+public sealed record QuotaRowRequest(string? Channel, string? CustomerGroup, long? Quantity);
+
+/// <summary>A product allocation policy (docs/allocation.md).</summary>
+public sealed record AllocationPolicyRequest(string? Location, DateTimeOffset? From, DateTimeOffset? To, List<QuotaRowRequest?>? Quotas, long? EveryoneElse);
 
 public sealed record InventoryPolicyRequest(long? SafetyStock, Dictionary<string, long?>? RingFences);
 

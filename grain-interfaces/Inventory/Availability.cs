@@ -13,7 +13,8 @@ public sealed record InboundSupply(
 [GenerateSerializer, Immutable, Alias("grid.inventory.AvailabilityQuery")]
 public sealed record AvailabilityQuery(
     [property: Id(0)] string? Channel = null,
-    [property: Id(1)] DateTimeOffset? SupplyDueBy = null)
+    [property: Id(1)] DateTimeOffset? SupplyDueBy = null,
+    [property: Id(2)] string? CustomerId = null)
 {
     public static AvailabilityQuery Now { get; } = new();
 }
@@ -42,7 +43,8 @@ public sealed record SkuAvailability(
     [property: Id(0)] string Sku,
     [property: Id(1)] long Available,
     [property: Id(2)] ImmutableArray<LocationAvailability> Locations,
-    [property: Id(3)] DateTimeOffset? AsOf);
+    [property: Id(3)] DateTimeOffset? AsOf,
+    [property: Id(4)] QuotaLeft? Quota = null);
 
 /// <summary>A channel's ring-fence at a location and how much of it is still held for that channel.</summary>
 [GenerateSerializer, Immutable, Alias("grid.inventory.RingFenceHold")]

@@ -64,6 +64,10 @@ public interface IInventoryGrain : IGrainWithStringKey
     [Alias("WatchBackorderDemand")]
     Task WatchBackorders(long demand);
 
+    /// <summary>Whether reservations here ask the SKU's product allocation for quota first (it says so when a policy is set).</summary>
+    [Alias("ControlByQuota")]
+    Task ControlByQuota(bool controlled);
+
     /// <summary>Applies warehouse and supplier movements in order, each at most once per (source, event id).</summary>
     [Alias("ApplyMovements")]
     Task<ImmutableArray<MovementOutcome>> ApplyMovements(ImmutableArray<WarehouseMovement> movements);

@@ -21,7 +21,14 @@ public interface ISkuGrain : IGrainWithStringKey
     [OneWay, AlwaysInterleave, Alias("OnLocationChanged")]
     Task OnLocationChanged(AvailabilitySnapshot snapshot);
 
-    /// <summary>Called by a SKU-location grain the first time it stores anything, so the SKU knows its locations after a restart.</summary>
+    /// <summary>
+    /// Called by a SKU-location grain the first time it stores anything, so the SKU knows its locations after a restart;
+    /// answers whether the SKU has a product allocation (its reservations then ask for quota).
+    /// </summary>
     [Alias("RegisterLocation")]
-    Task RegisterLocation(AvailabilitySnapshot snapshot);
+    Task<bool> RegisterLocation(AvailabilitySnapshot snapshot);
+
+    /// <summary>Records whether the SKU has a product allocation (ATP then shows the quota left); answers the locations known.</summary>
+    [Alias("SetAllocationControlled")]
+    Task<ImmutableArray<string>> SetAllocationControlled(bool controlled);
 }

@@ -18,7 +18,8 @@ public sealed record ReserveStock(
     [property: Id(3)] int? TtlSeconds = null,
     [property: Id(4)] bool AllowPartial = false,
     [property: Id(5)] string? OrderId = null,
-    [property: Id(6)] bool ForBackorders = false);
+    [property: Id(6)] bool ForBackorders = false,
+    [property: Id(7)] string? CustomerId = null);
 
 [GenerateSerializer, Immutable, Alias("grid.inventory.ReservationView")]
 public sealed record ReservationView(
@@ -57,6 +58,9 @@ public enum ReservationResultCode
 
     /// <summary>The command itself is malformed (names the field in <see cref="ReservationResult.Detail"/>).</summary>
     Invalid = 6,
+
+    /// <summary>The product allocation quota of the channel or customer group is used up (<see cref="ReservationResult.Quota"/>); nothing was held.</summary>
+    QuotaExhausted = 7,
 }
 
 [GenerateSerializer, Immutable, Alias("grid.inventory.ReservationResult")]
@@ -65,4 +69,5 @@ public sealed record ReservationResult(
     [property: Id(1)] ReservationView? Reservation,
     [property: Id(2)] long Available,
     [property: Id(3)] string? Detail = null,
-    [property: Id(4)] string? Field = null);
+    [property: Id(4)] string? Field = null,
+    [property: Id(5)] QuotaLeft? Quota = null);

@@ -87,6 +87,14 @@ public interface ICustomerGrain : IGrainWithStringKey
     [ReadOnly, Alias("GetCredit")]
     Task<CustomerCreditView> GetCredit();
 
+    /// <summary>Applies the ERP's customer group unless a later update was applied already.</summary>
+    [Alias("SetGroup")]
+    Task<CustomerGroupView> SetGroup(CustomerGroupUpdate update);
+
+    /// <summary>The customer group as last set (null: none).</summary>
+    [ReadOnly, Alias("GetGroup")]
+    Task<CustomerGroupView> GetGroup();
+
     /// <summary>An order waits on this customer's credit release.</summary>
     [Alias("HoldOrder")]
     Task HoldOrder(string orderId);
@@ -138,6 +146,20 @@ public interface IBackorderQueueGrain : IGrainWithStringKey
 
     [ReadOnly, Alias("GetQueue")]
     Task<BackorderQueueView> GetQueue();
+
+    /// <summary>Sets the SKU-location's pre-order terms (null ends pre-orders; those taken stay queued).</summary>
+    [Alias("SetPreorders")]
+    Task<PreorderView> SetPreorders(PreorderTermsInput? terms);
+
+    [ReadOnly, Alias("GetPreorders")]
+    Task<PreorderView> GetPreorders();
+
+    /// <summary>
+    /// Takes a pre-order for an order line against the dated inbound supply, within the cap, one at a time; accepted,
+    /// it is queued (like a backorder) with its promised date. The same pre-order again answers the same.
+    /// </summary>
+    [Alias("Preorder")]
+    Task<PreorderResult> Preorder(BackorderRequest request);
 }
 
 /// <summary>One shipment, keyed <see cref="OrderKeys.Shipment"/>: what it carries and its carrier milestones.</summary>

@@ -25,6 +25,19 @@ public sealed record CustomerCreditView(
     [property: Id(4)] ImmutableArray<string> HeldOrders,
     [property: Id(5)] bool Applied = true);
 
+/// <summary>The ERP's customer group for a customer (null: none), as of the ERP's <see cref="UpdatedAt"/>; product allocation rations by it.</summary>
+[GenerateSerializer, Immutable, Alias("grid.orders.CustomerGroupUpdate")]
+public sealed record CustomerGroupUpdate(
+    [property: Id(0)] string? Group,
+    [property: Id(1)] DateTimeOffset UpdatedAt);
+
+[GenerateSerializer, Immutable, Alias("grid.orders.CustomerGroupView")]
+public sealed record CustomerGroupView(
+    [property: Id(0)] string CustomerId,
+    [property: Id(1)] string? Group,
+    [property: Id(2)] DateTimeOffset? UpdatedAt,
+    [property: Id(3)] bool Applied = true);
+
 [GenerateSerializer, Alias("grid.orders.LocationType")]
 public enum LocationType
 {

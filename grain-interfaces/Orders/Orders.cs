@@ -37,7 +37,8 @@ public sealed record OrderLineInput(
     [property: Id(1)] string Sku,
     [property: Id(2)] long Quantity,
     [property: Id(3)] string? Location = null,
-    [property: Id(4)] ImmutableArray<string>? ReservationIds = null);
+    [property: Id(4)] ImmutableArray<string>? ReservationIds = null,
+    [property: Id(5)] bool Preorder = false);
 
 /// <summary>A sales channel's order. Submitting the same order again answers the order as it stands.</summary>
 [GenerateSerializer, Immutable, Alias("grid.orders.SubmitOrder")]
@@ -78,7 +79,8 @@ public sealed record OrderLineView(
     [property: Id(12)] long Invoiced,
     [property: Id(13)] long Unsourced,
     [property: Id(14)] ImmutableArray<string> ReservationIds,
-    [property: Id(15)] bool LateForRequestedDate);
+    [property: Id(15)] bool LateForRequestedDate,
+    [property: Id(16)] bool Preorder = false);
 
 [GenerateSerializer, Alias("grid.orders.OrderExceptionKind")]
 public enum OrderExceptionKind
@@ -214,6 +216,9 @@ public enum OrderResultCode
 
     /// <summary>A line's reservation cannot be taken over; <see cref="OrderResult.Refusals"/> names each. Nothing was stored.</summary>
     ReservationsRefused = 6,
+
+    /// <summary>A pre-order line was refused (<see cref="OrderResult.PreorderRefusals"/>). Nothing was stored.</summary>
+    PreorderRefused = 7,
 }
 
 [GenerateSerializer, Immutable, Alias("grid.orders.OrderResult")]
@@ -222,7 +227,8 @@ public sealed record OrderResult(
     [property: Id(1)] OrderView? Order,
     [property: Id(2)] string? Detail = null,
     [property: Id(3)] string? Field = null,
-    [property: Id(4)] ImmutableArray<CartRefusalView>? Refusals = null);
+    [property: Id(4)] ImmutableArray<CartRefusalView>? Refusals = null,
+    [property: Id(5)] ImmutableArray<PreorderRefusalView>? PreorderRefusals = null);
 
 [GenerateSerializer, Immutable, Alias("grid.orders.PostInvoice")]
 public sealed record PostInvoice(

@@ -25,6 +25,10 @@ public sealed partial class InventoryGrain
         Message = "{Key}: the availability change could not be handed to a publisher; tried again in 2 s, or with the next change, sweep or activation")]
     private partial void LogHandOffDeferred(Exception exception, string key);
 
+    [LoggerMessage(EventId = 1122, EventName = "QuotaReportDeferred", Level = LogLevel.Warning,
+        Message = "{Key}: the units held against product allocation quotas could not be reported now; reported again with the next change or activation")]
+    private partial void LogQuotaReportDeferred(Exception exception, string key);
+
     [LoggerMessage(EventId = 1112, EventName = "InventoryEventsDeferred", Level = LogLevel.Warning,
         Message = "{Key}: events or failed self-checks could not be handed over now; tried again in 2 s, or with the next change, sweep or activation")]
     private partial void LogAfterWriteDeferred(Exception exception, string key);

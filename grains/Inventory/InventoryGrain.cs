@@ -84,6 +84,13 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
         // the timer, due at once. Writing here would tell the SKU grain, and a SKU grain activating at that moment asks
         // this grain for its snapshot, which it cannot answer before its own activation ends (a 30 s deadlock).
         var expiredWhileInactive = ExpireInMemory(Now);
+        _inventory.OweQuotaReport();
+        if (_inventory.TakeQuotaReport() is { } quotaReport)
+        {
+            // The product allocation may have missed the last report (a crash between the write and the report).
+            _ = ReportQuotaAsync(quotaReport);
+        }
+
         _durableSequence = _inventory.OutboundSequence;
         _storedHanded = _inventory.OutboundHanded;
         ScheduleExpiryTimer(immediately: expiredWhileInactive || _inventory.OutboundPending || HasAfterWriteWork);
@@ -107,9 +114,12 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
         return Map(decision);
     }
 
-    public async Task<ReservationResult> Reserve(ReserveStock command)
+    public Task<ReservationResult> Reserve(ReserveStock command)
+        => NeedsQuota(command) ? ReserveWithinQuotaAsync(command) : ReserveAsync(command, null);
+
+    private async Task<ReservationResult> ReserveAsync(ReserveStock command, QuotaTicket? quota)
     {
-        var decision = _inventory.Reserve(command.ToDomain(), Now, _rules);
+        var decision = _inventory.Reserve(command.ToDomain(quota), Now, _rules);
         await DurableAsync(decision.Changed);
 
         switch (decision.Code)
@@ -195,13 +205,19 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
 
     private async Task WriteAsync()
     {
+        QuotaReport? quotaReport = null;
         try
         {
             if (!_registeredWithSku)
             {
                 // Before the first write, so that the SKU knows every location that holds anything.
-                await GrainFactory.Ref<ISkuGrain>(Identifiers.SkuGrainKey(_inventory.Sku)).RegisterLocation(_inventory.ToSnapshot());
+                var allocated = await GrainFactory.Ref<ISkuGrain>(Identifiers.SkuGrainKey(_inventory.Sku)).RegisterLocation(_inventory.ToSnapshot());
                 _registeredWithSku = true;
+                if (allocated)
+                {
+                    // The SKU has a product allocation: from this write on, reservations here ask for quota.
+                    _inventory.ControlByQuota(true, Now);
+                }
             }
 
             // The inventory storage takes what changed from the live state before its first await, so commands
@@ -211,6 +227,7 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
             var snapshot = _inventory.ToSnapshot();
             var handed = _inventory.OutboundHanded;
             var (outboxSequence, violations) = (_inventory.OutboxSequence, _inventory.ViolationsRecorded);
+            quotaReport = _inventory.TakeQuotaReport();
             await _store.WriteStateAsync();
             MarkAfterWriteWorkDurable(outboxSequence, violations);
             _durableFigures = figures ?? _durableFigures;
@@ -226,12 +243,22 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
         }
         catch (Exception ex)
         {
+            if (quotaReport is not null)
+            {
+                _inventory.QuotaReportFailed(quotaReport);
+            }
+
             LogWriteFailed(ex, Key);
             DeactivateOnIdle();
             throw;
         }
 
         _durableSequence = _writingSequence;
+        if (quotaReport is not null)
+        {
+            _ = ReportQuotaAsync(quotaReport);
+        }
+
         if (_inventory.OutboundPending)
         {
             _ = HandOffAvailabilityAsync();

@@ -5,8 +5,8 @@ namespace Grid.Inventory;
 /// <summary>Maps between the wire contracts and the pure domain model.</summary>
 internal static class InventoryMapping
 {
-    public static ReserveRequest ToDomain(this ReserveStock c)
-        => new(c.ReservationId, c.Channel, c.Quantity, c.TtlSeconds, c.AllowPartial, c.OrderId, c.ForBackorders);
+    public static ReserveRequest ToDomain(this ReserveStock c, QuotaTicket? quota = null)
+        => new(c.ReservationId, c.Channel, c.Quantity, c.TtlSeconds, c.AllowPartial, c.OrderId, c.ForBackorders, quota);
 
     public static Movement ToDomain(this WarehouseMovement m)
         => new(m.EventId, m.Source, m.OccurredAt, (MovementKind)m.Type, m.Quantity, m.Sequence, m.Reference, m.Reason, m.OrderId, m.LineId, m.Eta);

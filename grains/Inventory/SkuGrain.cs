@@ -10,6 +10,10 @@ public sealed class SkuLocations
 {
     /// <summary>In ordinal order. Never changed once stored: a new location makes a new array.</summary>
     public string[] Locations { get; set; } = [];
+
+    /// <summary>Whether the SKU has a product allocation: its locations' reservations ask for quota, and ATP shows the quota left.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Allocated { get; set; }
 }
 
 /// <summary>
@@ -69,6 +73,24 @@ public sealed class SkuGrain : Grain, ISkuGrain
 
     public Task<SkuAvailability> GetAvailability(AvailabilityQuery query, ImmutableArray<string> locations)
     {
+        var answer = Availability(query, locations);
+        return _store.State.Allocated && (query.Channel is not null || query.CustomerId is not null)
+            ? WithinQuotaAsync(answer, query, locations)
+            : Task.FromResult(answer);
+    }
+
+    /// <summary>Network ATP no more than the quota the channel or customer has left (the location's policy when one location is asked).</summary>
+    private async Task<SkuAvailability> WithinQuotaAsync(SkuAvailability answer, AvailabilityQuery query, ImmutableArray<string> locations)
+    {
+        var standing = await GrainFactory.Ref<IProductAllocationGrain>(Identifiers.SkuGrainKey(Sku))
+            .Standing(locations.Length == 1 ? locations[0] : null, query.Channel, query.CustomerId);
+        return standing.Left is { } left
+            ? answer with { Available = Math.Min(answer.Available, left.Remaining), Quota = left }
+            : answer;
+    }
+
+    private SkuAvailability Availability(AvailabilityQuery query, ImmutableArray<string> locations)
+    {
         var now = _clock.GetUtcNow();
         var snapshots = _snapshots;
         ImmutableArray<LocationAvailability> answers;
@@ -111,7 +133,7 @@ public sealed class SkuGrain : Grain, ISkuGrain
         }
 
         GridInstruments.AtpQueries.Add(1);
-        return Task.FromResult(new SkuAvailability(Sku, available, answers, answers.Length == 0 ? null : asOf));
+        return new SkuAvailability(Sku, available, answers, answers.Length == 0 ? null : asOf);
     }
 
     public Task OnLocationChanged(AvailabilitySnapshot snapshot)
@@ -120,7 +142,7 @@ public sealed class SkuGrain : Grain, ISkuGrain
         return Task.CompletedTask;
     }
 
-    public Task RegisterLocation(AvailabilitySnapshot snapshot)
+    public async Task<bool> RegisterLocation(AvailabilitySnapshot snapshot)
     {
         Keep(snapshot);
         _commits ??= new GroupCommit(WriteAsync);
@@ -129,11 +151,26 @@ public sealed class SkuGrain : Grain, ISkuGrain
         if (at < 0)
         {
             // A new array, so that a write in flight keeps serializing the one it was given.
-            _store.State = new SkuLocations { Locations = Insert(known, ~at, snapshot.Location) };
+            _store.State = new SkuLocations { Locations = Insert(known, ~at, snapshot.Location), Allocated = _store.State.Allocated };
             _commits.MarkChanged();
         }
 
-        return _commits.WhenDurable();
+        await _commits.WhenDurable();
+        return _store.State.Allocated;
+    }
+
+    public async Task<ImmutableArray<string>> SetAllocationControlled(bool controlled)
+    {
+        _commits ??= new GroupCommit(WriteAsync);
+        if (_store.State.Allocated != controlled)
+        {
+            _store.State = new SkuLocations { Locations = Known, Allocated = controlled };
+            _commits.MarkChanged();
+        }
+
+        var known = Known;
+        await _commits.WhenDurable();
+        return [.. known];
     }
 
     private void Keep(AvailabilitySnapshot snapshot)

@@ -61,7 +61,7 @@ public sealed partial class BackorderQueueGrain(
 
     public async Task<BackorderPromise> Enqueue(BackorderRequest request)
     {
-        Queue.Enqueue(request.OrderId, request.LineId, request.Channel, request.Quantity, clock.GetUtcNow());
+        Queue.Enqueue(request.OrderId, request.LineId, request.Channel, request.Quantity, clock.GetUtcNow(), request.CustomerId);
 
         // Told before the supply is read, so that stock arriving from now on rings this queue.
         await WatchAsync();
@@ -122,7 +122,7 @@ public sealed partial class BackorderQueueGrain(
 
     public Task<BackorderQueueView> GetQueue()
         => Task.FromResult(new BackorderQueueView(_sku, _location,
-            [.. Queue.Entries.Select(e => new BackorderEntryView(e.OrderId, e.LineId, e.Quantity, e.QueuedAt, e.PromisedDate, e.PromisedFrom))],
+            [.. Queue.Entries.Select(ToView)],
             Queue.Notices.Count));
 
     /// <summary>Reserves and commits what is available for the oldest entries first, then promises the rest again.</summary>
@@ -160,7 +160,7 @@ public sealed partial class BackorderQueueGrain(
         var reservationId = Queue.NextFillReservationId();
         var reserved = await Inventory.Reserve(new ReserveStock(
             reservationId, entry.Channel, entry.Quantity, options.Value.SourcingReservationTtlSeconds, AllowPartial: true, OrderId: entry.OrderId,
-            ForBackorders: true));
+            ForBackorders: true, CustomerId: entry.CustomerId));
         if (reserved.Code is not (ReservationResultCode.Created or ReservationResultCode.Ok or ReservationResultCode.IdConflict)
             || reserved.Reservation is not { } reservation)
         {

@@ -31,6 +31,21 @@ public sealed partial class CustomerGrain(
         return View(applied: true);
     }
 
+    public async Task<CustomerGroupView> SetGroup(CustomerGroupUpdate update)
+    {
+        if (!store.State.ApplyGroup(update.Group, update.UpdatedAt))
+        {
+            return GroupView(applied: false);
+        }
+
+        await WriteAsync();
+        return GroupView(applied: true);
+    }
+
+    public Task<CustomerGroupView> GetGroup() => Task.FromResult(GroupView(applied: true));
+
+    private CustomerGroupView GroupView(bool applied) => new(CustomerId, store.State.Group, store.State.GroupUpdatedAt, applied);
+
     public Task<CustomerCreditView> GetCredit() => Task.FromResult(View(applied: true));
 
     public async Task HoldOrder(string orderId)

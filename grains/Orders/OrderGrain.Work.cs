@@ -110,7 +110,7 @@ public sealed partial class OrderGrain
         {
             var locations = candidates.Concat(bySku.Where(l => l.RequestedLocation is not null).Select(l => l.RequestedLocation!))
                 .Distinct(StringComparer.Ordinal).ToImmutableArray();
-            var atp = await GrainFactory.Ref<ISkuGrain>(Identifiers.SkuGrainKey(bySku.Key)).GetAvailability(new AvailabilityQuery(Order.Channel), locations);
+            var atp = await GrainFactory.Ref<ISkuGrain>(Identifiers.SkuGrainKey(bySku.Key)).GetAvailability(new AvailabilityQuery(Order.Channel, CustomerId: Order.CustomerId), locations);
             foreach (var location in atp.Locations)
             {
                 available[Identifiers.SkuLocationKey(bySku.Key, location.Location)] = location.Available;
@@ -150,7 +150,7 @@ public sealed partial class OrderGrain
     {
         var inventory = Inventory(leg.Sku, leg.Location);
         var reserved = await inventory.Reserve(new ReserveStock(
-            leg.ReservationId, Order.Channel, leg.Quantity, _options.SourcingReservationTtlSeconds, AllowPartial: true, OrderId: OrderId));
+            leg.ReservationId, Order.Channel, leg.Quantity, _options.SourcingReservationTtlSeconds, AllowPartial: true, OrderId: OrderId, CustomerId: Order.CustomerId));
         if (reserved.Code is not (ReservationResultCode.Created or ReservationResultCode.Ok) || reserved.Reservation is not { } reservation)
         {
             return new LegResult(leg.ReservationId, 0);
@@ -174,7 +174,7 @@ public sealed partial class OrderGrain
     {
         foreach (var (line, location, backorder) in Order.BackordersToQueue().ToList())
         {
-            var promise = await BackorderQueue(line.Sku, location).Enqueue(new BackorderRequest(OrderId, line.LineId, Order.Channel, backorder.Quantity));
+            var promise = await BackorderQueue(line.Sku, location).Enqueue(new BackorderRequest(OrderId, line.LineId, Order.Channel, backorder.Quantity, Order.CustomerId));
             Order.MarkQueued(line.LineId, location, backorder.Quantity, promise.PromisedDate, Now);
         }
     }

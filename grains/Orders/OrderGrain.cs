@@ -88,6 +88,11 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable, IStrea
             return CartRefused(cart);
         }
 
+        if (await TakePreordersAsync(command) is { } refused)
+        {
+            return refused;
+        }
+
         var order = cart.Takeovers.Count > 0 ? Order.Submit(submission, cart.Takeovers, Now, _router.WantsEvent) : Order.Submit(submission, Now, _router.WantsEvent);
         var credit = await Customer(command.CustomerId).GetCredit();
         order.ApplyCredit(credit.Status.ToDomain(), credit.Reason, Now);

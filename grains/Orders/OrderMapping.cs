@@ -12,7 +12,7 @@ internal static class OrderMapping
         c.Channel,
         new D.ShipTo(c.ShipTo.Region, c.ShipTo.Name, c.ShipTo.Line1, c.ShipTo.Line2, c.ShipTo.City, c.ShipTo.PostalCode, c.ShipTo.Country),
         c.AllowSplit,
-        [.. c.Lines.Select(l => new D.OrderLineRequest(l.LineId, l.Sku, l.Quantity, l.Location, l.ReservationIds is { } ids ? [.. ids] : null))],
+        [.. c.Lines.Select(l => new D.OrderLineRequest(l.LineId, l.Sku, l.Quantity, l.Location, l.ReservationIds is { } ids ? [.. ids] : null, l.Preorder))],
         c.RequestedDeliveryDate);
 
     public static D.CreditStatus ToDomain(this CreditStatus s) => (D.CreditStatus)s;
@@ -88,7 +88,8 @@ internal static class OrderMapping
         l.Invoiced,
         l.Unsourced,
         [.. l.ReservationIds],
-        l.IsLateFor(requestedDeliveryDate));
+        l.IsLateFor(requestedDeliveryDate),
+        l.Preorder);
 
     private static ReturnView ToView(D.OrderReturn r) => new(
         r.ReturnId,

@@ -44,6 +44,17 @@ public sealed class OrderMasterDataTests
     }
 
     [Fact]
+    public void An_older_customer_group_update_never_overrides_a_newer_one_and_leaves_the_credit_alone()
+    {
+        var customer = new CustomerCredit();
+        Assert.True(customer.ApplyGroup("gold", T0.AddHours(2)));
+
+        Assert.False(customer.ApplyGroup("silver", T0.AddHours(1)));
+
+        Assert.Equal(("gold", CreditStatus.Active), (customer.Group, customer.Status));
+    }
+
+    [Fact]
     public void A_shipment_is_delivered_once_a_delivery_is_recorded_whatever_arrives_late()
     {
         var shipment = new Shipment();
