@@ -57,7 +57,7 @@ public static class GatewayExtensions
             .MapErpApi()
             .MapLocationsApi()
             .MapShipmentsApi()
-            .MapOrderOperationsApi()
+            .MapExceptionsApi()
             .MapOutboundOperationsApi()
             .MapReconciliationApi();
 
