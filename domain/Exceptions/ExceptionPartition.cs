@@ -68,6 +68,7 @@ public sealed class ExceptionPartition
             {
                 Count = active.Count + 1,
                 Detail = report.Detail,
+                Reference = report.Reference ?? active.Reference,
                 LastSeenAt = Max(active.LastSeenAt, report.At),
                 Severity = (ExceptionSeverity)Math.Max((int)active.Severity, (int)(report.Severity ?? active.Severity)),
                 UpdatedAt = now,
