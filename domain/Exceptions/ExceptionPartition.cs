@@ -26,8 +26,8 @@ public sealed record ExceptionOutcome(ExceptionResultCode Code, OpsException? Ex
 /// </summary>
 public sealed class ExceptionPartition
 {
-    /// <summary>How many resolved exceptions a partition keeps (the longest resolved go first). Default: 200.</summary>
-    [JsonIgnore] public int ResolvedLimit { get; set; } = 200;
+    /// <summary>How many resolved exceptions a partition keeps (the longest resolved go first). Default: 64.</summary>
+    [JsonIgnore] public int ResolvedLimit { get; set; } = 64;
 
     /// <summary>This partition's number, the first part of every id it gives.</summary>
     [JsonInclude] public int Partition { get; private set; }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Text.Json.Serialization;
 
 namespace Grid.Domain.Exceptions;
 
@@ -88,20 +89,20 @@ public sealed record OpsException(
     int Count,
     ExceptionState State,
     DateTimeOffset UpdatedAt,
-    string? AcknowledgedBy = null,
-    DateTimeOffset? AcknowledgedAt = null,
-    string? AssignedTo = null,
-    string? ResolvedBy = null,
-    DateTimeOffset? ResolvedAt = null,
-    string? Resolution = null,
-    string? LineId = null,
-    string? Sku = null,
-    string? Location = null,
-    string? Reference = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? AcknowledgedBy = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? AcknowledgedAt = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? AssignedTo = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ResolvedBy = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? ResolvedAt = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Resolution = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? LineId = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Sku = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Location = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reference = null,
     ImmutableArray<string> RecentSources = default)
 {
     /// <summary>How many occurrence ids an exception remembers to recognise a source's repeat.</summary>
     public const int SourceMemory = 16;
 
-    public bool IsActive => State != ExceptionState.Resolved;
+    [JsonIgnore] public bool IsActive => State != ExceptionState.Resolved;
 }

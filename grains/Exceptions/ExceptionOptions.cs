@@ -13,8 +13,8 @@ public sealed class ExceptionOptions
     /// </summary>
     public int Partitions { get; set; } = 16;
 
-    /// <summary>How many resolved exceptions each partition keeps for the list (the longest resolved go first). Default: 200.</summary>
-    public int ResolvedPerPartition { get; set; } = 200;
+    /// <summary>How many resolved exceptions each partition keeps for the list (the longest resolved go first). Default: 64.</summary>
+    public int ResolvedPerPartition { get; set; } = 64;
 }
 
 /// <summary>Checks <see cref="ExceptionOptions"/>, each failure naming its key.</summary>
