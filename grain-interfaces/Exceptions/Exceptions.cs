@@ -60,7 +60,12 @@ public enum ExceptionResultCode
 [GenerateSerializer, Immutable, Alias("grid.exceptions.ExceptionSubject")]
 public sealed record ExceptionSubject(
     [property: Id(0)] ExceptionSubjectType Type,
-    [property: Id(1)] string Id);
+    [property: Id(1)] string Id)
+{
+    /// <summary>The dead letters of one event queue: <c>provider/queue</c>.</summary>
+    public static ExceptionSubject StreamQueue(string provider, int queue)
+        => new(ExceptionSubjectType.Stream, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{provider}/{queue}"));
+}
 
 /// <summary>
 /// A source telling the queue something went wrong; reports with the same kind, subject and discriminator coalesce
