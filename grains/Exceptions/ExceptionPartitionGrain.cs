@@ -145,15 +145,7 @@ public sealed partial class ExceptionPartitionGrain(
     {
         try
         {
-            if (await OutboxRelay.HandOffAsync(GrainFactory, router, State.Outbox))
-            {
-                await store.WriteStateAsync();
-            }
-
-            if (State.Outbox.IsEmpty && await this.GetReminder(ReminderName) is { } reminder)
-            {
-                await this.UnregisterReminder(reminder);
-            }
+            await OutboxRelay.RelayAndSettleReminderAsync(this, GrainFactory, router, State.Outbox, store.WriteStateAsync, ReminderName);
         }
         catch (Exception ex) when (ex is TimeoutException or OrleansException)
         {
