@@ -28,6 +28,15 @@ public sealed partial class SkuLocationInventory
         return breached;
     }
 
+    /// <summary>
+    /// Whether the state as it stands passes the checks that run after every command (no bucket, on-hand included,
+    /// below zero; commitments covered by on hand less damaged and quarantine): a failure reported earlier has cleared.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool SelfCheckPasses
+        => OnHand >= 0 && Reserved >= 0 && Allocated >= 0 && Damaged >= 0 && Quarantine >= 0 && SafetyStock >= 0
+           && Reserved + Allocated <= Math.Max(0, OnHand - Damaged - Quarantine);
+
     /// <summary>The full audit: recounts the running totals from the reservations and allocations.</summary>
     public IReadOnlyList<string> Audit()
     {

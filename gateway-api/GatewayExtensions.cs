@@ -64,7 +64,7 @@ public static class GatewayExtensions
             .MapPreordersApi()
             .MapLocationsApi()
             .MapShipmentsApi()
-            .MapOrderOperationsApi()
+            .MapExceptionsApi()
             .MapOutboundOperationsApi()
             .MapReconciliationApi();
 

@@ -26,5 +26,6 @@ internal sealed class PostgresStreamDeadLetters(
         var queue = PostgresQueueAdapter.QueueNumber(mapper.GetQueueForStream(streamId));
         await queues.Store.DeadLetterEventsAsync(queue, position, streamId.GetNamespace() ?? "", streamId.GetKeyAsString(), payload, reason, cancellationToken);
         StreamInstruments.DeadLetters.Add(1, new KeyValuePair<string, object?>("provider", queues.Store.Provider));
+        await queues.TellObserverAsync(queue, 1, reason);
     }
 }

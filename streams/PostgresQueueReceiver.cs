@@ -226,7 +226,15 @@ internal sealed partial class PostgresQueueReceiver(
         var moved = await queues.Store.DeadLetterAsync(_queue, positions, reason, cancellationToken);
         StreamInstruments.DeadLetters.Add(moved, new KeyValuePair<string, object?>("provider", queues.Store.Provider));
         LogDeadLettered(moved, _queue, reason);
+        if (!await queues.TellObserverAsync(_queue, moved, reason))
+        {
+            LogObserverFailed(_queue);
+        }
     }
+
+    [LoggerMessage(EventId = 3115, EventName = "StreamDeadLetterObserverFailed", Level = LogLevel.Warning,
+        Message = "Dead letters of queue {Queue} could not be raised in the exception queue; they are listed under /api/v1/ops/streams")]
+    private partial void LogObserverFailed(int queue);
 
     [LoggerMessage(EventId = 3113, EventName = "StreamDeliveryInterrupted", Level = LogLevel.Information,
         Message = "Delivery of the message at {Position} of queue {Queue} stopped before its delivery time ran out; it stays queued and is delivered again")]

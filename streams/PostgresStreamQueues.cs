@@ -33,6 +33,9 @@ public sealed class PostgresStreamQueues : IAsyncDisposable
 
     public PostgresStreamOptions Options { get; }
 
+    /// <summary>Who is told of dead letters, if anyone (<see cref="IStreamDeadLetterObserver"/>).</summary>
+    internal IStreamDeadLetterObserver? Observer { get; private init; }
+
     /// <summary>Set once a silo reads these queues (<see cref="ReportDepth"/>); the gateway, which only queues, reports none.</summary>
     internal QueueDepthGauge? DepthGauge { get; private set; }
 
@@ -98,5 +101,27 @@ public sealed class PostgresStreamQueues : IAsyncDisposable
         => new(
             name,
             services.GetRequiredService<IOptionsMonitor<PostgresStreamOptions>>().Get(name),
-            services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId);
+            services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId)
+        {
+            Observer = services.GetService<IStreamDeadLetterObserver>(),
+        };
+
+    /// <summary>Tells the observer (if any) of dead letters; false when it failed (the caller logs it).</summary>
+    internal async Task<bool> TellObserverAsync(int queue, int count, string reason)
+    {
+        if (Observer is null || count == 0)
+        {
+            return true;
+        }
+
+        try
+        {
+            await Observer.DeadLetteredAsync(_providerName, queue, count, reason);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return false;
+        }
+    }
 }

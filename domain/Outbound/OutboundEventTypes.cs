@@ -68,11 +68,18 @@ public static class OutboundEventTypes
     public static readonly OutboundEventType ReconciliationDiscrepancy = new("reconciliation.discrepancy", 1, "reconciliation", false,
         "The ERP's on-hand for a SKU at a location differs from Grid's; neither side is changed.");
 
+    public static readonly OutboundEventType ExceptionOpened = new("exception.opened", 1, "exception", false,
+        "Something a person must act on entered the exception queue (or was reopened): kind, severity, subject, counts.");
+
+    public static readonly OutboundEventType ExceptionResolved = new("exception.resolved", 1, "exception", false,
+        "An exception of the queue was resolved, by a person with a note or by the system when its condition cleared.");
+
     public static IReadOnlyList<OutboundEventType> All { get; } =
     [
         AvailabilityChanged, OrderAccepted, OrderBackordered, OrderOnHold, OrderReleased, OrderShipped, OrderDelivered,
         OrderCancelled, OrderChanged, OrderRejected, OrderException, CommitmentRevised, ReturnReceived, ShipmentMilestone, ReconciliationDiscrepancy,
         ReservationExpired, ReservationReleased, ReservationCommitted, InventoryInvariantViolated, InventoryNegativeOnHand,
+        ExceptionOpened, ExceptionResolved,
     ];
 
     private static readonly Dictionary<string, OutboundEventType> ByType = All.ToDictionary(t => t.Type, StringComparer.Ordinal);
@@ -110,4 +117,7 @@ public static class OutboundSubjects
     public static string InventoryCheck(string sku, string location) => $"inventory-check/{sku}@{location}";
 
     public static string Reconciliation(string location) => $"reconciliation/{location}";
+
+    /// <summary>An exception of the ops queue, by its id.</summary>
+    public static string Exception(string id) => $"exception/{id}";
 }

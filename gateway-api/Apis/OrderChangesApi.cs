@@ -46,18 +46,13 @@ public static class OrderChangesApi
     {
         var errors = new FieldErrors();
         errors.Id("customerId", customerId);
-        OrderStatus? wanted = null;
-        if (status is not null)
+        var statuses = errors.Names<OrderStatus>("status", status);
+        if (statuses.Length > 1)
         {
-            if (Enum.TryParse<OrderStatus>(status, ignoreCase: true, out var parsed) && !int.TryParse(status, out _))
-            {
-                wanted = parsed;
-            }
-            else
-            {
-                errors.Add("status", $"'status' must be one of {string.Join(", ", Enum.GetNames<OrderStatus>().Select(n => string.Concat(char.ToLowerInvariant(n[0]).ToString(), n[1..])))}.");
-            }
+            errors.Add("status", "'status' names one status.");
         }
+
+        OrderStatus? wanted = statuses.Length == 1 ? statuses[0] : null;
 
         if (after is not null && !OrderCursor.TryDecode(after, out _))
         {

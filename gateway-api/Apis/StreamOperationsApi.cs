@@ -1,7 +1,10 @@
+using Grid.Exceptions;
 using Grid.Gateway.Security;
+using Grid.Hosting;
 using Grid.Gateway.Problems;
 using Grid.Streams;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace Grid.Gateway.Apis;
 
@@ -46,7 +49,7 @@ public static class StreamOperationsApi
     }
 
     public static async Task<Results<Ok<ReplayResult>, ValidationProblem, ProblemHttpResult>> ReplayDeadLetters(
-        ReplayRequest? request, IServiceProvider services, CancellationToken cancellationToken)
+        ReplayRequest? request, IServiceProvider services, IGrainFactory grains, IOptions<GridStreamOptions> streams, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (services.GetKeyedService<PostgresStreamQueues>(GridStreams.ProviderName) is not { } queues)
         {
@@ -58,7 +61,19 @@ public static class StreamOperationsApi
             return GridProblems.Invalid("messageIds", "'messageIds' must name at least one message, or be left out to replay every dead letter.");
         }
 
-        return TypedResults.Ok(new ReplayResult(await queues.ReplayDeadLettersAsync(request?.MessageIds, cancellationToken)));
+        var replayed = await queues.ReplayDeadLettersAsync(request?.MessageIds, cancellationToken);
+        if (replayed > 0 && (await queues.GetStatisticsAsync(0, cancellationToken)).DeadLetters == 0)
+        {
+            // Nothing is left dead-lettered: the queues' dead-letter exceptions resolve, by the system.
+            var now = clock.GetUtcNow();
+            await grains.GetGrain<IExceptionQueueGrain>(0).Clear([.. Enumerable.Range(0, streams.Value.QueueCount).Select(q => new ExceptionClearanceInput(
+                ExceptionKind.StreamDeadLetter,
+                ExceptionSubject.StreamQueue(GridStreams.ProviderName, q),
+                "Every dead letter was replayed.",
+                now))]);
+        }
+
+        return TypedResults.Ok(new ReplayResult(replayed));
     }
 }
 

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
 
 namespace Grid.Gateway.Validation;
@@ -88,6 +89,35 @@ public sealed class FieldErrors
         {
             Add(field, $"'{field}' must be a positive whole number of units.");
         }
+    }
+
+    /// <summary>
+    /// A query value naming members of <typeparamref name="T"/> by their camelCase names, several separated by commas;
+    /// null when absent. A number or an unknown name is a problem listing the names allowed.
+    /// </summary>
+    public ImmutableArray<T> Names<T>(string field, string? value)
+        where T : struct, Enum
+    {
+        if (value is null)
+        {
+            return [];
+        }
+
+        var found = ImmutableArray.CreateBuilder<T>();
+        foreach (var name in value.Split(',', StringSplitOptions.TrimEntries))
+        {
+            if (Enum.TryParse<T>(name, ignoreCase: true, out var parsed) && !int.TryParse(name, out _) && name.Length > 0)
+            {
+                found.Add(parsed);
+            }
+            else
+            {
+                Add(field, $"'{field}' must be one of {string.Join(", ", Enum.GetNames<T>().Select(n => string.Concat(char.ToLowerInvariant(n[0]).ToString(), n[1..])))}.");
+                return [];
+            }
+        }
+
+        return found.ToImmutable();
     }
 
     public IDictionary<string, string[]> ToDictionary() => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);

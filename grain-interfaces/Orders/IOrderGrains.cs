@@ -179,14 +179,3 @@ public interface IShipmentGrain : IGrainWithStringKey
     Task<ShipmentView?> Get();
 }
 
-/// <summary>The order exceptions for ops, newest first, across all orders; one grain, key <see cref="OrderKeys.Singleton"/>.</summary>
-[Alias("grid.orders.IOrderExceptionsGrain")]
-public interface IOrderExceptionsGrain : IGrainWithIntegerKey
-{
-    /// <summary>Records exceptions; one already recorded (same id) is ignored.</summary>
-    [Alias("Record")]
-    Task Record(ImmutableArray<OrderExceptionView> exceptions);
-
-    [ReadOnly, Alias("List")]
-    Task<ImmutableArray<OrderExceptionView>> List(OrderExceptionKind? kind, string? orderId, int limit);
-}

@@ -1,3 +1,4 @@
+using Grid.Exceptions;
 using Grid.Inventory;
 using Grid.Orders;
 using Grid.Outbound;
@@ -22,6 +23,8 @@ public static class GridGrainsExtensions
         services.AddSingleton<IValidateOptions<InventoryOptions>, InventoryOptionsValidator>();
         services.AddOptions<OrderOptions>().Bind(configuration.GetSection(OrderOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<OrderOptions>, OrderOptionsValidator>();
+        services.AddOptions<ExceptionOptions>().Bind(configuration.GetSection(ExceptionOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ExceptionOptions>, ExceptionOptionsValidator>();
         services.AddGridOutbound(configuration);
         services.AddSerializer(serializer => serializer.AddJsonSerializer(isSupported: GrainStateTypes.AreCarried));
         return services;

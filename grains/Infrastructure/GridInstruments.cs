@@ -60,6 +60,15 @@ public static class GridInstruments
     public static readonly Counter<long> ReconciliationDiscrepancies = Meter.CreateCounter<long>(
         "grid.reconciliation.discrepancies", "{discrepancy}", "SKUs whose ERP on-hand differed from Grid's in a stock snapshot.");
 
+    public static readonly Counter<long> ExceptionsOpened = Meter.CreateCounter<long>(
+        "grid.exceptions.opened", "{exception}", "Exceptions opened in the ops queue (repeats of an unresolved one are not counted), per kind.");
+
+    public static readonly Counter<long> ExceptionsResolved = Meter.CreateCounter<long>(
+        "grid.exceptions.resolved", "{exception}", "Exceptions resolved, per kind and by whom (person or system).");
+
+    public static readonly Histogram<double> ExceptionResolutionSeconds = Meter.CreateHistogram<double>(
+        "grid.exceptions.resolution_time", "s", "From an exception's first sighting to its resolution, per kind.");
+
     // Outbox depth, oldest age and dead letters per target, as this silo's publisher activations last reported them.
     private static readonly ConcurrentDictionary<(string Target, int Partition), (long Depth, DateTimeOffset? Oldest, long DeadLetters)> Outboxes = new();
 

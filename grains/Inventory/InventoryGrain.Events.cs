@@ -1,5 +1,5 @@
 using Grid.Domain;
-using Grid.Orders;
+using Grid.Exceptions;
 using Grid.Outbound;
 
 namespace Grid.Inventory;
@@ -17,6 +17,10 @@ public sealed partial class InventoryGrain
     private bool _relayAgain;
     private long _durableOutboxSequence;
     private long _durableViolations;
+
+    // A failed self-check may be open in the exception queue: set when one is recorded (or was, before this
+    // activation), cleared once the queue was told that the check passes again.
+    private bool _selfCheckMayBeOpen;
 
     private bool HasAfterWriteWork
         => (_inventory.PendingOutbox is not null && _durableOutboxSequence > 0) || _durableViolations > _inventory.ViolationsReported;
@@ -67,6 +71,7 @@ public sealed partial class InventoryGrain
             _relaying = false;
         }
 
+        await ClearSelfCheckIfPassedAsync();
         return changed;
     }
 
@@ -81,7 +86,8 @@ public sealed partial class InventoryGrain
         var unreported = _inventory.UnreportedViolations(_durableViolations);
         if (unreported.Count > 0)
         {
-            await GrainFactory.GetGrain<IOrderExceptionsGrain>(OrderKeys.Singleton).Record([.. unreported.Select(ToException)]);
+            _selfCheckMayBeOpen = true;
+            await GrainFactory.GetGrain<IExceptionQueueGrain>(0).Report([.. unreported.Select(ToException)]);
             changed |= _inventory.MarkViolationsReported(unreported[^1].Number);
         }
         else
@@ -93,19 +99,48 @@ public sealed partial class InventoryGrain
         return changed;
     }
 
-    private OrderExceptionView ToException((long Number, Violation Violation) failure)
+    private ExceptionReportInput ToException((long Number, Violation Violation) failure)
     {
         var (number, v) = failure;
-        var kind = v.Rule == SkuLocationInventory.NegativeOnHandRule ? OrderExceptionKind.NegativeOnHand : OrderExceptionKind.InvariantViolated;
-        return new OrderExceptionView(
-            $"{Domain.Outbound.OutboundSubjects.InventoryCheck(_inventory.Sku, _inventory.Location)}/{number}",
-            OrderId: null,
+        var kind = v.Rule == SkuLocationInventory.NegativeOnHandRule ? ExceptionKind.NegativeOnHand : ExceptionKind.InvariantViolated;
+        return new ExceptionReportInput(
             kind,
-            v.At,
+            SelfCheckSubject,
             v.EventId is null ? $"{v.Rule}: {v.Detail}" : $"{v.Rule} (event {v.EventId}): {v.Detail}",
-            LineId: null,
-            _inventory.Location,
-            OrderStatus: null,
-            _inventory.Sku);
+            v.At,
+            $"{Domain.Outbound.OutboundSubjects.InventoryCheck(_inventory.Sku, _inventory.Location)}/{number}",
+            Sku: _inventory.Sku,
+            Location: _inventory.Location,
+            Reference: v.EventId);
+    }
+
+    private ExceptionSubject SelfCheckSubject => new(ExceptionSubjectType.SkuLocation, Key);
+
+    /// <summary>
+    /// After a write: when every failure is listed and the self-check passes on the state as written, the failed-check
+    /// exceptions of this SKU-location resolve (by the system). Once per activation at most, unless checks fail again.
+    /// </summary>
+    private async Task ClearSelfCheckIfPassedAsync()
+    {
+        if (!_selfCheckMayBeOpen || _durableViolations > _inventory.ViolationsReported || !_inventory.SelfCheckPasses)
+        {
+            return;
+        }
+
+        _selfCheckMayBeOpen = false;
+        var now = Now;
+        try
+        {
+            await GrainFactory.GetGrain<IExceptionQueueGrain>(0).Clear(
+            [
+                new ExceptionClearanceInput(ExceptionKind.InvariantViolated, SelfCheckSubject, "The SKU-location's self-check passes again.", now),
+                new ExceptionClearanceInput(ExceptionKind.NegativeOnHand, SelfCheckSubject, "On hand is back at zero or above.", now),
+            ]);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OrleansException)
+        {
+            _selfCheckMayBeOpen = true;
+            LogAfterWriteDeferred(ex, Key);
+        }
     }
 }

@@ -76,6 +76,7 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
         _inventory.WantsEvent = _router.WantsEvent;
         _inventory.OutboxHost = _router.HostOutbox;
         MarkAfterWriteWorkDurable(_inventory.OutboxSequence, _inventory.ViolationsRecorded);
+        _selfCheckMayBeOpen = _inventory.ViolationsRecorded > 0;
         _durable = _inventory.IsEmpty ? AvailabilityProjection.Empty(sku, location) : _inventory.ToSnapshot();
         _durableFigures = _inventory.Figures();
         _registeredWithSku = _store.RecordExists;
@@ -267,6 +268,10 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
         if (HasAfterWriteWork)
         {
             _ = RelayAfterWriteAsync();
+        }
+        else if (_selfCheckMayBeOpen)
+        {
+            _ = ClearSelfCheckIfPassedAsync();
         }
 
         // One-way, sent before the callers are answered: the SKU grain takes it before any read a caller sends after

@@ -252,7 +252,7 @@ public sealed partial class OrderGrain
 
         try
         {
-            await GrainFactory.GetGrain<IOrderExceptionsGrain>(OrderKeys.Singleton).Record([.. unreported.Select(e => e.ToView(Order))]);
+            await GrainFactory.GetGrain<Grid.Exceptions.IExceptionQueueGrain>(0).Report([.. unreported.Select(e => e.ToReport(Order))]);
             Order.MarkExceptionsReported(unreported.Select(e => e.Id), Now);
             await WriteAsync();
         }

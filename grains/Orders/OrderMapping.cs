@@ -50,6 +50,19 @@ internal static class OrderMapping
     public static OrderTimelineView ToTimeline(this D.Order o)
         => new(o.OrderId, o.Status.ToContract(), [.. o.Timeline.Select(t => new TimelineEntryView(t.At, (OrderStatus?)t.From, t.To.ToContract(), t.Cause))]);
 
+    /// <summary>An order's exception for the ops queue: one per kind and line (or per kind for the whole order) while unresolved.</summary>
+    public static Grid.Exceptions.ExceptionReportInput ToReport(this D.OrderException e, D.Order o) => new(
+        (Grid.Exceptions.ExceptionKind)e.Kind,
+        new Grid.Exceptions.ExceptionSubject(Grid.Exceptions.ExceptionSubjectType.Order, o.OrderId),
+        e.Detail,
+        e.At,
+        e.Id,
+        Discriminator: e.LineId,
+        LineId: e.LineId,
+        Sku: e.LineId is null ? null : o.Lines.FirstOrDefault(l => l.LineId == e.LineId)?.Sku,
+        Location: e.Location,
+        Reference: e.Id);
+
     public static OrderExceptionView ToView(this D.OrderException e, D.Order o)
         => new(e.Id, o.OrderId, (OrderExceptionKind)e.Kind, e.At, e.Detail, e.LineId, e.Location, o.Status.ToContract());
 

@@ -41,9 +41,6 @@ public sealed class OrderOptions
     /// </summary>
     public int SourcingReservationTtlSeconds { get; set; } = 300;
 
-    /// <summary>How many order exceptions the ops list keeps (the oldest go first). Default: 1000.</summary>
-    public int OpsExceptionLimit { get; set; } = 1000;
-
     private SlaPolicy? _policy;
 
     public SlaPolicy ToSlaPolicy()
@@ -66,11 +63,6 @@ internal sealed class OrderOptionsValidator : IValidateOptions<OrderOptions>
         if (options.SourcingReservationTtlSeconds is < 1 or > 86_400)
         {
             problems.Add($"{Section}:SourcingReservationTtlSeconds must be between 1 and 86400, not {options.SourcingReservationTtlSeconds}.");
-        }
-
-        if (options.OpsExceptionLimit is < 10 or > 100_000)
-        {
-            problems.Add($"{Section}:OpsExceptionLimit must be between 10 and 100000, not {options.OpsExceptionLimit}.");
         }
 
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);

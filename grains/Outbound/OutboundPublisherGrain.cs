@@ -135,6 +135,10 @@ public sealed partial class OutboundPublisherGrain : Grain, IOutboundPublisherGr
             await DurableAsync();
             LogReplayed(_target, _partition, replayed);
             Kick();
+            if (Queue.DeadLetters.Count == 0)
+            {
+                await ClearDeadLettersAsync();
+            }
         }
 
         return replayed;
@@ -263,6 +267,7 @@ public sealed partial class OutboundPublisherGrain : Grain, IOutboundPublisherGr
             : _sender.SendBatchAsync(_target, [.. r.Select(d => d.Queued)], Now)));
         var results = requests.SelectMany((r, i) => r.Select(_ => answers[i])).ToArray();
         var done = Now;
+        var dead = new List<(QueuedEvent Queued, string Described)>();
         for (var i = 0; i < batch.Count; i++)
         {
             var queued = batch[i].Queued;
@@ -282,11 +287,17 @@ public sealed partial class OutboundPublisherGrain : Grain, IOutboundPublisherGr
                     GridInstruments.OutboundFailedAttempts.Add(1, Tag());
                     GridInstruments.OutboundDeadLetters.Add(1, Tag());
                     LogDeadLettered(_target, queued.Event.Type, queued.Event.Subject, queued.Sequence, described);
+                    dead.Add((queued, described));
                     break;
             }
         }
 
         await DurableAsync();
+        if (dead.Count > 0)
+        {
+            await ReportDeadLettersAsync(dead, done);
+        }
+
         return true;
     }
 

@@ -38,4 +38,21 @@ public static class OutboxRelay
 
         return outbox.Settle(router.TargetsFor) || changed;
     }
+
+    /// <summary>
+    /// For a grain whose outbox a reminder keeps alive: hands the outbox off, writes the grain's state with
+    /// <paramref name="write"/> when that changed it, and drops the reminder once the outbox is empty.
+    /// </summary>
+    public static async Task RelayAndSettleReminderAsync(Grain grain, IGrainFactory grains, OutboundRouter router, Outbox outbox, Func<Task> write, string reminderName)
+    {
+        if (await HandOffAsync(grains, router, outbox))
+        {
+            await write();
+        }
+
+        if (outbox.IsEmpty && await grain.GetReminder(reminderName) is { } reminder)
+        {
+            await grain.UnregisterReminder(reminder);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Grid.Domain.Outbound;
+using Grid.Exceptions;
 using Grid.Infrastructure;
 using Grid.Inventory;
 using Microsoft.Extensions.Logging;
@@ -32,6 +33,12 @@ public sealed partial class ReconciliationGrain(
         var count = snapshot.ToDomain();
         if (State.Recall(count) is { } earlier)
         {
+            if (earlier.Report is { } stored)
+            {
+                // A repeat may be the caller retrying after the queue missed this report: tell it again (it counts each once).
+                await TellExceptionQueueAsync(stored, count);
+            }
+
             await RelayAsync();
             return earlier.ToContract();
         }
@@ -59,6 +66,7 @@ public sealed partial class ReconciliationGrain(
         await store.WriteStateAsync();
         GridInstruments.ReconciliationDiscrepancies.Add(report.Discrepancies.Length);
         LogReconciled(snapshot.SnapshotId, snapshot.Location, report.Compared, report.Discrepancies.Length);
+        await TellExceptionQueueAsync(report, count);
         await RelayAsync();
         return new ReconcileResult(Grid.Outbound.ReconcileCode.Reconciled, report.ToContract());
     }
@@ -66,21 +74,39 @@ public sealed partial class ReconciliationGrain(
     public Task<ImmutableArray<ReconciliationReport>> GetReports(string? location, int limit)
         => Task.FromResult(State.Reports.Where(r => location is null || r.Location == location).Take(limit).Select(r => r.ToContract()).ToImmutableArray());
 
+    /// <summary>
+    /// Each discrepancy opens (or counts into) an exception about its SKU-location; each SKU the snapshot found in
+    /// agreement resolves that SKU-location's open discrepancy, by the system.
+    /// </summary>
+    private async Task TellExceptionQueueAsync(ReconciliationRecord report, ErpStockCount snapshot)
+    {
+        var queue = GrainFactory.GetGrain<IExceptionQueueGrain>(0);
+        var differing = report.Discrepancies.Select(d => d.Sku).ToHashSet(StringComparer.Ordinal);
+        var reports = report.Discrepancies.Select(d => new ExceptionReportInput(
+            ExceptionKind.ReconciliationDiscrepancy,
+            new ExceptionSubject(ExceptionSubjectType.SkuLocation, Identifiers.SkuLocationKey(d.Sku, report.Location)),
+            $"Snapshot {report.SnapshotId}: the ERP counts {d.ErpOnHand}, Grid holds {d.GridOnHand} (difference {d.Difference})"
+                + (d.MovedSinceSnapshot ? "; Grid applied movements after the snapshot was taken, so it may be timing." : "."),
+            report.ReconciledAt,
+            $"{report.SnapshotId}/{d.Sku}",
+            Sku: d.Sku,
+            Location: report.Location,
+            Reference: report.SnapshotId));
+        var cleared = snapshot.Items.Where(i => !differing.Contains(i.Sku)).Select(i => new ExceptionClearanceInput(
+            ExceptionKind.ReconciliationDiscrepancy,
+            new ExceptionSubject(ExceptionSubjectType.SkuLocation, Identifiers.SkuLocationKey(i.Sku, report.Location)),
+            $"Snapshot {report.SnapshotId} agrees with Grid ({i.OnHand}).",
+            report.ReconciledAt));
+        await Task.WhenAll(queue.Report([.. reports]), queue.Clear([.. cleared]));
+    }
+
     public async Task ReceiveReminder(string reminderName, TickStatus status) => await RelayAsync();
 
     private async Task RelayAsync()
     {
         try
         {
-            if (await OutboxRelay.HandOffAsync(GrainFactory, router, State.Outbox))
-            {
-                await store.WriteStateAsync();
-            }
-
-            if (State.Outbox.IsEmpty && await this.GetReminder(ReminderName) is { } reminder)
-            {
-                await this.UnregisterReminder(reminder);
-            }
+            await OutboxRelay.RelayAndSettleReminderAsync(this, GrainFactory, router, State.Outbox, store.WriteStateAsync, ReminderName);
         }
         catch (Exception ex) when (ex is TimeoutException or OrleansException)
         {

@@ -22,6 +22,7 @@ public static class StreamHostingExtensions
 
     public static ISiloBuilder AddGridPostgresStreams(this ISiloBuilder silo, GridStreamOptions streams, string connectionString)
     {
+        silo.Services.AddSingleton<IStreamDeadLetterObserver, ExceptionQueueStreamObserver>();
         silo.Services.AddPostgresStreamQueues(GridStreams.ProviderName, o =>
         {
             o.ConnectionString = connectionString;

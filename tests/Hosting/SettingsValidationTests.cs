@@ -61,9 +61,17 @@ public sealed class SettingsValidationTests
     [Fact]
     public void Order_settings_name_the_key_out_of_range()
     {
-        var result = new OrderOptionsValidator().Validate(null, new OrderOptions { OpsExceptionLimit = 1 });
+        var result = new OrderOptionsValidator().Validate(null, new OrderOptions { SourcingReservationTtlSeconds = 0 });
 
-        Assert.Equal(["Grid:Orders:OpsExceptionLimit must be between 10 and 100000, not 1."], result.Failures);
+        Assert.Equal(["Grid:Orders:SourcingReservationTtlSeconds must be between 1 and 86400, not 0."], result.Failures);
+    }
+
+    [Fact]
+    public void Exception_queue_settings_name_the_key_out_of_range()
+    {
+        var result = new Grid.Exceptions.ExceptionOptionsValidator().Validate(null, new Grid.Exceptions.ExceptionOptions { Partitions = 0 });
+
+        Assert.Equal(["Grid:Exceptions:Partitions must be between 1 and 1024, not 0."], result.Failures);
     }
 
     [Fact]

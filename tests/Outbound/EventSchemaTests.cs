@@ -1,8 +1,10 @@
 using System.Text.Json;
 using Grid.Domain.Outbound;
+using Grid.Exceptions;
 using Grid.Inventory;
 using Grid.Orders;
 using Grid.Outbound;
+using Grid.Tests.Grains;
 using NJsonSchema;
 
 namespace Grid.Tests.Outbound;
@@ -79,7 +81,12 @@ public sealed class EventSchemaTests(OutboundFixture fixture)
         await held.SweepExpired();
         await held.ApplyMovements([Movement(MovementType.Adjustment, -9), Movement(MovementType.Pick, 5)]);
 
-        var emitted = () => fixture.Receiver.Accepted.Where(r => r.Target == "erp" && r.Subject.Contains(_tag, StringComparison.Ordinal)).ToList();
+        // A person resolves the exception the cancelled picked units raised.
+        var raised = await Eventually.ReadAsync(() => fixture.Grains.ExceptionsAsync(ExceptionKind.PickedUnitsOnCancel, $"O1-{_tag}"), l => l.Count > 0, "the exception in the queue");
+        await fixture.Grains.GetGrain<IExceptionQueueGrain>(0).Act(raised[0].Id, new ExceptionAction(ExceptionActionType.Resolve, "ops", Note: "put away"));
+
+        var emitted = () => fixture.Receiver.Accepted.Where(r => r.Target == "erp"
+            && (r.Subject.Contains(_tag, StringComparison.Ordinal) || (r.Subject.StartsWith("exception/", StringComparison.Ordinal) && r.Body.Contains(_tag, StringComparison.Ordinal)))).ToList();
         // The publishers' rate limits refill on the fixture's fake clock: move it on while waiting, or a burst of
         // events larger than a partition's bucket waits for a clock that never moves.
         await Eventually.ThatAsync(

@@ -1,5 +1,6 @@
+using Grid.Exceptions;
 using Grid.Inventory;
-using Grid.Orders;
+using Grid.Tests.Grains;
 
 namespace Grid.Tests.Outbound;
 
@@ -45,9 +46,9 @@ public sealed class InventoryEventDeliveryTests(OutboundFixture fixture)
         Assert.Equal("grid.inventory.negative-on-hand.v1", e.Type);
         Assert.Equal(-2L, e.Data.GetProperty("onHand").GetInt64());
 
-        OrderExceptionView? listed = null;
-        await Eventually.ThatAsync(async () => (listed = (await OpsList(OrderExceptionKind.NegativeOnHand)).SingleOrDefault(x => x.Sku == sku)) is not null, "the ops listing");
-        Assert.Equal(("DC1", (string?)null, (OrderStatus?)null), (listed!.Location, listed.OrderId, listed.OrderStatus));
+        ExceptionView? listed = null;
+        await Eventually.ThatAsync(async () => (listed = (await OpsList(ExceptionKind.NegativeOnHand)).SingleOrDefault(x => x.Sku == sku)) is not null, "the ops listing");
+        Assert.Equal(("DC1", (string?)null, ExceptionSubjectType.SkuLocation), (listed!.Location, listed.OrderId, listed.Subject.Type));
         Assert.Contains($"pick-{_tag}", listed.Detail, StringComparison.Ordinal);
     }
 
@@ -66,11 +67,10 @@ public sealed class InventoryEventDeliveryTests(OutboundFixture fixture)
         await Eventually.ThatAsync(() => fixture.SkippingBackoff(() => fixture.Receiver.AcceptedFor(subject).Any(r => r.Target == "erp")), "the check at the ERP");
         var e = Assert.Single(fixture.Receiver.AcceptedFor(subject), r => r.Target == "erp");
         Assert.Equal(("grid.inventory.invariant-violated.v1", "commitments-exceed-stock"), (e.Type, e.Data.GetProperty("rule").GetString()));
-        await Eventually.ThatAsync(async () => (await OpsList(OrderExceptionKind.InvariantViolated)).Any(x => x.Sku == sku), "the ops listing");
+        await Eventually.ThatAsync(async () => (await OpsList(ExceptionKind.InvariantViolated)).Any(x => x.Sku == sku), "the ops listing");
     }
 
-    private async Task<IReadOnlyList<OrderExceptionView>> OpsList(OrderExceptionKind kind)
-        => await fixture.Grains.GetGrain<IOrderExceptionsGrain>(OrderKeys.Singleton).List(kind, null, 1000);
+    private Task<IReadOnlyList<ExceptionView>> OpsList(ExceptionKind kind) => fixture.Grains.ExceptionsAsync(kind);
 
     private IInventoryGrain Inventory(string sku) => fixture.Grains.GetGrain<IInventoryGrain>(Identifiers.SkuLocationKey(sku, "DC1"));
 

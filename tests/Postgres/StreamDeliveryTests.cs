@@ -73,6 +73,14 @@ public sealed class StreamDeliveryTests : IAsyncLifetime
         Assert.Equal(key, deadLetter.StreamKey);
         Assert.Contains("kept failing", deadLetter.Reason, StringComparison.Ordinal);
         await Eventually.ThatAsync(async () => await QueuedAsync() == 0, "the queue emptied");
+
+        // An operator sees it in the exception queue, beside everything else to act on.
+        var raised = await Eventually.ReadAsync(
+            async () => (await _cluster.Client.GetGrain<Grid.Exceptions.IExceptionQueueGrain>(0).List(
+                new Grid.Exceptions.ExceptionFilter([Grid.Exceptions.ExceptionKind.StreamDeadLetter], []), null, 10))!.Exceptions,
+            e => e.Length > 0, "the dead letter in the exception queue");
+        Assert.Equal(Grid.Exceptions.ExceptionSubjectType.Stream, Assert.Single(raised).Subject.Type);
+        Assert.Contains("kept failing", raised[0].Detail, StringComparison.Ordinal);
     }
 
     [Fact]

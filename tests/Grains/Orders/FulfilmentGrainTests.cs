@@ -60,8 +60,8 @@ public sealed class FulfilmentGrainTests(ClusterFixture fixture)
         Assert.Equal((7L, 3L), (order.Lines[0].AllocatedAt(dc1), order.Lines[0].AllocatedAt(dc2)));
         var exception = Assert.Single(order.Exceptions);
         Assert.Equal((OrderExceptionKind.ShortPick, dc1), (exception.Kind, exception.Location));
-        var ops = await _s.Grains.GetGrain<IOrderExceptionsGrain>(OrderKeys.Singleton).List(OrderExceptionKind.ShortPick, _s.OrderId(), 10);
-        Assert.Equal(exception.Id, Assert.Single(ops).Id);
+        var ops = await _s.Grains.ExceptionsAsync(Grid.Exceptions.ExceptionKind.ShortPick, _s.OrderId());
+        Assert.Equal(exception.Id, Assert.Single(ops).Reference);
     }
 
     [Fact]
@@ -141,8 +141,8 @@ public sealed class FulfilmentGrainTests(ClusterFixture fixture)
         var breach = Assert.Single(order.Exceptions, e => e.Kind == OrderExceptionKind.SlaBreach);
         Assert.Contains("released since", breach.Detail, StringComparison.Ordinal);
         var ops = await Eventually.ReadAsync(
-            () => _s.Grains.GetGrain<IOrderExceptionsGrain>(OrderKeys.Singleton).List(OrderExceptionKind.SlaBreach, _s.OrderId(), 10),
-            list => list.Length > 0);
-        Assert.Equal(breach.Id, Assert.Single(ops).Id);
+            () => _s.Grains.ExceptionsAsync(Grid.Exceptions.ExceptionKind.SlaBreach, _s.OrderId()),
+            list => list.Count > 0);
+        Assert.Equal(breach.Id, Assert.Single(ops).Reference);
     }
 }
