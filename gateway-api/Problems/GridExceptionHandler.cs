@@ -72,8 +72,7 @@ internal sealed partial class GridExceptionHandler(IProblemDetailsService proble
     }
 
     private static bool IsTransient(Exception exception)
-        => exception is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException
-            || (exception.InnerException is { } inner && IsTransient(inner));
+        => ClusterChangeRetry.IsClusterChange(exception) || ClusterChangeRetry.IsUnanswered(exception);
 
     [LoggerMessage(EventId = 2002, EventName = "TransientRequestError", Level = LogLevel.Warning, Message = "Transient cluster error on {Method} {Path}")]
     private partial void LogTransient(Exception exception, string method, string path);

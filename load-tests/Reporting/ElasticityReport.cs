@@ -45,11 +45,7 @@ internal sealed record ElasticityReport(
             c.BalancedAfterSeconds is { } b ? Invariant($"{b:0} s") : Invariant($"not in {ObserveSeconds:0} s ({c.ActivationSpread:0.0}x)"),
             c.Met ? "met" : "missed",
         }));
-        var widths = Enumerable.Range(0, rows[0].Length).Select(i => rows.Max(r => r[i].Length)).ToArray();
-        foreach (var row in rows)
-        {
-            writer.WriteLine(string.Join("  ", row.Select((cell, i) => i == 0 || i == 3 ? cell.PadRight(widths[i]) : cell.PadLeft(widths[i]))).TrimEnd());
-        }
+        TextTable.Write(writer, rows, 0, 3);
 
         writer.WriteLine(Invariant(
             $"acknowledged: {Loss.ReservationsAcknowledged:N0} reservations ({Loss.ReservationsLost} lost, {Loss.ReservationsTwice} twice), {Loss.ReceiptsAccepted:N0} receipts ({Loss.ReceiptsLost} lost, {Loss.ReceiptsTwice} twice), {Loss.GivenUp} given up"));

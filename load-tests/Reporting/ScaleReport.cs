@@ -106,7 +106,7 @@ internal sealed record ScaleReport(
         memory.Add(MemoryRow("before seeding", RawRssBeforeBytes, RssBeforeBytes, RssAnonBeforeBytes, null, GcHeapBeforeBytes, null));
         memory.Add(MemoryRow("after seeding", RawRssAfterSeedBytes, RssAfterSeedBytes, RssAnonAfterSeedBytes, RssAfterSeedBytes - RssBeforeBytes, GcHeapAfterSeedBytes, GcHeapAfterSeedBytes - GcHeapBeforeBytes));
         memory.Add(MemoryRow("after the read load", RawRssAfterReadsBytes, RssAfterReadsBytes, RssAnonAfterReadsBytes, RssAfterReadsBytes - RssBeforeBytes, GcHeapAfterReadsBytes, GcHeapAfterReadsBytes - GcHeapBeforeBytes));
-        Table(writer, memory);
+        TextTable.Write(writer, memory, 0);
         writer.WriteLine(Invariant($"peak VmRSS (VmHWM): {Mib(RssPeakBytes)}"));
         writer.WriteLine();
 
@@ -125,7 +125,7 @@ internal sealed record ScaleReport(
             perSkuLocation.Add(PerRow("VmRSS as found (garbage included)", RawBytesPerSkuLocation, RawKibPerSkuLocation, null, null));
         }
 
-        Table(writer, perSkuLocation);
+        TextTable.Write(writer, perSkuLocation, 0);
         writer.WriteLine();
         foreach (var line in Wrap(Memory, 116))
         {
@@ -155,16 +155,6 @@ internal sealed record ScaleReport(
                 kibAfterReads is { } k ? Invariant($"{k:0.00}") : "",
                 kib <= TargetKibPerSkuLocation ? "met" : "missed",
             ];
-    }
-
-    /// <summary>Columns padded to their widest cell: the first left-aligned, the others right-aligned.</summary>
-    private static void Table(TextWriter writer, List<string[]> rows)
-    {
-        var widths = Enumerable.Range(0, rows.Max(r => r.Length)).Select(i => rows.Max(r => i < r.Length ? r[i].Length : 0)).ToArray();
-        foreach (var row in rows)
-        {
-            writer.WriteLine(string.Join("  ", row.Select((cell, i) => i == 0 ? cell.PadRight(widths[i]) : cell.PadLeft(widths[i]))).TrimEnd());
-        }
     }
 
     private static IEnumerable<string> Wrap(string text, int width)
