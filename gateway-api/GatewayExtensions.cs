@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Grid.Gateway.Apis;
+using Grid.Gateway.Ops;
 using Grid.Gateway.Events;
 using Grid.Gateway.OpenApi;
 using Grid.Gateway.Problems;
@@ -41,7 +42,7 @@ public static class GatewayExtensions
         return services;
     }
 
-    /// <summary>Maps <c>/api/v1</c>, the OpenAPI document at <c>/openapi/v1.json</c> and, in dev mode, the API reference at <c>/scalar</c>.</summary>
+    /// <summary>Maps <c>/api/v1</c>, the OpenAPI document at <c>/openapi/v1.json</c> and, in dev mode, the API reference at <c>/scalar</c>; the ops console at <c>/ops/</c>.</summary>
     public static WebApplication MapGridApi(this WebApplication app)
     {
         app.UseExceptionHandler();
@@ -69,6 +70,7 @@ public static class GatewayExtensions
             .MapReconciliationApi();
 
         app.MapGridOpenApi();
+        app.MapGridConsole();
         return app;
     }
 }

@@ -4,7 +4,7 @@ namespace Grid.Tests.Infrastructure;
 
 /// <summary>
 /// Every test class names what it needs in a <c>Category</c> trait, so that <c>./test.sh --filter Category=Domain</c>
-/// (or Unit, Grains, Gateway, Postgres, Hosting) runs exactly that part: the domain specs are the classes under tests/Domain, and
+/// (or Unit, Grains, Gateway, Postgres, Hosting, Browser) runs exactly that part: the domain specs are the classes under tests/Domain, and
 /// the classes under tests/Postgres are the ones that need <c>GRID_TEST_POSTGRES</c>.
 /// </summary>
 [Trait("Category", "Unit")]
@@ -13,8 +13,9 @@ public sealed class TestCategoryTests
     /// <summary>
     /// Domain: the pure domain specs. Unit: other tests of code alone. Grains: in-process clusters. Gateway: HTTP.
     /// Postgres: a real database. Hosting: the Aspire AppHost, which starts PostgreSQL and every process itself.
+    /// Browser: the ops console in headless Chromium.
     /// </summary>
-    private static readonly string[] Categories = ["Domain", "Unit", "Grains", "Gateway", "Postgres", "Hosting"];
+    private static readonly string[] Categories = ["Domain", "Unit", "Grains", "Gateway", "Postgres", "Hosting", "Browser"];
 
     private static readonly Type[] TestClasses = [.. typeof(TestCategoryTests).Assembly.GetTypes()
         .Where(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly).Any(m => m.GetCustomAttributes<FactAttribute>().Any()))];

@@ -1,0 +1,149 @@
+using System.Net;
+using System.Text.Json;
+using Grid.Tests.Gateway;
+using Grid.Tests.Gateway.Orders;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Grid.Tests.Browser;
+
+/// <summary>The ops console at /ops/, driven in headless Chromium against the dev-mode process on a real port.</summary>
+[Trait("Category", "Browser")]
+[Collection(ConsoleCollection.Name)]
+public sealed class OpsConsoleTests(ConsoleFixture fixture)
+{
+    static OpsConsoleTests() => SetDefaultExpectTimeout(30_000);
+
+    [Fact]
+    public async Task The_console_asks_a_browser_for_a_key_and_refuses_a_wrong_one()
+    {
+        const string WrongKey = "not-a-key-anybody-was-given";
+        var anonymous = await fixture.OpenPageAsync(key: null);
+        var wrong = await fixture.OpenPageAsync(key: WrongKey);
+
+        var withoutKey = await NavigationStatusAsync(anonymous);
+        var withWrongKey = await NavigationStatusAsync(wrong);
+        var challenge = await anonymous.APIRequest.GetAsync(fixture.ConsoleUrl);
+        var refusal = await anonymous.APIRequest.GetAsync(fixture.ConsoleUrl, new()
+        {
+            Headers = new Dictionary<string, string> { ["Authorization"] = "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"ops:{WrongKey}")) },
+        });
+
+        Assert.Equal((HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized), (withoutKey, withWrongKey));
+        await Expect(wrong.GetByRole(AriaRole.Heading, new() { Name = "Exception queue" })).ToHaveCountAsync(0);
+        Assert.Contains("Basic realm=\"Grid\"", challenge.Headers["www-authenticate"], StringComparison.Ordinal);
+        Assert.Equal((int)HttpStatusCode.Unauthorized, refusal.Status);
+        Assert.Contains("is not known", await refusal.TextAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_the_ops_key_the_console_shows_the_exception_queue()
+    {
+        var page = await fixture.OpenConsoleAsync();
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Exception queue" })).ToBeVisibleAsync();
+        await Expect(page.Locator("#exceptions .status")).ToContainTextAsync("Page 1:");
+    }
+
+    [Fact]
+    public async Task A_short_pick_shows_in_the_console_and_is_acknowledged_and_resolved_by_clicking()
+    {
+        var orderId = await ShortPickedOrderAsync();
+        var page = await fixture.OpenConsoleAsync();
+        await page.GetByLabel("Acting as").FillAsync("alice");
+        await page.Locator("#exception-filters").GetByLabel("Subject").FillAsync(orderId);
+        await page.Locator("#exception-filters").GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+        var row = page.Locator("#exception-rows tr", new() { HasText = orderId });
+        await Expect(row).ToContainTextAsync("shortPick");
+        await Expect(row.Locator(".state-cell")).ToHaveTextAsync("open");
+
+        await row.GetByRole(AriaRole.Button, new() { Name = "Acknowledge" }).ClickAsync();
+        await Expect(row.Locator(".state-cell")).ToHaveTextAsync("acknowledged by alice");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Resolve", Exact = true }).ClickAsync();
+        await row.GetByRole(AriaRole.Textbox).FillAsync("Re-picked from the back shelf.");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Confirm resolve" }).ClickAsync();
+
+        await Expect(row.Locator(".state-cell")).ToHaveTextAsync("resolved by alice: Re-picked from the back shelf.");
+        await page.Locator("#exception-filters").GetByLabel("State").SelectOptionAsync("resolved");
+        await page.Locator("#exception-filters").GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+        await Expect(row.Locator(".state-cell")).ToHaveTextAsync("resolved by alice: Re-picked from the back shelf.");
+        var stored = await ExceptionsOfAsync(orderId);
+        Assert.Equal(("resolved", "alice"), (stored[0].GetProperty("state").GetString(), stored[0].GetProperty("resolvedBy").GetString()));
+    }
+
+    [Fact]
+    public async Task The_outbound_panel_pauses_and_resumes_a_target()
+    {
+        var page = await fixture.OpenConsoleAsync();
+        var erp = page.Locator("#outbox tr[data-target=erp]");
+
+        await erp.GetByRole(AriaRole.Button, new() { Name = "Pause" }).ClickAsync();
+        await Expect(erp.Locator(".target-state")).ToHaveTextAsync("paused");
+        Assert.True(await PausedAsync("erp"));
+        await erp.GetByRole(AriaRole.Button, new() { Name = "Resume" }).ClickAsync();
+
+        await Expect(erp.Locator(".target-state")).ToHaveTextAsync("delivering");
+        Assert.False(await PausedAsync("erp"));
+    }
+
+    [Fact]
+    public async Task The_ATP_search_explains_a_SKU_location()
+    {
+        var sku = TestIds.New("SKU");
+        var reservationId = TestIds.New("cart");
+        await fixture.Api.ReceiveAsync(sku, 12);
+        await fixture.Api.ReserveCreatedAsync(new { reservationId, sku, location = GridHttp.Dc1, quantity = 5, channel = "web", ttlSeconds = 600 });
+        var page = await fixture.OpenConsoleAsync();
+
+        await page.GetByRole(AriaRole.Search).GetByLabel("SKU-location").FillAsync($"{sku}@{GridHttp.Dc1}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Explain" }).ClickAsync();
+
+        await Expect(page.GetByTestId("atp-available")).ToHaveTextAsync("7");
+        var explanation = page.Locator("#atp-explanation");
+        await Expect(explanation.Locator("tr", new() { HasText = "reserved (active reservations)" })).ToContainTextAsync("5");
+        await Expect(explanation.Locator("tr", new() { HasText = reservationId })).ToContainTextAsync("web");
+    }
+
+    /// <summary>
+    /// Opens the console and says how the browser was answered. Chromium either shows a 401 or, when it answered the Basic
+    /// challenge with a key and was challenged again (or had none to give), ends the navigation in
+    /// ERR_INVALID_AUTH_CREDENTIALS, where a person would be prompted for the key.
+    /// </summary>
+    private async Task<HttpStatusCode> NavigationStatusAsync(IPage page)
+    {
+        try
+        {
+            return (HttpStatusCode)(await page.GotoAsync(fixture.ConsoleUrl))!.Status;
+        }
+        catch (PlaywrightException refused) when (refused.Message.Contains("ERR_INVALID_AUTH_CREDENTIALS", StringComparison.Ordinal))
+        {
+            return HttpStatusCode.Unauthorized;
+        }
+    }
+
+    /// <summary>An order at a location of its own, released, then short-picked by 3: the queue lists its shortPick exception.</summary>
+    private async Task<string> ShortPickedOrderAsync()
+    {
+        var world = new OrderWorld(fixture.Api);
+        var (dc1, orderId) = (world.Location("DC1"), world.Id("O"));
+        await world.AddLocationAsync(dc1, 1);
+        await fixture.Api.ReceiveAsync(world.Sku, 10, dc1);
+        await world.SubmitCreatedAsync(world.Order(orderId));
+        await world.SendAsync(world.ShortPick(orderId, dc1, 3));
+        await Eventually.ThatAsync(async () => (await ExceptionsOfAsync(orderId)).Length == 1, "the short pick in the exception queue");
+        return orderId;
+    }
+
+    private async Task<JsonElement[]> ExceptionsOfAsync(string orderId)
+    {
+        using var response = await fixture.Api.GetAsync(new Uri($"/api/v1/ops/exceptions?kind=shortPick&orderId={orderId}", UriKind.Relative));
+        return [.. (await response.ReadJsonAsync()).GetProperty("exceptions").EnumerateArray()];
+    }
+
+    private async Task<bool> PausedAsync(string target)
+    {
+        using var response = await fixture.Api.GetAsync(new Uri("/api/v1/ops/outbox", UriKind.Relative));
+        return (await response.ReadJsonAsync()).GetProperty("targets").EnumerateArray()
+            .Single(t => t.GetProperty("target").GetString() == target).GetProperty("paused").GetBoolean();
+    }
+}
