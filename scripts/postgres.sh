@@ -6,6 +6,8 @@
 #     with its data in ${GRID_PG_DIR:-$HOME/.cache/grid/postgres}, and export GRID_TEST_POSTGRES for it.
 # Source it and call ensure_postgres; stop_postgres stops the private cluster.
 
+source "$(dirname "${BASH_SOURCE[0]}")/debian.sh"
+
 grid_pg_port="${GRID_PG_PORT:-55432}"
 grid_pg_dir="${GRID_PG_DIR:-$HOME/.cache/grid/postgres}"
 
@@ -42,9 +44,7 @@ ensure_postgres() {
       return 1
     fi
     echo "postgres: installing PostgreSQL from Debian's packages"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq postgresql >/dev/null
+    apt_install postgresql
     bindir="$(_pg_bindir)"
   fi
 

@@ -2,7 +2,9 @@
 // ops key it was asked for (Basic authentication) with every call.
 'use strict';
 
-const API = '../api/v1';
+// Beside /ops/, on this origin; built from the origin so that a page opened as http://user:key@host/ops/ can still fetch
+// (a fetch URL may not carry credentials).
+const API = location.origin + new URL('../api/v1', location.href).pathname;
 
 // ---- small helpers ------------------------------------------------------------------------------------------------
 
@@ -174,7 +176,7 @@ async function loadExceptions() {
 
 function subjectCell(subject) {
   if (subject.type === 'skuLocation') {
-    return el('a', { href: '#atp', onclick: () => explain(subject.id) }, subject.id);
+    return el('a', { href: `#atp=${encodeURIComponent(subject.id)}`, onclick: () => explain(subject.id) }, subject.id);
   }
   return `${subject.type} ${subject.id}`;
 }
@@ -366,6 +368,8 @@ document.addEventListener('DOMContentLoaded', () => {
   loadKpis();
   loadExceptions();
   loadFlows();
+  // A link to /ops/#atp=SKU-1@DC1 opens with that SKU-location explained.
+  if (location.hash.startsWith('#atp=')) explain(decodeURIComponent(location.hash.slice('#atp='.length)));
   // The figures move on by themselves; the queue is reloaded when asked, so that a row is not replaced under a click.
   setInterval(() => { loadKpis(); loadFlows(); }, 15000);
 });
