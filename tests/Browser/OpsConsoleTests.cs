@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Grid.Tests.Gateway;
 using Grid.Tests.Gateway.Orders;
@@ -69,6 +70,26 @@ public sealed class OpsConsoleTests(ConsoleFixture fixture)
         await Expect(row.Locator(".state-cell")).ToHaveTextAsync("resolved by alice: Re-picked from the back shelf.");
         var stored = await ExceptionsOfAsync(orderId);
         Assert.Equal(("resolved", "alice"), (stored[0].GetProperty("state").GetString(), stored[0].GetProperty("resolvedBy").GetString()));
+    }
+
+    [Fact]
+    public async Task A_resolved_exception_is_reopened_by_clicking()
+    {
+        var orderId = await ShortPickedOrderAsync();
+        var id = (await ExceptionsOfAsync(orderId))[0].GetProperty("id").GetString()!;
+        using var resolved = await fixture.Api.PostAsJsonAsync($"/api/v1/ops/exceptions/{id}/resolve", new { by = "bob", note = "Counted again." });
+        Assert.Equal(HttpStatusCode.OK, resolved.StatusCode);
+        var page = await fixture.OpenConsoleAsync();
+        var filters = page.Locator("#exception-filters");
+        await filters.GetByLabel("State").SelectOptionAsync("resolved");
+        await filters.GetByLabel("Subject").FillAsync(orderId);
+        await filters.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+        var row = page.Locator("#exception-rows tr", new() { HasText = orderId });
+
+        await row.GetByRole(AriaRole.Button, new() { Name = "Reopen" }).ClickAsync();
+
+        await Expect(row.Locator(".state-cell")).ToHaveTextAsync("open");
+        Assert.Equal("open", (await ExceptionsOfAsync(orderId))[0].GetProperty("state").GetString());
     }
 
     [Fact]
