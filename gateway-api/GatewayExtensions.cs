@@ -65,6 +65,7 @@ public static class GatewayExtensions
             .MapLocationsApi()
             .MapShipmentsApi()
             .MapExceptionsApi()
+            .MapKpisApi()
             .MapOutboundOperationsApi()
             .MapReconciliationApi();
 
