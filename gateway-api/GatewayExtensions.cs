@@ -66,6 +66,7 @@ public static class GatewayExtensions
             .MapLocationsApi()
             .MapShipmentsApi()
             .MapExceptionsApi()
+            .MapKpisApi()
             .MapOutboundOperationsApi()
             .MapReconciliationApi();
 
