@@ -1,14 +1,19 @@
 using Grid.Gateway.Security;
 using Grid.Tests.Gateway;
+using Grid.Tests.Kpis;
 using Grid.Tests.Outbound;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
 using Microsoft.Playwright;
 
 namespace Grid.Tests.Browser;
 
 /// <summary>
 /// The dev-mode process on a real Kestrel port (a browser cannot reach the in-memory test server), with the outbound
-/// target <c>erp</c> at a local receiver so that the console has a target to pause.
+/// target <c>erp</c> at a local receiver so that the console has a target to pause, on a clock a test may move on
+/// (<see cref="ShiftedClock"/>) to give an exception a resolution time of minutes.
 /// </summary>
 public sealed class ConsoleApiFactory : GridApiFactory
 {
@@ -21,6 +26,8 @@ public sealed class ConsoleApiFactory : GridApiFactory
 
     public WebhookReceiver Receiver { get; }
 
+    public ShiftedClock Clock { get; } = new();
+
     public int Port { get; }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -29,6 +36,11 @@ public sealed class ConsoleApiFactory : GridApiFactory
         builder.UseSetting("Grid:Outbound:Targets:erp:Url", Receiver.Url("erp"));
         builder.UseSetting("Grid:Outbound:Targets:erp:Secret", WebhookReceiver.Secret);
         builder.UseSetting("Grid:Outbound:Targets:erp:EventTypes:0", "*");
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
+        });
     }
 }
 
@@ -51,6 +63,9 @@ public sealed class ConsoleFixture : IAsyncLifetime
 
     /// <summary>A client of the same process over HTTP with the dev key holding every role, to set the scene.</summary>
     public HttpClient Api { get; private set; } = null!;
+
+    /// <summary>The grid's clock: real time, moved on by <see cref="ShiftedClock.Advance"/>.</summary>
+    public ShiftedClock Clock => _factory.Clock;
 
     public static string ChromiumPath => Environment.GetEnvironmentVariable(ChromiumVariable) is { Length: > 0 } path ? path : "/usr/bin/chromium";
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Grid.Tests.Gateway;
 using Grid.Tests.Gateway.Orders;
+using Grid.Tests.Kpis;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -52,6 +53,7 @@ public sealed class OpsConsoleTests(ConsoleFixture fixture)
         var orderId = await ShortPickedOrderAsync();
         var page = await fixture.OpenConsoleAsync();
         await page.GetByLabel("Acting as").FillAsync("alice");
+        await page.Locator("#exception-filters").GetByLabel("Kind").SelectOptionAsync("shortPick");
         await page.Locator("#exception-filters").GetByLabel("Subject").FillAsync(orderId);
         await page.Locator("#exception-filters").GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
         var row = page.Locator("#exception-rows tr", new() { HasText = orderId });
@@ -82,6 +84,7 @@ public sealed class OpsConsoleTests(ConsoleFixture fixture)
         var page = await fixture.OpenConsoleAsync();
         var filters = page.Locator("#exception-filters");
         await filters.GetByLabel("State").SelectOptionAsync("resolved");
+        await filters.GetByLabel("Kind").SelectOptionAsync("shortPick");
         await filters.GetByLabel("Subject").FillAsync(orderId);
         await filters.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
         var row = page.Locator("#exception-rows tr", new() { HasText = orderId });
@@ -125,6 +128,26 @@ public sealed class OpsConsoleTests(ConsoleFixture fixture)
         await Expect(explanation.Locator("tr", new() { HasText = reservationId })).ToContainTextAsync("web");
     }
 
+    [Fact]
+    public async Task The_KPI_panel_shows_how_long_exceptions_took_to_resolve()
+    {
+        // A transfer of 5 out of 2 units: a negative on-hand exception, which nothing else in this grid raises.
+        var key = $"{TestIds.New("SKU")}@{GridHttp.Dc1}";
+        var sku = key.Split('@')[0];
+        await fixture.Api.ReceiveAsync(sku, 2);
+        await fixture.Api.SendEventsAsync(GridHttp.Event("transferOut", sku, GridHttp.Dc1, null, null, ("quantity", 5L)));
+        var id = await Eventually.ReadAsync(() => NegativeOnHandIdAsync(key), found => found is not null, $"the negative on-hand of {key} in the queue");
+        fixture.Clock.Advance(TimeSpan.FromMinutes(30));
+        using var resolved = await fixture.Api.PostAsJsonAsync($"/api/v1/ops/exceptions/{id}/resolve", new { by = "carol", note = "The transfer was 2, not 5." });
+        Assert.Equal(HttpStatusCode.OK, resolved.StatusCode);
+        await fixture.Api.KpisWhenAsync(k => k.GetProperty("exceptionResolution").EnumerateArray().Any(r => r.GetProperty("kind").GetString() == "negativeOnHand"), "the resolution in the KPIs");
+
+        var page = await fixture.OpenConsoleAsync();
+
+        await Expect(page.Locator("#kpis tr[data-kind=negativeOnHand] td")).ToHaveTextAsync(["negativeOnHand", "1", "30 min", "30 min"]);
+        await Expect(page.Locator("#kpis svg[aria-label='Exceptions resolved trend'] polyline")).ToHaveCountAsync(1);
+    }
+
     /// <summary>
     /// Opens the console and says how the browser was answered. Chromium either shows a 401 or, when it answered the Basic
     /// challenge with a key and was challenged again (or had none to give), ends the navigation in
@@ -159,6 +182,12 @@ public sealed class OpsConsoleTests(ConsoleFixture fixture)
     {
         using var response = await fixture.Api.GetAsync(new Uri($"/api/v1/ops/exceptions?kind=shortPick&orderId={orderId}", UriKind.Relative));
         return [.. (await response.ReadJsonAsync()).GetProperty("exceptions").EnumerateArray()];
+    }
+
+    private async Task<string?> NegativeOnHandIdAsync(string skuLocation)
+    {
+        using var response = await fixture.Api.GetAsync(new Uri($"/api/v1/ops/exceptions?kind=negativeOnHand&subjectId={skuLocation}", UriKind.Relative));
+        return (await response.ReadJsonAsync()).GetProperty("exceptions").EnumerateArray().Select(e => e.GetProperty("id").GetString()).SingleOrDefault();
     }
 
     private async Task<bool> PausedAsync(string target)
