@@ -66,7 +66,7 @@ const time = iso => (iso ? new Date(iso).toLocaleString() : '–');
 function table(headings, rows) {
   return el('table', {},
     el('thead', {}, el('tr', {}, headings.map(h => el('th', {}, h)))),
-    el('tbody', {}, rows));
+    el('tbody', {}, rows.length > 0 ? rows : el('tr', {}, el('td', { colspan: headings.length, class: 'empty' }, 'None.'))));
 }
 
 // ---- KPIs ---------------------------------------------------------------------------------------------------------
