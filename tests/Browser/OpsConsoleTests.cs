@@ -75,6 +75,30 @@ public sealed class OpsConsoleTests(ConsoleFixture fixture)
     }
 
     [Fact]
+    public async Task The_queue_pages_on_with_its_cursor()
+    {
+        // 26 SKU-locations sent below zero: 26 open negative on-hand exceptions, one more than a page holds.
+        var keys = Enumerable.Range(0, 26).Select(_ => $"{TestIds.New("SKU")}@{GridHttp.Dc1}").ToList();
+        await fixture.Api.SendEventsAsync([.. keys.Select(k => GridHttp.Event("transferOut", k.Split('@')[0], GridHttp.Dc1, null, null, ("quantity", 1L)))]);
+        await Eventually.ThatAsync(async () => (await Task.WhenAll(keys.Select(NegativeOnHandIdAsync))).All(id => id is not null), "26 negative on-hand exceptions");
+        var page = await fixture.OpenConsoleAsync();
+        var filters = page.Locator("#exception-filters");
+        await filters.GetByLabel("State").SelectOptionAsync("open");
+        await filters.GetByLabel("Kind").SelectOptionAsync("negativeOnHand");
+        await filters.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+        var subjects = page.Locator("#exception-rows tr td:nth-child(3)");
+        await Expect(subjects).ToHaveCountAsync(25);
+        var first = await subjects.AllTextContentsAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next page" }).ClickAsync();
+
+        await Expect(page.Locator("#exceptions .status")).ToContainTextAsync("Page 2:");
+        var second = await subjects.AllTextContentsAsync();
+        Assert.Empty(first.Intersect(second));
+        Assert.Subset(first.Concat(second).ToHashSet(), keys.ToHashSet());
+    }
+
+    [Fact]
     public async Task A_resolved_exception_is_reopened_by_clicking()
     {
         var orderId = await ShortPickedOrderAsync();

@@ -42,6 +42,11 @@ async function api(method, path, body) {
   return json;
 }
 
+/** Hands out numbers per panel so that an answer which arrives after a newer request's is dropped, not shown. */
+const latest = {};
+const ticket = panel => (latest[panel] = (latest[panel] ?? 0) + 1);
+const stale = (panel, number) => latest[panel] !== number;
+
 function say(panel, message, isError = false) {
   const status = document.querySelector(`#${panel} .status`);
   status.textContent = message;
@@ -114,16 +119,19 @@ async function loadKpis() {
   const window = document.getElementById('kpi-window').value;
   const tiles = document.querySelector('#kpis .tiles');
   const tables = document.querySelector('#kpis .tables');
+  const number = ticket('kpis');
   let k;
   try {
     k = await api('GET', `/ops/kpis?window=${encodeURIComponent(window)}`);
   } catch (e) {
+    if (stale('kpis', number)) return;
     tiles.replaceChildren();
     tables.replaceChildren();
     say('kpis', e.status === 404 ? 'KPIs unavailable: this gateway does not serve /api/v1/ops/kpis.' : `KPIs could not be read: ${e.message}`, e.status !== 404);
     return;
   }
 
+  if (stale('kpis', number)) return;
   const trend = key => k.trend.map(b => b[key]);
   tiles.replaceChildren(
     tile('Order fallout', percent(k.orderFallout.rate), `${k.orderFallout.needingAttention} of ${k.orderFallout.orders} orders needed a person`, trend('orderFalloutRate')),
@@ -160,8 +168,10 @@ function exceptionQuery() {
 }
 
 async function loadExceptions() {
+  const number = ticket('exceptions');
   try {
     const page = await api('GET', `/ops/exceptions?${exceptionQuery()}`);
+    if (stale('exceptions', number)) return;
     const rows = document.getElementById('exception-rows');
     rows.replaceChildren(...page.exceptions.map(exceptionRow));
     if (page.exceptions.length === 0) rows.append(el('tr', {}, el('td', { colspan: 8, class: 'empty' }, 'Nothing here.')));
@@ -170,7 +180,7 @@ async function loadExceptions() {
     document.getElementById('exceptions-first').disabled = queue.page === 0;
     say('exceptions', `Page ${queue.page + 1}: ${page.exceptions.length} exception(s)${page.nextCursor ? ', more on the next page' : ''}.`);
   } catch (e) {
-    say('exceptions', `The queue could not be read: ${e.message}`, true);
+    if (!stale('exceptions', number)) say('exceptions', `The queue could not be read: ${e.message}`, true);
   }
 }
 
@@ -224,7 +234,9 @@ function exceptionRow(x) {
 // ---- streams, outbound, cluster -----------------------------------------------------------------------------------
 
 async function loadFlows() {
+  const number = ticket('flows');
   const [streams, outbox, cluster] = await Promise.allSettled([api('GET', '/ops/streams'), api('GET', '/ops/outbox'), api('GET', '/ops/cluster')]);
+  if (stale('flows', number)) return;
   const failed = [streams, outbox, cluster].filter(r => r.status === 'rejected').map(r => r.reason.message);
   say('flows', failed.length ? `Could not read: ${failed.join('; ')}` : `Read at ${new Date().toLocaleTimeString()}.`, failed.length > 0);
   if (streams.status === 'fulfilled') renderStreams(streams.value);
@@ -301,15 +313,18 @@ function renderCluster(c) {
 async function explain(key) {
   document.querySelector('#atp-search [name=key]').value = key;
   const root = document.getElementById('atp-explanation');
+  const number = ticket('atp');
   let d;
   try {
     d = await api('GET', `/inventory/${encodeURIComponent(key)}`);
   } catch (e) {
+    if (stale('atp', number)) return;
     root.replaceChildren();
     say('atp', `${key}: ${e.problem?.errors ? Object.values(e.problem.errors).flat().join(' ') : e.message}`, true);
     return;
   }
 
+  if (stale('atp', number)) return;
   const fenced = d.ringFences.reduce((sum, f) => sum + f.remaining, 0);
   const step = (sign, label, value) => el('tr', {}, el('td', { class: 'sign' }, sign), el('td', {}, label), el('td', { class: 'n' }, value));
   root.replaceChildren(
