@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Grid.Gateway.Apis;
 using Grid.Gateway.Events;
+using Grid.Gateway.Feed;
 using Grid.Gateway.OpenApi;
 using Grid.Gateway.Problems;
 using Grid.Gateway.Security;
@@ -34,6 +35,7 @@ public static class GatewayExtensions
         services.AddSingleton<IValidateOptions<GridIngestOptions>, GridIngestOptionsValidator>();
         services.AddSingleton<IngestBackPressure>();
         services.AddHostedService<IngestLagProbe>();
+        services.TryAddSingleton<IAvailabilityFeed, NoAvailabilityFeed>();
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }
@@ -47,6 +49,7 @@ public static class GatewayExtensions
         // Every endpoint under /api/v1 counts against its client's rate limit, and must name its roles (RequireGridRole).
         var api = app.MapGroup("/api/v1").RequireRateLimiting(GridRateLimits.PolicyName);
         api.MapAvailabilityApi()
+            .MapAvailabilityFeedApi()
             .MapReservationsApi()
             .MapInventoryApi()
             .MapWarehouseEventsApi()
