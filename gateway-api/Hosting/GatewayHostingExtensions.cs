@@ -1,3 +1,4 @@
+using Grid.Gateway.Feed;
 using Grid.Gateway.Security;
 using Grid.Hosting;
 using Grid.Postgres;
@@ -66,6 +67,11 @@ public static class GatewayHostingExtensions
             });
             client.AddGridPostgresStreams(streams, connectionString!);
         });
+
+        if (grid.Mode == GridMode.Postgres)
+        {
+            builder.Services.AddGridPostgresAvailabilityFeed(connectionString!, grid.ServiceId);
+        }
 
         return builder;
     }

@@ -89,6 +89,11 @@ public static class SiloHostingExtensions
             builder.Services.AddGridApi();
         }
 
+        if (grid.Mode == GridMode.Postgres && grid.HostGateway)
+        {
+            builder.Services.AddGridPostgresAvailabilityFeed(connectionString!, grid.ServiceId);
+        }
+
         builder.AddGridSecurity();
         builder.Services.AddGridSiloMembershipHealth();
         return builder;
