@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Grid.Gateway.Apis;
 using Grid.Gateway.Events;
+using Grid.Gateway.Feed;
 using Grid.Gateway.OpenApi;
 using Grid.Gateway.Problems;
 using Grid.Gateway.Security;
@@ -37,6 +38,7 @@ public static class GatewayExtensions
         services.AddSingleton<IValidateOptions<GridResilienceOptions>, GridResilienceOptionsValidator>();
         services.AddSingleton<ClusterChangeRetry>();
         services.AddHostedService<IngestLagProbe>();
+        services.TryAddSingleton<IAvailabilityFeed, NoAvailabilityFeed>();
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }
@@ -52,6 +54,7 @@ public static class GatewayExtensions
         var api = app.MapGroup("/api/v1").RequireRateLimiting(GridRateLimits.PolicyName);
         api.AddEndpointFilter(app.Services.GetRequiredService<ClusterChangeRetry>());
         api.MapAvailabilityApi()
+            .MapAvailabilityFeedApi()
             .MapReservationsApi()
             .MapInventoryApi()
             .MapWarehouseEventsApi()

@@ -1,4 +1,5 @@
 using Grid.Gateway;
+using Grid.Gateway.Feed;
 using Grid.Gateway.Hosting;
 using Grid.Gateway.Security;
 using Grid.Hosting;
@@ -89,6 +90,11 @@ public static class SiloHostingExtensions
             builder.Services.AddGridApi();
         }
 
+        if (grid.Mode == GridMode.Postgres && grid.HostGateway)
+        {
+            builder.Services.AddGridPostgresAvailabilityFeed(connectionString!, grid.ServiceId);
+        }
+
         builder.AddGridSecurity();
         builder.Services.AddGridSiloMembershipHealth();
         return builder;
@@ -103,6 +109,7 @@ public static class SiloHostingExtensions
         silo.Services.AddSingleton(sharedStore ?? new InMemoryInventoryStore());
         silo.Services.AddGrainStorage(StorageNames.Inventory, (services, _) => new InMemoryInventoryStorage(services.GetRequiredService<InMemoryInventoryStore>()));
         silo.Services.AddSingleton(services => services.GetRequiredService<InMemoryInventoryStore>().Publishers);
+        silo.Services.AddSingleton<IAvailabilityFeed>(services => services.GetRequiredService<InMemoryInventoryStore>().Feed);
         silo.Services.AddGrainStorage(StorageNames.Outbound, (services, _) => new InMemoryPublisherStorage(services.GetRequiredService<InMemoryPublisherStore>()));
         silo.AddGridExpirySweep();
         silo.UseInMemoryReminderService();
