@@ -6,6 +6,7 @@ using Grid.Gateway.Feed;
 using Grid.Gateway.OpenApi;
 using Grid.Gateway.Problems;
 using Grid.Gateway.Security;
+using Grid.Inventory;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 

@@ -1,3 +1,4 @@
+using Grid.Inventory;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;

@@ -1,3 +1,4 @@
+using Grid.Inventory;
 namespace Grid.Gateway.Feed;
 
 /// <summary>

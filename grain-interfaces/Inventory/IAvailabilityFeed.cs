@@ -1,6 +1,4 @@
-using Grid.Inventory;
-
-namespace Grid.Gateway.Feed;
+namespace Grid.Inventory;
 
 /// <summary>
 /// The availability change feed (docs/channel-sync.md): one entry per SKU-location, moved to a new, higher position
@@ -32,7 +30,7 @@ public sealed record FeedEntry(long Position, AvailabilitySnapshot Snapshot);
 /// <summary>Entries in position order, and the position to read on from (the last entry's, or the horizon read up to).</summary>
 public sealed record FeedPage(IReadOnlyList<FeedEntry> Entries, long Next);
 
-/// <summary>The feed's name (see <see cref="FeedCursor"/>) and the highest position handed out so far.</summary>
+/// <summary>The feed's name (a cursor names it, so that one from another feed is refused) and the highest position handed out so far.</summary>
 public sealed record FeedBounds(string Epoch, long Allocated);
 
 /// <summary>The SKU-locations of an export, and the position the export is consistent with.</summary>
