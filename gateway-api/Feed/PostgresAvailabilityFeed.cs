@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Grid.Inventory;
 using Grid.Postgres;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 
 namespace Grid.Gateway.Feed;
@@ -14,8 +15,14 @@ namespace Grid.Gateway.Feed;
 /// </summary>
 public sealed partial class PostgresAvailabilityFeed : IAvailabilityFeed, IAsyncDisposable
 {
-    /// <summary>How often the tail is read while the feed is in use: the bound on a change's wait to reach a reader.</summary>
+    /// <summary>
+    /// How often the tail is read while the feed is in use, when this process's storage has not said it wrote: the
+    /// bound on the wait of a change another process wrote.
+    /// </summary>
     public static readonly TimeSpan TailInterval = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>The least time between two reads of the tail.</summary>
+    public static readonly TimeSpan TailSpacing = TimeSpan.FromMilliseconds(10);
 
     /// <summary>SKU-locations the tail window holds; a reader further behind reads PostgreSQL.</summary>
     public const int WindowCapacity = 20_000;
@@ -51,8 +58,11 @@ public sealed partial class PostgresAvailabilityFeed : IAvailabilityFeed, IAsync
     private Task? _tail;
     private string? _epoch;
 
-    public PostgresAvailabilityFeed(string connectionString, string serviceId, TimeProvider clock, ILogger<PostgresAvailabilityFeed> logger)
+    private readonly FeedTailSignal _signal;
+
+    public PostgresAvailabilityFeed(string connectionString, string serviceId, FeedTailSignal signal, TimeProvider clock, ILogger<PostgresAvailabilityFeed> logger)
     {
+        _signal = signal;
         _dataSource = GridDataSource.Create(connectionString, 8, "grid-feed");
         _serviceId = serviceId;
         _clock = clock;
@@ -149,7 +159,15 @@ public sealed partial class PostgresAvailabilityFeed : IAvailabilityFeed, IAsync
                     head = reached;
                 }
 
-                await Task.Delay(TailInterval, _clock, stopping);
+                // At once when this process wrote (but no more often than every TailSpacing: under load one read
+                // takes many writes' changes), else at the poll.
+                var read = _clock.GetTimestamp();
+                await _signal.WaitAsync(TailInterval, _clock, stopping);
+                stopping.ThrowIfCancellationRequested();
+                if (TailSpacing - _clock.GetElapsedTime(read) is { } rest && rest > TimeSpan.Zero)
+                {
+                    await Task.Delay(rest, _clock, stopping);
+                }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -223,6 +241,10 @@ public static class AvailabilityFeedHostingExtensions
 {
     /// <summary>The availability feed read from PostgreSQL, for a process that serves the API in Postgres mode.</summary>
     public static IServiceCollection AddGridPostgresAvailabilityFeed(this IServiceCollection services, string connectionString, string serviceId)
-        => services.AddSingleton<IAvailabilityFeed>(provider => new PostgresAvailabilityFeed(
-            connectionString, serviceId, provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<PostgresAvailabilityFeed>>()));
+    {
+        services.TryAddSingleton<FeedTailSignal>();
+        return services.AddSingleton<IAvailabilityFeed>(provider => new PostgresAvailabilityFeed(
+            connectionString, serviceId, provider.GetRequiredService<FeedTailSignal>(), provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<PostgresAvailabilityFeed>>()));
+    }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Grid.Domain;
+using Grid.Gateway.Feed;
 using Grid.Postgres;
 using Npgsql;
 using NpgsqlTypes;
@@ -35,6 +36,9 @@ internal sealed class PostgresInventoryStorage : IGrainStorage, IExpiryIndex, IA
     private readonly string _serviceId;
     private readonly RoundTripBatcher<string, StoredInventory?> _reads;
     private readonly RoundTripBatcher<NpgsqlBatchCommand, int?> _writes;
+
+    /// <summary>Told after each committed write that moved the availability feed (this process's feed reads its tail then).</summary>
+    public FeedTailSignal? FeedWritten { get; init; }
 
     public PostgresInventoryStorage(NpgsqlDataSource dataSource, string serviceId)
     {
@@ -157,7 +161,7 @@ internal sealed class PostgresInventoryStorage : IGrainStorage, IExpiryIndex, IA
     {
         var cluster = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ClusterOptions>>().Value;
         var dataSource = GridDataSource.Create(connectionString, DefaultMaxConnections, "grid-inventory");
-        return new PostgresInventoryStorage(dataSource, cluster.ServiceId);
+        return new PostgresInventoryStorage(dataSource, cluster.ServiceId) { FeedWritten = services.GetService<FeedTailSignal>() };
     }
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
@@ -210,6 +214,10 @@ internal sealed class PostgresInventoryStorage : IGrainStorage, IExpiryIndex, IA
 
         grainState.ETag = written.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
+        if (changes.AvailabilityChanged)
+        {
+            FeedWritten?.Poke();
+        }
     }
 
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
