@@ -203,6 +203,19 @@ public sealed class KpiApiTests(KpiApiFactory factory)
     }
 
     [Fact]
+    public async Task The_kpi_counters_are_served_on_metrics()
+    {
+        await StockedAsync(10);
+
+        await _w.SubmitCreatedAsync(_w.Order(_w.Id("A")));
+
+        var metrics = await Eventually.ReadAsync(
+            () => Client.GetStringAsync(new Uri("/metrics", UriKind.Relative)),
+            m => m.Contains("grid_kpi_orders_accepted_total", StringComparison.Ordinal), "the KPI counters on /metrics");
+        Assert.Contains("grid_kpi_order_lines_filled_total", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unknown_window_is_refused_naming_window()
     {
         using var response = await Client.GetAsync(new Uri("/api/v1/ops/kpis?window=2h", UriKind.Relative));
