@@ -69,6 +69,7 @@ public static class GatewayExtensions
             .MapLocationsApi()
             .MapShipmentsApi()
             .MapExceptionsApi()
+            .MapKpisApi()
             .MapOutboundOperationsApi()
             .MapReconciliationApi();
 

@@ -24,6 +24,7 @@ public sealed partial class Order
         }
 
         line.Backorders[location] = backorder with { Queued = true, PromisedDate = promisedDate };
+        line.FirstPromisedDate ??= promisedDate;
         FlagIfLate(line, now);
         Touch(now);
     }
@@ -76,6 +77,7 @@ public sealed partial class Order
         if (Line(lineId) is { } line && line.Backorders.TryGetValue(location, out var backorder) && backorder.PromisedDate != promisedDate)
         {
             line.Backorders[location] = backorder with { PromisedDate = promisedDate };
+            line.FirstPromisedDate ??= promisedDate;
             ReviseCommitment(new CommitmentRevision(now, lineId, location, backorder.Quantity, backorder.PromisedDate, promisedDate, cause), now);
             FlagIfLate(line, now);
         }

@@ -115,6 +115,7 @@ public sealed partial class Order
             }
         }
 
+        var completed = new List<OrderLine>();
         foreach (var shipped in lines)
         {
             if (Line(shipped.LineId) is not { } line)
@@ -136,7 +137,13 @@ public sealed partial class Order
                 PendingPicks.Add(new PickToApply($"{e.EventId}/{line.LineId}", e.Source, occurredAt, line.Sku, location, line.LineId, unpicked + fromBackorder));
             }
 
+            var wasOpen = line.Open > 0;
             line.Shipped += shipped.Quantity - remaining;
+            if (wasOpen && line.Open <= 0)
+            {
+                completed.Add(line);
+            }
+
             if (remaining > 0)
             {
                 line.OverShipped += remaining;
@@ -148,6 +155,7 @@ public sealed partial class Order
 
         var shipment = new OrderShipment(shipmentId, location, carrier, trackingNumber, occurredAt, [.. lines]);
         Shipments.Add(shipment);
+        RecordShippedLines(completed, now);
         Touch(now);
         Settle(now, $"shipment {shipmentId} confirmed from {location}");
         PublishShipment(shipment, $"shipment {shipmentId} confirmed from {location}", now);
@@ -231,6 +239,7 @@ public sealed partial class Order
         var exception = new OrderException(string.Create(CultureInfo.InvariantCulture, $"{OrderId}#{ExceptionCount}"), kind, now, detail, lineId, location);
         Exceptions.Add(exception);
         PublishException(exception, now);
+        RecordExceptionKpis(now);
         if (Exceptions.Count > ExceptionLimit)
         {
             Exceptions.RemoveAt(0);

@@ -316,6 +316,7 @@ public sealed partial class Order
 
     private void Enter(OrderStatus? from, OrderStatus to, string cause, DateTimeOffset now)
     {
+        RecordTransitionKpis(from, to, now);
         Status = to;
         StatusSince = now;
         Timeline.Add(new TimelineEntry(now, from, to, cause));

@@ -57,6 +57,9 @@ public sealed class OrderLine
     /// <summary>Units the warehouse shipped beyond what the line had open: recorded, and raised as an exception.</summary>
     [JsonInclude] public long OverShipped { get; internal set; }
 
+    /// <summary>The first date promised for the line's backordered units: what promise accuracy holds the line to.</summary>
+    [JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public DateTimeOffset? FirstPromisedDate { get; internal set; }
+
     /// <summary>The promise (<see cref="PromiseKey"/>) for which a missed requested delivery date was last raised.</summary>
     [JsonInclude] public string? LateFlaggedFor { get; internal set; }
 

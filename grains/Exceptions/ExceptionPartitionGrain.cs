@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
+using Grid.Domain.Kpis;
 using Grid.Infrastructure;
+using Grid.Kpis;
 using Grid.Outbound;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -20,6 +22,9 @@ public sealed partial class ExceptionPartitionGrain(
     ILogger<ExceptionPartitionGrain> logger) : Grain, IExceptionPartitionGrain, IRemindable
 {
     private const string ReminderName = "exceptions-outbox";
+
+    // Resolutions decided and not yet stored: told to the KPI history once they are.
+    private readonly List<KpiFact> _resolutions = [];
 
     private D.ExceptionPartition State => store.State;
 
@@ -118,6 +123,8 @@ public sealed partial class ExceptionPartitionGrain(
             new KeyValuePair<string, object?>("by", e.ResolvedBy == D.ExceptionRules.System ? "system" : "person"));
         GridInstruments.ExceptionResolutionSeconds.Record(Math.Max(0, took), new KeyValuePair<string, object?>("kind", e.Kind.ToString()));
         LogResolved(e.Id, e.Kind, e.ResolvedBy ?? "", e.Resolution ?? "");
+        var kind = e.Kind.ToString();
+        _resolutions.Add(KpiFact.ExceptionResolved(e.ResolvedAt ?? e.UpdatedAt, string.Concat(char.ToLowerInvariant(kind[0]).ToString(), kind[1..]), TimeSpan.FromSeconds(Math.Max(0, took))));
     }
 
     private async Task WriteAsync()
@@ -134,8 +141,15 @@ public sealed partial class ExceptionPartitionGrain(
         catch
         {
             // What is in memory is not what is stored: start again from storage.
+            _resolutions.Clear();
             DeactivateOnIdle();
             throw;
+        }
+
+        if (_resolutions.Count > 0)
+        {
+            GrainFactory.TellKpis([.. _resolutions]);
+            _resolutions.Clear();
         }
 
         await RelayAsync();

@@ -1,5 +1,6 @@
 using Grid.Exceptions;
 using Grid.Inventory;
+using Grid.Kpis;
 using Grid.Orders;
 using Grid.Outbound;
 using Microsoft.Extensions.Configuration;
@@ -25,6 +26,8 @@ public static class GridGrainsExtensions
         services.AddSingleton<IValidateOptions<OrderOptions>, OrderOptionsValidator>();
         services.AddOptions<ExceptionOptions>().Bind(configuration.GetSection(ExceptionOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ExceptionOptions>, ExceptionOptionsValidator>();
+        services.AddOptions<KpiOptions>().Bind(configuration.GetSection(KpiOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<KpiOptions>, KpiOptionsValidator>();
         services.AddGridOutbound(configuration);
         services.AddSerializer(serializer => serializer.AddJsonSerializer(isSupported: GrainStateTypes.AreCarried));
         return services;

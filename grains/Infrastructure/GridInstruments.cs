@@ -69,6 +69,46 @@ public static class GridInstruments
     public static readonly Histogram<double> ExceptionResolutionSeconds = Meter.CreateHistogram<double>(
         "grid.exceptions.resolution_time", "s", "From an exception's first sighting to its resolution, per kind.");
 
+    public static readonly Counter<long> KpiOrdersAccepted = Meter.CreateCounter<long>(
+        "grid.kpi.orders_accepted", "{order}", "Orders accepted (sourced and not rejected): the denominator of order fallout.");
+
+    public static readonly Counter<long> KpiOrdersNeedingAttention = Meter.CreateCounter<long>(
+        "grid.kpi.orders_needing_attention", "{order}", "Orders that raised their first order exception (needed a person): the numerator of order fallout.");
+
+    public static readonly Counter<long> KpiOrderLines = Meter.CreateCounter<long>(
+        "grid.kpi.order_lines", "{line}", "Lines of accepted orders: the denominator of the fill rate.");
+
+    public static readonly Counter<long> KpiOrderLinesFilled = Meter.CreateCounter<long>(
+        "grid.kpi.order_lines_filled", "{line}", "Lines of accepted orders filled complete on first allocation: the numerator of the fill rate.");
+
+    public static readonly Counter<long> KpiLinesShipped = Meter.CreateCounter<long>(
+        "grid.kpi.lines_shipped", "{line}", "Order lines shipped complete: the denominator of promise accuracy.");
+
+    public static readonly Counter<long> KpiLinesShippedByPromise = Meter.CreateCounter<long>(
+        "grid.kpi.lines_shipped_by_promise", "{line}", "Order lines shipped complete by their promised date: the numerator of promise accuracy.");
+
+    public static readonly Histogram<double> KpiShipmentPropagation = Meter.CreateHistogram(
+        "grid.kpi.shipment_propagation", "s", "From a ship confirm applied to the order to the ERP target acknowledging its grid.order.shipped.v1.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600] });
+
+    public static readonly Histogram<double> KpiOrderCycleTime = Meter.CreateHistogram(
+        "grid.kpi.order_cycle_time", "s", "From an order's acceptance to its shipping in full.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [60, 300, 900, 1800, 3600, 7200, 14400, 28800, 86400, 172800, 345600, 604800] });
+
+    // Reconciliation drift per location at its latest snapshot reconciled on this silo.
+    private static readonly ConcurrentDictionary<string, (long Units, long SkuLocations)> Drift = new(StringComparer.Ordinal);
+
+    private static readonly ObservableGauge<long> KpiDriftUnits = Meter.CreateObservableGauge(
+        "grid.kpi.reconciliation_drift_units", () => Drift.Select(d => new Measurement<long>(d.Value.Units, new KeyValuePair<string, object?>("location", d.Key))),
+        "{unit}", "Units by which the ERP's on-hand and Grid's differed at the location's latest stock snapshot (reconciled on this silo).");
+
+    private static readonly ObservableGauge<long> KpiDriftSkuLocations = Meter.CreateObservableGauge(
+        "grid.kpi.reconciliation_drift_sku_locations", () => Drift.Select(d => new Measurement<long>(d.Value.SkuLocations, new KeyValuePair<string, object?>("location", d.Key))),
+        "{sku_location}", "SKU-locations whose ERP on-hand differed from Grid's at the location's latest stock snapshot (reconciled on this silo).");
+
+    /// <summary>A location's drift at its latest reconciled snapshot, for the drift gauges.</summary>
+    public static void ReportDrift(string location, long units, long skuLocations) => Drift[location] = (units, skuLocations);
+
     // Outbox depth, oldest age and dead letters per target, as this silo's publisher activations last reported them.
     private static readonly ConcurrentDictionary<(string Target, int Partition), (long Depth, DateTimeOffset? Oldest, long DeadLetters)> Outboxes = new();
 

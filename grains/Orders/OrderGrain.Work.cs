@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Grid.Domain.Orders;
 using Grid.Inventory;
+using Grid.Kpis;
 using Grid.Outbound;
 using D = Grid.Domain.Orders;
 
@@ -50,7 +51,8 @@ public sealed partial class OrderGrain
     private bool HasPendingWork()
         => Order.Plan.Count > 0 || Order.PendingTakeovers.Count > 0 || Order.NeedsPlan || Order.PendingReleases.Count > 0 || Order.PendingWithdrawals.Count > 0
         || Order.PendingPicks.Count > 0 || Order.BackordersToQueue().Any() || Order.Shipments.Any(s => !s.Registered)
-        || Order.Exceptions.Any(e => !e.Reported) || !Order.Outbox.IsEmpty || (Order.Status == D.OrderStatus.OnHold) != Order.HoldRegistered || Order.NeedsIndexing;
+        || Order.Exceptions.Any(e => !e.Reported) || !Order.Outbox.IsEmpty || (Order.Status == D.OrderStatus.OnHold) != Order.HoldRegistered || Order.NeedsIndexing
+        || Order.PendingKpis is { Count: > 0 };
 
     /// <summary>
     /// Does what the order's state says is still to do, each step idempotent, and writes what it did. A step that fails
@@ -81,6 +83,7 @@ public sealed partial class OrderGrain
             await RegisterShipmentsAsync();
             await SyncCreditHoldAsync();
             await SyncIndexAsync();
+            await RecordKpisAsync();
             if (Order.Version != version)
             {
                 await WriteAsync();
@@ -351,5 +354,28 @@ public sealed partial class OrderGrain
         }
 
         return changed;
+    }
+
+    /// <summary>
+    /// Adds the KPI facts the order decided to the KPI history; they are marked done with the next write. The history
+    /// failing never fails the order's own work: the facts stay pending for the next round.
+    /// </summary>
+    private async Task RecordKpisAsync()
+    {
+        if (Order.PendingKpis is not { Count: > 0 } pending)
+        {
+            return;
+        }
+
+        var facts = pending.ToList();
+        try
+        {
+            await GrainFactory.RecordKpisAsync(facts);
+            Order.MarkKpisRecorded(facts.Count, Now);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogKpisDeferred(ex, OrderId, facts.Count);
+        }
     }
 }

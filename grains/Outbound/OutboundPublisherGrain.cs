@@ -1,7 +1,10 @@
 using System.Collections.Immutable;
+using Grid.Domain.Kpis;
 using Grid.Domain.Outbound;
 using Grid.Infrastructure;
+using Grid.Kpis;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 
 namespace Grid.Outbound;
@@ -30,6 +33,7 @@ public sealed partial class OutboundPublisherGrain : Grain, IOutboundPublisherGr
     private readonly TimeProvider _clock;
     private readonly ILogger<OutboundPublisherGrain> _logger;
     private readonly GroupCommit _commits;
+    private readonly string _erpTarget;
 
     private string _target = "";
     private int _partition;
@@ -49,8 +53,10 @@ public sealed partial class OutboundPublisherGrain : Grain, IOutboundPublisherGr
         OutboundRouter router,
         WebhookSender sender,
         TimeProvider clock,
+        IOptions<KpiOptions> kpis,
         ILogger<OutboundPublisherGrain> logger)
     {
+        _erpTarget = kpis.Value.ErpTarget;
         _store = store;
         _router = router;
         _sender = sender;
@@ -268,6 +274,7 @@ public sealed partial class OutboundPublisherGrain : Grain, IOutboundPublisherGr
         var results = requests.SelectMany((r, i) => r.Select(_ => answers[i])).ToArray();
         var done = Now;
         var dead = new List<(QueuedEvent Queued, string Described)>();
+        var acknowledged = new List<KpiFact>();
         for (var i = 0; i < batch.Count; i++)
         {
             var queued = batch[i].Queued;
@@ -278,6 +285,7 @@ public sealed partial class OutboundPublisherGrain : Grain, IOutboundPublisherGr
                 case DeliveryVerdict.Delivered:
                     GridInstruments.OutboundDelivered.Add(1, Tag());
                     GridInstruments.OutboundDeliveryLag.Record(Math.Max(0, (done - queued.Event.Time).TotalSeconds), Tag());
+                    acknowledged.AddRange(KpiFacts(queued.Event, done));
                     break;
                 case DeliveryVerdict.Retry:
                     GridInstruments.OutboundFailedAttempts.Add(1, Tag());
@@ -293,6 +301,7 @@ public sealed partial class OutboundPublisherGrain : Grain, IOutboundPublisherGr
         }
 
         await DurableAsync();
+        GrainFactory.TellKpis(acknowledged);
         if (dead.Count > 0)
         {
             await ReportDeadLettersAsync(dead, done);
@@ -372,6 +381,16 @@ public sealed partial class OutboundPublisherGrain : Grain, IOutboundPublisherGr
     }
 
     private KeyValuePair<string, object?> Tag() => new("target", _target);
+
+    /// <summary>An acknowledged event as KPI facts: sync latency to this target, and shipment propagation when it is the ERP's shipment event.</summary>
+    private IEnumerable<KpiFact> KpiFacts(OutgoingEvent e, DateTimeOffset acknowledgedAt)
+    {
+        yield return KpiFact.Delivered(acknowledgedAt, _target, acknowledgedAt - e.Time);
+        if (e.Type == OutboundEventTypes.OrderShipped.Type && string.Equals(_target, _erpTarget, StringComparison.Ordinal))
+        {
+            yield return KpiFact.ShipmentPropagated(acknowledgedAt, acknowledgedAt - e.Time);
+        }
+    }
 
     private static OutboundDeadLetterView ToView(DeadLetter d, bool includeData) => new(
         d.Queued.Event.Id, d.Queued.Event.Type, d.Queued.Event.Subject, d.Queued.SequenceText, d.Queued.Event.Time, d.Queued.EnqueuedAt,

@@ -1,8 +1,10 @@
 using System.Collections.Immutable;
+using Grid.Domain.Kpis;
 using Grid.Domain.Outbound;
 using Grid.Exceptions;
 using Grid.Infrastructure;
 using Grid.Inventory;
+using Grid.Kpis;
 using Microsoft.Extensions.Logging;
 
 namespace Grid.Outbound;
@@ -65,6 +67,7 @@ public sealed partial class ReconciliationGrain(
 
         await store.WriteStateAsync();
         GridInstruments.ReconciliationDiscrepancies.Add(report.Discrepancies.Length);
+        GrainFactory.TellKpis(KpiFact.Reconciled(report.ReconciledAt, report.Location, report.Discrepancies.Sum(d => Math.Abs(d.Difference)), report.Discrepancies.Length));
         LogReconciled(snapshot.SnapshotId, snapshot.Location, report.Compared, report.Discrepancies.Length);
         await TellExceptionQueueAsync(report, count);
         await RelayAsync();

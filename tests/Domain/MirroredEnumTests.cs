@@ -31,7 +31,7 @@ public sealed class MirroredEnumTests
     public void The_pairs_found_by_name_are_the_ones_the_grains_cast_between()
     {
         Assert.Equal(
-            ["BackorderNoticeKind", "CartRefusal", "CreditStatus", "ExceptionKind", "ExceptionResultCode", "ExceptionSeverity", "ExceptionState", "ExceptionSubjectType", "LocationType", "MilestoneType", "OrderExceptionKind", "OrderStatus", "PreorderRefusal", "QuotaAudience", "ReconcileCode", "RedeliveryCode",
+            ["BackorderNoticeKind", "CartRefusal", "CreditStatus", "ExceptionKind", "ExceptionResultCode", "ExceptionSeverity", "ExceptionState", "ExceptionSubjectType", "KpiFactKind", "LocationType", "MilestoneType", "OrderExceptionKind", "OrderStatus", "PreorderRefusal", "QuotaAudience", "ReconcileCode", "RedeliveryCode",
              "ReturnDisposition", "ReturnStatus"],
             SameNamePairs().Select(p => p.Domain.Name).Order(StringComparer.Ordinal));
     }
