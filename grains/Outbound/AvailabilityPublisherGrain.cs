@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
+using Grid.Domain.Kpis;
 using Grid.Domain.Outbound;
 using Grid.Infrastructure;
 using Grid.Inventory;
+using Grid.Kpis;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -262,6 +264,8 @@ public sealed partial class AvailabilityPublisherGrain : Grain, IAvailabilityPub
         var dead = Delivery.Settle(settled, page.Next, done, _policy, Random.Shared.NextDouble());
         Record(settled, done);
         await DurableAsync();
+        GrainFactory.TellKpis([.. settled.Where(r => r.Result.Verdict == DeliveryVerdict.Delivered)
+            .SelectMany(r => r.Events.Select(e => KpiFact.Delivered(done, _target, done - e.Event.Time)))]);
         if (dead.Count > 0)
         {
             GridInstruments.OutboundDeadLetters.Add(dead.Count, Tag());
