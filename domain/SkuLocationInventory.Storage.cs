@@ -5,6 +5,11 @@ namespace Grid.Domain;
 // Storage shape: the stored form of the collections, and what a write or a read exchanges with storage.
 public sealed partial class SkuLocationInventory
 {
+    // What the last write told the availability feed: a write whose figures and warehouse time are the same tells it nothing.
+    // Held per resident SKU-location, so the time is kept as UTC ticks (0: never) rather than a nullable DateTimeOffset.
+    private AvailabilityFigures? _fedFigures;
+    private long _fedWarehouseTicks;
+
     // The stored form of the collections: under their public names, left out while empty, and an empty one read back
     // (as older builds wrote them) is kept as none.
 
@@ -55,7 +60,24 @@ public sealed partial class SkuLocationInventory
             due = work;
         }
 
-        return new InventoryChanges(CopyWithoutReservations(withJournal: false), changed, removed, due, TakeJournal());
+        return new InventoryChanges(CopyWithoutReservations(withJournal: false), changed, removed, due, TakeJournal(), TakeAvailabilityChange());
+    }
+
+    /// <summary>
+    /// Whether what this write stores offers different availability from what the previous write of this activation
+    /// stored (its figures, or when the warehouse last reported): the first write of an activation always does.
+    /// </summary>
+    private bool TakeAvailabilityChange()
+    {
+        var figures = Figures();
+        var warehouseTicks = LastWarehouseEventAt?.UtcTicks ?? 0;
+        if (_fedFigures is not null && figures.SameAs(_fedFigures) && _fedWarehouseTicks == warehouseTicks)
+        {
+            return false;
+        }
+
+        (_fedFigures, _fedWarehouseTicks) = (figures, warehouseTicks);
+        return true;
     }
 
     private InventoryJournal TakeJournal()
@@ -159,13 +181,15 @@ public sealed partial class SkuLocationInventory
 /// and the journal (its <see cref="SkuLocationInventory.Reservations"/>, recent event keys and movements are empty).
 /// </summary>
 /// <remarks><see cref="NextExpiry"/> is stored beside the state so that reservations of a SKU-location no silo holds
-/// can be found and expired (see <see cref="IExpiryIndex"/>).</remarks>
+/// can be found and expired (see <see cref="IExpiryIndex"/>). <see cref="AvailabilityChanged"/> says whether the write
+/// moves the SKU-location in the availability feed (its figures or warehouse time changed since the previous write).</remarks>
 public sealed record InventoryChanges(
     SkuLocationInventory Header,
     IReadOnlyList<Reservation> ChangedReservations,
     IReadOnlyList<string> RemovedReservations,
     DateTimeOffset? NextExpiry,
-    InventoryJournal Journal);
+    InventoryJournal Journal,
+    bool AvailabilityChanged = true);
 
 /// <summary>
 /// What a write adds to a SKU-location's journal, the recent event keys and movements kept apart from its header so

@@ -115,9 +115,10 @@ public sealed partial class SkuLocationInventory
     [JsonInclude] public DeliveryMark? LastDelivery { get; private set; }
 
     /// <summary>
-    /// The outbox of this SKU-location's availability (latest wins, so one slot): the last change numbered for the
-    /// <c>inventory.availability.changed</c> event, and the last one a publisher accepted. While one is pending, its
-    /// stored state is due for the expiry sweep, which wakes the SKU-location after a crash to hand it over.
+    /// What builds before the availability feed stored for outbound availability: the last change numbered for an
+    /// outbox of one slot, and the last one a publisher accepted. Read, no longer written: a SKU-location stored with a
+    /// change still pending is due for the expiry sweep, which wakes it, and its next write moves it in the feed, from
+    /// which the targets' availability publishers deliver it.
     /// </summary>
     [JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public long OutboundSequence { get; private set; }
 
@@ -125,13 +126,15 @@ public sealed partial class SkuLocationInventory
 
     [JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public DateTimeOffset? OutboundPendingSince { get; private set; }
 
-    [JsonIgnore] public bool OutboundPending => OutboundSequence > OutboundHanded;
-
-    /// <summary>Numbers an availability change for the outbox (written with the change that caused it).</summary>
-    public void MarkAvailabilityChanged(DateTimeOffset now)
+    /// <summary>
+    /// Forgets the old outbox (see <see cref="OutboundSequence"/>); true when it held a change not handed over, which the
+    /// SKU-location now owes the feed as a write.
+    /// </summary>
+    public bool ForgetOldAvailabilityOutbox()
     {
-        OutboundSequence++;
-        OutboundPendingSince ??= now;
+        var pending = OutboundSequence > OutboundHanded || OutboundPendingSince is not null;
+        (OutboundSequence, OutboundHanded, OutboundPendingSince) = (0, 0, null);
+        return pending;
     }
 
     /// <summary>The figures availability is made of, now.</summary>
@@ -140,39 +143,6 @@ public sealed partial class SkuLocationInventory
         InboundLines is null ? [] : [.. InboundLines.Select(l => (l.Reference, l.Quantity, l.Eta))],
         RingFenceMap is null ? [] : [.. RingFenceHolds()],
         BackorderDemand);
-
-    /// <summary>
-    /// Numbers an availability change for the outbox when the figures differ from <paramref name="before"/> (those
-    /// last written), and returns the figures now. A change that leaves them as they were (a duplicate event, a
-    /// reservation's bookkeeping) tells no one.
-    /// </summary>
-    public AvailabilityFigures MarkAvailabilityChangedSince(AvailabilityFigures before, DateTimeOffset now)
-    {
-        var figures = Figures();
-        if (!figures.SameAs(before))
-        {
-            MarkAvailabilityChanged(now);
-        }
-
-        return figures;
-    }
-
-    /// <summary>Every target accepted the availability change numbered <paramref name="sequence"/>; true when that is news.</summary>
-    public bool MarkAvailabilityHanded(long sequence)
-    {
-        if (sequence <= OutboundHanded)
-        {
-            return false;
-        }
-
-        OutboundHanded = Math.Min(sequence, OutboundSequence);
-        if (!OutboundPending)
-        {
-            OutboundPendingSince = null;
-        }
-
-        return true;
-    }
 
     public long Sellable => AvailableToPromise.Sellable(OnHand, Damaged, Quarantine, SafetyStock);
 

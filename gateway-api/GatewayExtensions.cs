@@ -3,9 +3,11 @@ using System.Text.Json.Serialization;
 using Grid.Gateway.Apis;
 using Grid.Gateway.Ops;
 using Grid.Gateway.Events;
+using Grid.Gateway.Feed;
 using Grid.Gateway.OpenApi;
 using Grid.Gateway.Problems;
 using Grid.Gateway.Security;
+using Grid.Inventory;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -38,6 +40,7 @@ public static class GatewayExtensions
         services.AddSingleton<IValidateOptions<GridResilienceOptions>, GridResilienceOptionsValidator>();
         services.AddSingleton<ClusterChangeRetry>();
         services.AddHostedService<IngestLagProbe>();
+        services.TryAddSingleton<IAvailabilityFeed, NoAvailabilityFeed>();
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }
@@ -53,6 +56,7 @@ public static class GatewayExtensions
         var api = app.MapGroup("/api/v1").RequireRateLimiting(GridRateLimits.PolicyName);
         api.AddEndpointFilter(app.Services.GetRequiredService<ClusterChangeRetry>());
         api.MapAvailabilityApi()
+            .MapAvailabilityFeedApi()
             .MapReservationsApi()
             .MapInventoryApi()
             .MapWarehouseEventsApi()

@@ -120,7 +120,7 @@ public static class AvailabilityApi
         return TypedResults.Ok(new AvailabilityBatchResponse(answers));
     }
 
-    private static ImmutableArray<string> SplitLocations(string? locations, string field, FieldErrors errors)
+    internal static ImmutableArray<string> SplitLocations(string? locations, string field, FieldErrors errors)
     {
         if (string.IsNullOrEmpty(locations))
         {

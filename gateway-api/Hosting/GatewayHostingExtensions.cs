@@ -1,3 +1,4 @@
+using Grid.Gateway.Feed;
 using Grid.Gateway.Problems;
 using Grid.Gateway.Security;
 using Grid.Hosting;
@@ -72,6 +73,11 @@ public static class GatewayHostingExtensions
             });
             client.AddGridPostgresStreams(streams, connectionString!);
         });
+
+        if (grid.Mode == GridMode.Postgres)
+        {
+            builder.Services.AddGridPostgresAvailabilityFeed(connectionString!, grid.ServiceId);
+        }
 
         return builder;
     }

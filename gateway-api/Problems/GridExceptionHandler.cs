@@ -35,6 +35,11 @@ internal sealed partial class GridExceptionHandler(IProblemDetailsService proble
             httpContext.Response.Headers.RetryAfter = StoreOutage.RetryAfterSeconds;
             LogStoreUnavailable(exception, httpContext.Request.Method, httpContext.Request.Path);
         }
+        else if (exception is Feed.AvailabilityFeedUnavailableException unavailable)
+        {
+            status = StatusCodes.Status503ServiceUnavailable;
+            title = unavailable.Message;
+        }
         else if (IsTransient(exception) || (exception is OperationCanceledException && !httpContext.RequestAborted.IsCancellationRequested))
         {
             // A silo left and the cluster has not yet moved its grains, or a call timed out: worth a retry.

@@ -42,4 +42,12 @@ public static class GridProblems
 
     public static ProblemHttpResult Unprocessable(string title, string? detail, IDictionary<string, object?>? extensions = null)
         => TypedResults.Problem(detail, statusCode: StatusCodes.Status422UnprocessableEntity, title: title, extensions: extensions);
+
+    /// <summary>410: a feed cursor this feed cannot resume from; the reader takes a new snapshot and follows on from its cursor.</summary>
+    public static ProblemHttpResult CursorGone(string detail, string snapshot)
+        => TypedResults.Problem(
+            detail + $" Take a new snapshot (GET {snapshot}) and follow the feed from the cursor it names.",
+            statusCode: StatusCodes.Status410Gone,
+            title: "The cursor can no longer be resumed.",
+            extensions: new Dictionary<string, object?> { ["snapshot"] = snapshot });
 }

@@ -98,33 +98,48 @@ public sealed record RedeliveryResult(
 /// reminder while it holds anything.
 /// </summary>
 [Alias("grid.outbound.IOutboundPublisherGrain")]
-public interface IOutboundPublisherGrain : IGrainWithStringKey
+public interface IOutboundPublisherGrain : IOutboundDeliveryGrain
 {
     /// <summary>Queues events durably; answers once they are written. Events already accepted are dropped.</summary>
     [Alias("Accept")]
     Task<AcceptResult> Accept(ImmutableArray<OutboundEvent> events);
 
+    /// <summary>Sends the subject's events again from <paramref name="fromSequence"/> on, as far as they are retained.</summary>
+    [Alias("Redeliver")]
+    Task<RedeliveryResult> Redeliver(string subject, long fromSequence);
+}
+
+/// <summary>
+/// What ops do with any grain that delivers to a target: a publisher partition (<see cref="IOutboundPublisherGrain"/>)
+/// or the target's availability publisher (<see cref="IAvailabilityPublisherGrain"/>).
+/// </summary>
+[Alias("grid.outbound.IOutboundDeliveryGrain")]
+public interface IOutboundDeliveryGrain : IGrainWithStringKey
+{
     [Alias("GetStatus")]
     Task<PublisherStatus> GetStatus();
 
     [Alias("GetDeadLetters")]
     Task<ImmutableArray<OutboundDeadLetterView>> GetDeadLetters(int limit, bool includeData);
 
-    /// <summary>Puts dead letters back at the head of their subjects: all, or those with the given ids. Answers how many.</summary>
+    /// <summary>Sends dead letters again: all, or those with the given ids. Answers how many.</summary>
     [Alias("ReplayDeadLetters")]
     Task<int> ReplayDeadLetters(ImmutableArray<string>? ids);
 
     [Alias("SetPaused")]
     Task SetPaused(bool paused);
 
-    /// <summary>Sends the subject's events again from <paramref name="fromSequence"/> on, as far as they are retained.</summary>
-    [Alias("Redeliver")]
-    Task<RedeliveryResult> Redeliver(string subject, long fromSequence);
-
-    /// <summary>Starts draining now if anything is due (after a restart, or when a test moved its clock).</summary>
+    /// <summary>Starts delivering now if anything is due (after a restart, or when a test moved its clock).</summary>
     [Alias("Wake")]
     Task Wake();
 }
+
+/// <summary>
+/// The delivery of <c>grid.inventory.availability.changed.v1</c> to one target (key: the target's name), read straight
+/// from the availability feed with a cursor: each SKU-location's latest change, in feed order, in batches.
+/// </summary>
+[Alias("grid.outbound.IAvailabilityPublisherGrain")]
+public interface IAvailabilityPublisherGrain : IOutboundDeliveryGrain;
 
 /// <summary>One target's outbound figures over all its partitions, for ops.</summary>
 [GenerateSerializer, Immutable, Alias("grid.outbound.TargetStatus")]

@@ -44,7 +44,6 @@ public static class GridGrainsExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<OutboundOptions>, OutboundOptionsValidator>();
         services.TryAddSingleton<OutboundRouter>();
-        services.TryAddSingleton<OutboundHandOff>();
         services.TryAddSingleton<WebhookSender>();
         services.AddHttpClient();
         foreach (var target in configuration.GetSection($"{OutboundOptions.SectionName}:Targets").GetChildren())

@@ -16,13 +16,11 @@ public sealed partial class InventoryGrain
         ExpireInMemory(Now);
         await _commits.WhenDurable();
 
-        // An availability change written but not handed over before a crash: the sweep (or activation) sends it now;
-        // so too the outbox's events and the failures not yet listed.
-        await HandOffAvailabilityAsync();
+        // The outbox's events and the failures not yet listed, left by a crash: the sweep (or activation) sends them now.
         var relayed = await RelayAfterWriteAsync();
-        if (_inventory.OutboundHanded > _storedHanded || relayed)
+        if (relayed || _owesFeedWrite)
         {
-            // Handed over, but no write since has said so.
+            // Handed over but no write since has said so, or a change the feed has not had.
             await DurableAsync(changed: true);
         }
     }
@@ -90,6 +88,6 @@ public sealed partial class InventoryGrain
         await SweepExpiredAsync();
 
         // Work a hand-off could not do now keeps the timer coming back until it is done.
-        ScheduleExpiryTimer(within: HasAfterWriteWork || _inventory.OutboundPending ? HandOffRetry : null);
+        ScheduleExpiryTimer(within: HasAfterWriteWork ? HandOffRetry : null);
     }
 }

@@ -21,10 +21,6 @@ public sealed partial class InventoryGrain
         Message = "{Key}: queued event {EventId} could not be applied: {Detail}")]
     private partial void LogQueuedEventRejected(string key, string eventId, string? detail);
 
-    [LoggerMessage(EventId = 1107, EventName = "AvailabilityHandOffDeferred", Level = LogLevel.Warning,
-        Message = "{Key}: the availability change could not be handed to a publisher; tried again in 2 s, or with the next change, sweep or activation")]
-    private partial void LogHandOffDeferred(Exception exception, string key);
-
     [LoggerMessage(EventId = 1122, EventName = "QuotaReportDeferred", Level = LogLevel.Warning,
         Message = "{Key}: the units held against product allocation quotas could not be reported now; reported again with the next change or activation")]
     private partial void LogQuotaReportDeferred(Exception exception, string key);

@@ -28,16 +28,11 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
     private readonly ILogger<InventoryGrain> _logger;
     private readonly GroupCommit _commits;
     private readonly OutboundRouter _router;
-    private readonly OutboundHandOff _handOff;
-    private bool _handingOff;
-    private long _writingSequence;
-    private long _durableSequence;
 
     private SkuLocationInventory _inventory = new();
     private AvailabilitySnapshot _durable = null!;
-    private AvailabilityFigures _durableFigures = AvailabilityFigures.None;
     private IGrainTimer? _expiryTimer;
-    private long _storedHanded;
+    private bool _owesFeedWrite;
     private bool _registeredWithSku;
 
     public InventoryGrain(
@@ -45,11 +40,9 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
         TimeProvider clock,
         IOptions<InventoryOptions> options,
         OutboundRouter router,
-        OutboundHandOff handOff,
         ILogger<InventoryGrain> logger)
     {
         _router = router;
-        _handOff = handOff;
         _store = store;
         _clock = clock;
         _options = options.Value;
@@ -78,7 +71,6 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
         MarkAfterWriteWorkDurable(_inventory.OutboxSequence, _inventory.ViolationsRecorded);
         _selfCheckMayBeOpen = _inventory.ViolationsRecorded > 0;
         _durable = _inventory.IsEmpty ? AvailabilityProjection.Empty(sku, location) : _inventory.ToSnapshot();
-        _durableFigures = _inventory.Figures();
         _registeredWithSku = _store.RecordExists;
 
         // Reservations that fell due while no silo held this SKU-location expire now, in memory; their write waits for
@@ -92,9 +84,10 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
             _ = ReportQuotaAsync(quotaReport);
         }
 
-        _durableSequence = _inventory.OutboundSequence;
-        _storedHanded = _inventory.OutboundHanded;
-        ScheduleExpiryTimer(immediately: expiredWhileInactive || _inventory.OutboundPending || HasAfterWriteWork);
+        // Stored by a build that handed availability to publishers, with a change not handed over: a write moves this
+        // SKU-location in the availability feed, from which it is delivered.
+        _owesFeedWrite = _inventory.ForgetOldAvailabilityOutbox();
+        ScheduleExpiryTimer(immediately: expiredWhileInactive || _owesFeedWrite || HasAfterWriteWork);
         return Task.CompletedTask;
     }
 
@@ -223,16 +216,13 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
 
             // The inventory storage takes what changed from the live state before its first await, so commands
             // decided while this write is in flight are not part of it and wait for the next one.
-            var figures = MarkAvailabilityChange();
             _store.State = _inventory;
             var snapshot = _inventory.ToSnapshot();
-            var handed = _inventory.OutboundHanded;
             var (outboxSequence, violations) = (_inventory.OutboxSequence, _inventory.ViolationsRecorded);
             quotaReport = _inventory.TakeQuotaReport();
             await _store.WriteStateAsync();
             MarkAfterWriteWorkDurable(outboxSequence, violations);
-            _durableFigures = figures ?? _durableFigures;
-            _storedHanded = Math.Max(_storedHanded, handed);
+            _owesFeedWrite = false;
 
             var before = _durable;
             _durable = snapshot;
@@ -254,15 +244,9 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
             throw;
         }
 
-        _durableSequence = _writingSequence;
         if (quotaReport is not null)
         {
             _ = ReportQuotaAsync(quotaReport);
-        }
-
-        if (_inventory.OutboundPending)
-        {
-            _ = HandOffAvailabilityAsync();
         }
 
         if (HasAfterWriteWork)

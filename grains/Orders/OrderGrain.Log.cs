@@ -36,6 +36,10 @@ public sealed partial class OrderGrain
     [LoggerMessage(EventId = 1209, EventName = "OrderWriteFailed", Level = LogLevel.Error, Message = "Order {OrderId}: write failed; the activation will reload from storage")]
     private partial void LogWriteFailed(Exception exception, string orderId);
 
+    [LoggerMessage(EventId = 1212, EventName = "OrderKpisDeferred", Level = LogLevel.Warning,
+        Message = "Order {OrderId}: {Count} KPI fact(s) could not be recorded now; they stay pending for its next round of work")]
+    private partial void LogKpisDeferred(Exception exception, string orderId, int count);
+
     [LoggerMessage(EventId = 1220, EventName = "CartReservationsRefused", Level = LogLevel.Debug,
         Message = "Order {OrderId} refused: {Count} reservation(s) named on its lines cannot be taken over, first: {Detail}")]
     private partial void LogCartRefused(string orderId, int count, string detail);

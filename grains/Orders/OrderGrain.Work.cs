@@ -356,14 +356,26 @@ public sealed partial class OrderGrain
         return changed;
     }
 
-    /// <summary>Adds the KPI facts the order decided to the KPI history; they are marked done with the next write.</summary>
+    /// <summary>
+    /// Adds the KPI facts the order decided to the KPI history; they are marked done with the next write. The history
+    /// failing never fails the order's own work: the facts stay pending for the next round.
+    /// </summary>
     private async Task RecordKpisAsync()
     {
-        if (Order.PendingKpis is { Count: > 0 } pending)
+        if (Order.PendingKpis is not { Count: > 0 } pending)
         {
-            var facts = pending.ToList();
+            return;
+        }
+
+        var facts = pending.ToList();
+        try
+        {
             await GrainFactory.RecordKpisAsync(facts);
             Order.MarkKpisRecorded(facts.Count, Now);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogKpisDeferred(ex, OrderId, facts.Count);
         }
     }
 }

@@ -4,7 +4,7 @@ using Orleans.Concurrency;
 
 namespace Grid.Outbound;
 
-/// <summary>Ops over the configured targets: each call fans out to the target's publisher partitions.</summary>
+/// <summary>Ops over the configured targets: each call fans out to the target's publisher partitions and its availability publisher.</summary>
 [StatelessWorker]
 public sealed class OutboundOpsGrain(OutboundRouter router, TimeProvider clock) : Grain, IOutboundOpsGrain
 {
@@ -14,7 +14,7 @@ public sealed class OutboundOpsGrain(OutboundRouter router, TimeProvider clock) 
         var targets = ImmutableArray.CreateBuilder<OutboundTargetStatus>();
         foreach (var (name, options) in router.Options.Targets.OrderBy(t => t.Key, StringComparer.Ordinal))
         {
-            var parts = await Task.WhenAll(Publishers(name).Select(p => p.GetStatus()));
+            var parts = await Task.WhenAll(Deliveries(name).Select(p => p.GetStatus()));
             var lags = parts.SelectMany(p => p.RecentLagSeconds).ToList();
             var oldest = parts.Select(p => p.OldestEnqueuedAt).Where(o => o is not null).Min();
             targets.Add(new OutboundTargetStatus(
@@ -37,7 +37,7 @@ public sealed class OutboundOpsGrain(OutboundRouter router, TimeProvider clock) 
             return null;
         }
 
-        var parts = await Task.WhenAll(Publishers(target).Select(p => p.GetDeadLetters(limit, includeData)));
+        var parts = await Task.WhenAll(Deliveries(target).Select(p => p.GetDeadLetters(limit, includeData)));
         return [.. parts.SelectMany(p => p).OrderByDescending(d => d.DeadLetteredAt).Take(limit)];
     }
 
@@ -48,7 +48,7 @@ public sealed class OutboundOpsGrain(OutboundRouter router, TimeProvider clock) 
             return null;
         }
 
-        var parts = await Task.WhenAll(Publishers(target).Select(p => p.GetDeadLetters(int.MaxValue, includeData: true)));
+        var parts = await Task.WhenAll(Deliveries(target).Select(p => p.GetDeadLetters(int.MaxValue, includeData: true)));
         return parts.SelectMany(p => p).FirstOrDefault(d => d.Id == id);
     }
 
@@ -59,7 +59,7 @@ public sealed class OutboundOpsGrain(OutboundRouter router, TimeProvider clock) 
             return null;
         }
 
-        var replayed = await Task.WhenAll(Publishers(target).Select(p => p.ReplayDeadLetters(ids)));
+        var replayed = await Task.WhenAll(Deliveries(target).Select(p => p.ReplayDeadLetters(ids)));
         return replayed.Sum();
     }
 
@@ -70,7 +70,7 @@ public sealed class OutboundOpsGrain(OutboundRouter router, TimeProvider clock) 
             return false;
         }
 
-        await Task.WhenAll(Publishers(target).Select(p => p.SetPaused(paused)));
+        await Task.WhenAll(Deliveries(target).Select(p => p.SetPaused(paused)));
         return true;
     }
 
@@ -79,6 +79,12 @@ public sealed class OutboundOpsGrain(OutboundRouter router, TimeProvider clock) 
             ? await GrainFactory.GetGrain<IOutboundPublisherGrain>(OutboundRouter.PublisherKey(target, router.PartitionOf(subject))).Redeliver(subject, fromSequence)
             : null;
 
-    private IEnumerable<IOutboundPublisherGrain> Publishers(string target)
-        => Enumerable.Range(0, router.Partitions).Select(p => GrainFactory.GetGrain<IOutboundPublisherGrain>(OutboundRouter.PublisherKey(target, p)));
+    /// <summary>The target's publisher partitions, and its availability publisher when it takes availability changes.</summary>
+    private IEnumerable<IOutboundDeliveryGrain> Deliveries(string target)
+    {
+        var partitions = Enumerable.Range(0, router.Partitions).Select(p => (IOutboundDeliveryGrain)GrainFactory.GetGrain<IOutboundPublisherGrain>(OutboundRouter.PublisherKey(target, p)));
+        return router.TargetsFor(OutboundEventTypes.AvailabilityChanged.Type).Contains(target)
+            ? partitions.Append(GrainFactory.GetGrain<IAvailabilityPublisherGrain>(target))
+            : partitions;
+    }
 }

@@ -27,6 +27,11 @@ internal static class CompareCommand
             return await FreshnessCommand.ExecuteAsync(options, cancellationToken);
         }
 
+        if (FeedCommand.Handles(options.Scenario))
+        {
+            return await FeedCommand.ExecuteAsync(options, cancellationToken);
+        }
+
         var (root, server, postgresVersion, gridCommit) = await BenchSetup.PrepareAsync(options.Connection, options.NoBuild, cancellationToken);
         var stamp = BenchSetup.DatabaseName("grid_bench");
         var gridDatabase = stamp + "_grid";

@@ -1,3 +1,5 @@
+using Grid.LoadTests.Reporting;
+
 namespace Grid.LoadTests.Elasticity;
 
 /// <summary>
@@ -34,8 +36,8 @@ internal sealed record CaseFigures(
                 .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
             failed.Count(a => a.Outcome.IsTimeout),
             endedAfter,
-            Percentile(durations, 0.50),
-            Percentile(durations, 0.99),
+            Percentiles.Of(durations, 0.50),
+            Percentiles.Of(durations, 0.99),
             durations.Length == 0 ? 0 : Math.Round(durations[^1], 1));
     }
 
@@ -43,7 +45,4 @@ internal sealed record CaseFigures(
     public bool Meets(ClusterChange change, TimeSpan killWindow) => change == ClusterChange.Kill
         ? TimedOut == 0 && FailuresByKind.Keys.All(k => k.EndsWith(": " + RetryableRefusal, StringComparison.Ordinal)) && (FailuresEndedAfterSeconds ?? 0) <= killWindow.TotalSeconds
         : Failed == 0;
-
-    private static double Percentile(double[] sorted, double p)
-        => sorted.Length == 0 ? 0 : Math.Round(sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)], 1);
 }

@@ -1,4 +1,5 @@
 using Grid.Gateway;
+using Grid.Gateway.Feed;
 using Grid.Gateway.Hosting;
 using Grid.Gateway.Security;
 using Grid.Hosting;
@@ -6,6 +7,8 @@ using Grid.Domain;
 using Grid.Infrastructure;
 using Grid.Postgres;
 using Grid.Inventory;
+using Grid.Outbound;
+using Grid.Domain.Outbound;
 using Orleans.Storage;
 using Grid.Silo.Database;
 using Grid.Silo.Storage;
@@ -89,6 +92,12 @@ public static class SiloHostingExtensions
             builder.Services.AddGridApi();
         }
 
+        if (grid.Mode == GridMode.Postgres)
+        {
+            // The API reads it, and so do the publishers that deliver availability to outbound targets.
+            builder.Services.AddGridPostgresAvailabilityFeed(connectionString!, grid.ServiceId);
+        }
+
         builder.AddGridSecurity();
         builder.Services.AddGridSiloMembershipHealth();
         return builder;
@@ -103,8 +112,10 @@ public static class SiloHostingExtensions
         silo.Services.AddSingleton(sharedStore ?? new InMemoryInventoryStore());
         silo.Services.AddGrainStorage(StorageNames.Inventory, (services, _) => new InMemoryInventoryStorage(services.GetRequiredService<InMemoryInventoryStore>()));
         silo.Services.AddSingleton(services => services.GetRequiredService<InMemoryInventoryStore>().Publishers);
+        silo.Services.AddSingleton<IAvailabilityFeed>(services => services.GetRequiredService<InMemoryInventoryStore>().Feed);
         silo.Services.AddGrainStorage(StorageNames.Outbound, (services, _) => new InMemoryPublisherStorage(services.GetRequiredService<InMemoryPublisherStore>()));
         silo.AddGridExpirySweep();
+        silo.AddGridAvailabilityPublishers();
         silo.UseInMemoryReminderService();
         return silo;
     }
@@ -121,6 +132,7 @@ public static class SiloHostingExtensions
         silo.Services.AddGrainStorage(StorageNames.Inventory, (services, _) => PostgresInventoryStorage.Create(services, connectionString));
         silo.Services.AddGrainStorage(StorageNames.Outbound, (services, _) => PostgresPublisherStorage.Create(services, connectionString));
         silo.AddGridExpirySweep();
+        silo.AddGridAvailabilityPublishers();
         silo.UseAdoNetReminderService(o =>
         {
             o.Invariant = Npgsql;
@@ -135,6 +147,15 @@ public static class SiloHostingExtensions
         silo.Services.AddSingleton(services => (IExpiryIndex)services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Inventory));
         silo.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<IExpirySweeperGrain>(0).Start());
     }
+
+    /// <summary>Each target that takes availability changes has its publisher started with the silo (it reads the feed).</summary>
+    private static void AddGridAvailabilityPublishers(this ISiloBuilder silo)
+        => silo.AddStartupTask(async (services, _) =>
+        {
+            var grains = services.GetRequiredService<IGrainFactory>();
+            var router = services.GetRequiredService<OutboundRouter>();
+            await Task.WhenAll(router.TargetsFor(OutboundEventTypes.AvailabilityChanged.Type).Select(t => grains.GetGrain<IAvailabilityPublisherGrain>(t).Wake()));
+        });
 
     /// <summary>Maps the gateway endpoints when this silo serves them (always in dev mode).</summary>
     public static WebApplication MapGridSilo(this WebApplication app)

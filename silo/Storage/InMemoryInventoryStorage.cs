@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Grid.Domain;
+using Grid.Gateway.Feed;
+using Grid.Inventory;
 using Orleans.Storage;
 
 namespace Grid.Silo.Storage;
@@ -15,6 +17,9 @@ public sealed class InMemoryInventoryStore
 
     /// <summary>The outbound publishers' rows, shared the same way (see <see cref="InMemoryPublisherStorage"/>).</summary>
     public InMemoryPublisherStore Publishers { get; } = new();
+
+    /// <summary>The availability feed, told of each write that changes a SKU-location's availability while it is stored.</summary>
+    public InMemoryAvailabilityFeed Feed { get; } = new();
 
     internal sealed class Entry
     {
@@ -94,6 +99,12 @@ internal sealed class InMemoryInventoryStorage(InMemoryInventoryStore store) : I
 
             Append(entry.EventKeys, changes.Journal.FirstNewEventKey, changes.Journal.NewEventKeys, changes.Journal.OldestEventKeyKept);
             Append(entry.Movements, changes.Journal.FirstNewMovement, changes.Journal.NewMovements, changes.Journal.OldestMovementKept);
+            if (changes.AvailabilityChanged)
+            {
+                // Under the entry's lock: a SKU-location's changes reach the feed in the order they are stored.
+                store.Feed.Publish(changes.Header.ToSnapshot());
+            }
+
             entry.Version++;
             grainState.ETag = entry.Version.ToString(CultureInfo.InvariantCulture);
             grainState.RecordExists = true;
@@ -117,7 +128,12 @@ internal sealed class InMemoryInventoryStorage(InMemoryInventoryStore store) : I
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        store.Entries.TryRemove(grainId.Key.ToString()!, out _);
+        var key = grainId.Key.ToString()!;
+        if (store.Entries.TryRemove(key, out _) && Identifiers.TryParseSkuLocationKey(key, out var sku, out var location))
+        {
+            store.Feed.Publish(AvailabilityProjection.Empty(sku, location));
+        }
+
         grainState.State = (T)(object)new SkuLocationInventory();
         grainState.ETag = null;
         grainState.RecordExists = false;

@@ -1,12 +1,13 @@
 using System.Text.Json;
 using Grid.Domain;
+using Grid.Inventory;
 
 namespace Grid.Silo.Storage;
 
 /// <summary>How a SKU-location's state is written: JSON without CLR type names, so renaming a class never breaks it.</summary>
 internal static class InventoryStateSerializer
 {
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.General);
+    private static JsonSerializerOptions Options => InventoryStateJson.Options;
 
     public static byte[] Serialize(SkuLocationInventory header) => JsonSerializer.SerializeToUtf8Bytes(header, Options);
 
@@ -14,8 +15,7 @@ internal static class InventoryStateSerializer
 
     public static byte[] Serialize(MovementRecord movement) => JsonSerializer.SerializeToUtf8Bytes(movement, Options);
 
-    public static SkuLocationInventory DeserializeHeader(ReadOnlySpan<byte> json)
-        => JsonSerializer.Deserialize<SkuLocationInventory>(json, Options) ?? throw new JsonException("Empty inventory state.");
+    public static SkuLocationInventory DeserializeHeader(ReadOnlySpan<byte> json) => InventoryStateJson.DeserializeHeader(json);
 
     public static Reservation DeserializeReservation(ReadOnlySpan<byte> json)
         => JsonSerializer.Deserialize<Reservation>(json, Options) ?? throw new JsonException("Empty reservation.");

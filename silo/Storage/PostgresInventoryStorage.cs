@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Grid.Domain;
+using Grid.Gateway.Feed;
 using Grid.Postgres;
 using Npgsql;
 using NpgsqlTypes;
@@ -35,6 +36,9 @@ internal sealed class PostgresInventoryStorage : IGrainStorage, IExpiryIndex, IA
     private readonly string _serviceId;
     private readonly RoundTripBatcher<string, StoredInventory?> _reads;
     private readonly RoundTripBatcher<NpgsqlBatchCommand, int?> _writes;
+
+    /// <summary>Told after each committed write that moved the availability feed (this process's feed reads its tail then).</summary>
+    public FeedTailSignal? FeedWritten { get; init; }
 
     public PostgresInventoryStorage(NpgsqlDataSource dataSource, string serviceId)
     {
@@ -114,9 +118,26 @@ internal sealed class PostgresInventoryStorage : IGrainStorage, IExpiryIndex, IA
         )
         """;
 
-    private const string WriteSql = WriteStateSql + "\nSELECT version FROM head;";
+    // Moves the SKU-location in the availability feed: only a write that changed its availability carries it. The
+    // position is drawn per row of head, after head has written (so this transaction holds an xid before it holds a
+    // position: the feed's safe horizon relies on that). No parameter beyond the key the statement already has.
+    private const string WriteFeedSql = """
+        , fed AS (
+            INSERT INTO grid_availability_feed AS f (service_id, grain_key, position)
+            SELECT @service, @key, nextval('grid_availability_feed_position') FROM head
+            ON CONFLICT (service_id, grain_key) DO UPDATE SET position = EXCLUDED.position
+        )
+        """;
 
-    private const string WriteWithJournalSql = WriteStateSql + WriteJournalSql + "\nSELECT version FROM head;";
+    private const string ReturnVersionSql = "\nSELECT version FROM head;";
+
+    private static readonly string[] WriteSqls =
+    [
+        WriteStateSql + ReturnVersionSql,
+        WriteStateSql + WriteJournalSql + ReturnVersionSql,
+        WriteStateSql + WriteFeedSql + ReturnVersionSql,
+        WriteStateSql + WriteJournalSql + WriteFeedSql + ReturnVersionSql,
+    ];
 
     private const string DueSql = """
         SELECT grain_key FROM grid_inventory
@@ -125,17 +146,22 @@ internal sealed class PostgresInventoryStorage : IGrainStorage, IExpiryIndex, IA
         LIMIT @limit;
         """;
 
+    // The feed row moves too, so readers learn that the SKU-location is gone (no state: nothing available). The
+    // position is drawn after the transaction has an xid (OFFSET 0 keeps the subquery from being folded in).
     private const string ClearSql = """
         DELETE FROM grid_inventory_reservation WHERE service_id = @service AND grain_key = @key;
         DELETE FROM grid_inventory_journal WHERE service_id = @service AND grain_key = @key;
         DELETE FROM grid_inventory WHERE service_id = @service AND grain_key = @key;
+        INSERT INTO grid_availability_feed (service_id, grain_key, position)
+            SELECT @service, @key, nextval('grid_availability_feed_position') FROM (SELECT pg_current_xact_id() OFFSET 0) AS x
+            ON CONFLICT (service_id, grain_key) DO UPDATE SET position = EXCLUDED.position;
         """;
 
     public static PostgresInventoryStorage Create(IServiceProvider services, string connectionString)
     {
         var cluster = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ClusterOptions>>().Value;
         var dataSource = GridDataSource.Create(connectionString, DefaultMaxConnections, "grid-inventory");
-        return new PostgresInventoryStorage(dataSource, cluster.ServiceId);
+        return new PostgresInventoryStorage(dataSource, cluster.ServiceId) { FeedWritten = services.GetService<FeedTailSignal>() };
     }
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
@@ -166,7 +192,7 @@ internal sealed class PostgresInventoryStorage : IGrainStorage, IExpiryIndex, IA
         int? expected = grainState.ETag is null ? null : int.Parse(grainState.ETag, CultureInfo.InvariantCulture);
 
         var journal = changes.Journal;
-        var command = KeyedStatements.Command(journal.IsEmpty ? WriteSql : WriteWithJournalSql, _serviceId, key);
+        var command = KeyedStatements.Command(WriteSqls[(journal.IsEmpty ? 0 : 1) + (changes.AvailabilityChanged ? 2 : 0)], _serviceId, key);
         command.Parameters.Add(new NpgsqlParameter<byte[]>("header", InventoryStateSerializer.Serialize(changes.Header)));
         command.Parameters.Add(new NpgsqlParameter("expected", NpgsqlDbType.Integer) { Value = (object?)expected ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("nextExpiry", NpgsqlDbType.TimestampTz) { Value = (object?)changes.NextExpiry?.UtcDateTime ?? DBNull.Value });
@@ -188,6 +214,10 @@ internal sealed class PostgresInventoryStorage : IGrainStorage, IExpiryIndex, IA
 
         grainState.ETag = written.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
+        if (changes.AvailabilityChanged)
+        {
+            FeedWritten?.Poke();
+        }
     }
 
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)

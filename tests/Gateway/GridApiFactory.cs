@@ -1,5 +1,8 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
 using Grid.Gateway.Security;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -40,4 +43,28 @@ public class GridApiFactory : WebApplicationFactory<Program>
 public sealed class GridApiCollection : ICollectionFixture<GridApiFactory>
 {
     public const string Name = "Grid API (dev mode)";
+}
+
+/// <summary>The dev-mode process of <see cref="GridApiFactory"/> on a real Kestrel socket, for responses read while they are written (Server-Sent Events).</summary>
+public sealed class GridKestrelApiFactory : GridApiFactory
+{
+    public GridKestrelApiFactory() => UseKestrel(0);
+
+    /// <summary>
+    /// A plain client of the Kestrel address (no handlers of the factory's own), for reading a response as it is written.
+    /// It sends the dev key holding every role.
+    /// </summary>
+    public HttpClient CreateStreamingClient()
+    {
+        var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var client = new HttpClient { BaseAddress = new Uri(address) };
+        client.DefaultRequestHeaders.Add(GridAuthOptions.HeaderName, DevKeys.AllRoles);
+        return client;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class GridKestrelApiCollection : ICollectionFixture<GridKestrelApiFactory>
+{
+    public const string Name = "Grid API (dev mode, Kestrel)";
 }

@@ -68,6 +68,25 @@ public sealed class KpiApiTests(KpiApiFactory factory)
     }
 
     [Fact]
+    public async Task A_backordered_line_is_held_to_the_date_first_promised_for_it()
+    {
+        var dc1 = await StockedAsync(0);
+        await SupplierAsync(new { eventId = TestIds.New("POA"), source = "supplier-acme", occurredAt = DateTimeOffset.UtcNow, type = "poAcknowledged", poId = _w.Id("PO"),
+            lines = new[] { new { sku = _w.Sku, location = dc1, quantity = 10, eta = _start.AddHours(1) } } });
+        await Eventually.ThatAsync(async () => (await Client.GetInventoryAsync(_w.Sku, dc1)).GetProperty("inbound").GetArrayLength() == 1, "inbound supply recorded");
+        await _w.SubmitCreatedAsync(_w.Order(_w.Id("A")));
+        await Client.ReceiveAsync(_w.Sku, 10, dc1);
+        await _w.StatusAsync(_w.Id("A"), "released");
+        factory.Clock.Advance(TimeSpan.FromHours(2));
+
+        await _w.SendAsync(_w.ShipConfirm(_w.Id("A"), _w.Id("S1"), dc1, 10));
+
+        var accuracy = (await Client.KpisWhenAsync(k => k.GetProperty("promiseAccuracy").GetProperty("linesShipped").GetInt64() == 1, "the shipped line"))
+            .GetProperty("promiseAccuracy");
+        Assert.Equal((0L, 0.0), (accuracy.GetProperty("shippedByPromise").GetInt64(), accuracy.Number("rate")));
+    }
+
+    [Fact]
     public async Task Order_cycle_time_runs_from_acceptance_to_shipped_in_full()
     {
         var dc1 = await StockedAsync(10);
@@ -203,6 +222,19 @@ public sealed class KpiApiTests(KpiApiFactory factory)
     }
 
     [Fact]
+    public async Task The_kpi_counters_are_served_on_metrics()
+    {
+        await StockedAsync(10);
+
+        await _w.SubmitCreatedAsync(_w.Order(_w.Id("A")));
+
+        var metrics = await Eventually.ReadAsync(
+            () => Client.GetStringAsync(new Uri("/metrics", UriKind.Relative)),
+            m => m.Contains("grid_kpi_orders_accepted_total", StringComparison.Ordinal), "the KPI counters on /metrics");
+        Assert.Contains("grid_kpi_order_lines_filled_total", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unknown_window_is_refused_naming_window()
     {
         using var response = await Client.GetAsync(new Uri("/api/v1/ops/kpis?window=2h", UriKind.Relative));
@@ -217,8 +249,18 @@ public sealed class KpiApiTests(KpiApiFactory factory)
         _start = await factory.FreshHistoryAsync(Client);
         var dc1 = _w.Location("DC1");
         await _w.AddLocationAsync(dc1, 1);
-        await Client.ReceiveAsync(_w.Sku, units, dc1);
+        if (units > 0)
+        {
+            await Client.ReceiveAsync(_w.Sku, units, dc1);
+        }
+
         return dc1;
+    }
+
+    private async Task SupplierAsync(object supplierEvent)
+    {
+        using var response = await Client.PostAsJsonAsync("/api/v1/supplier/events", new { events = new[] { supplierEvent } });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
     }
 
     private static object Line(string lineId, string sku, long quantity) => new { lineId, sku, quantity };

@@ -89,6 +89,8 @@ public sealed class OutboundFixture : IAsyncLifetime
                 await Grains.GetGrain<IOutboundPublisherGrain>(OutboundRouter.PublisherKey(target, p)).Wake();
             }
         }
+
+        await Grains.GetGrain<IAvailabilityPublisherGrain>("erp").Wake();
     }
 
     /// <summary>For <see cref="Eventually"/>: true once <paramref name="done"/> holds; until then moves the clock past the back-off (5 minutes a look).</summary>

@@ -160,19 +160,15 @@ public sealed class OutboundDomainTests
     }
 
     [Fact]
-    public void A_SKU_location_with_an_availability_change_not_yet_handed_over_is_due_for_the_sweep_until_it_is()
+    public void A_SKU_location_stored_with_an_old_outbox_change_pending_is_due_for_the_sweep_until_it_forgets_it()
     {
-        var inventory = new Grid.Domain.SkuLocationInventory();
-        inventory.Identify("SKU-1", "DC1");
-        inventory.MarkAvailabilityChanged(T0);
-        inventory.MarkAvailabilityChanged(T0.AddSeconds(5));
+        var inventory = Grid.Inventory.InventoryStateJson.DeserializeHeader(
+            """{"Sku":"SKU-1","Location":"DC1","OutboundSequence":2,"OutboundHanded":1,"OutboundPendingSince":"2026-11-23T08:00:00+00:00"}"""u8);
 
         Assert.Equal(T0, inventory.TakeChanges().NextExpiry);
-        Assert.True(inventory.MarkAvailabilityHanded(1));
-        Assert.True(inventory.OutboundPending);
-        Assert.True(inventory.MarkAvailabilityHanded(2));
-        Assert.False(inventory.MarkAvailabilityHanded(2));
+        Assert.True(inventory.ForgetOldAvailabilityOutbox());
+        Assert.False(inventory.ForgetOldAvailabilityOutbox());
         Assert.Null(inventory.TakeChanges().NextExpiry);
-        Assert.Equal((2L, 2L), (inventory.TakeChanges().Header.OutboundSequence, inventory.TakeChanges().Header.OutboundHanded));
+        Assert.Equal((0L, 0L), (inventory.TakeChanges().Header.OutboundSequence, inventory.TakeChanges().Header.OutboundHanded));
     }
 }
