@@ -3,7 +3,7 @@ using Grid.Domain.Kpis;
 namespace Grid.Tests.Kpis;
 
 /// <summary>The KPI history's percentiles: two significant figures, nearest rank, merged by adding counts.</summary>
-[Trait("Category", "Domain")]
+[Trait("Category", "Unit")]
 public sealed class LatencyDigestTests
 {
     [Theory]
