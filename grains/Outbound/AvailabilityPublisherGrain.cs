@@ -45,8 +45,7 @@ public sealed partial class AvailabilityPublisherGrain : Grain, IAvailabilityPub
     private RetryPolicy _policy = null!;
     private TokenBucket _bucket = null!;
     private IGrainTimer? _timer;
-    private bool _pumping;
-    private bool _again;
+    private readonly RoundPump _pump;
     private bool _waiting;
     private long _inFlight;
     private DateTimeOffset? _oldestWaiting;
@@ -68,6 +67,7 @@ public sealed partial class AvailabilityPublisherGrain : Grain, IAvailabilityPub
         _staleAfter = inventory.Value.StaleAfter;
         _logger = logger;
         _commits = new GroupCommit(() => _store.WriteStateAsync());
+        _pump = new RoundPump(DeliverRoundAsync);
     }
 
     private FeedDelivery Delivery => _store.State;
@@ -184,34 +184,22 @@ public sealed partial class AvailabilityPublisherGrain : Grain, IAvailabilityPub
             return;
         }
 
-        if (_pumping)
-        {
-            _again = true;
-            return;
-        }
-
         _ = PumpAsync();
     }
 
     private async Task PumpAsync()
     {
-        if (_pumping || _options is null)
+        if (_options is null)
         {
-            _again = true;
             return;
         }
 
-        _pumping = true;
         try
         {
-            do
+            if (!await _pump.RunAsync())
             {
-                _again = false;
-                while (await DeliverRoundAsync())
-                {
-                }
+                return;
             }
-            while (_again);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !_deactivating.IsCancellationRequested)
         {
@@ -219,10 +207,6 @@ public sealed partial class AvailabilityPublisherGrain : Grain, IAvailabilityPub
             LogPumpFailed(ex, _target);
             _timer?.Change(FeedWait, Timeout.InfiniteTimeSpan);
             return;
-        }
-        finally
-        {
-            _pumping = false;
         }
 
         ScheduleNext();

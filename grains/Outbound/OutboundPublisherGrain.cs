@@ -43,8 +43,7 @@ public sealed partial class OutboundPublisherGrain : Grain, IOutboundPublisherGr
     private TokenBucket _bucket = null!;
     private int _concurrency;
     private IGrainTimer? _timer;
-    private bool _pumping;
-    private bool _again;
+    private readonly RoundPump _pump;
     private Task? _reminder;
     private long _lastReport;
 
@@ -63,6 +62,7 @@ public sealed partial class OutboundPublisherGrain : Grain, IOutboundPublisherGr
         _clock = clock;
         _logger = logger;
         _commits = new GroupCommit(WriteAsync);
+        _pump = new RoundPump(DeliverRoundAsync);
     }
 
     private PublisherQueue Queue => _store.State;
@@ -209,35 +209,23 @@ public sealed partial class OutboundPublisherGrain : Grain, IOutboundPublisherGr
             return;
         }
 
-        if (_pumping)
-        {
-            _again = true;
-            return;
-        }
-
         // Straight away, on this activation (reentrant), rather than through a timer: the caller does not wait for it.
         _ = PumpAsync();
     }
 
     private async Task PumpAsync()
     {
-        if (_pumping || _options is null)
+        if (_options is null)
         {
-            _again = true;
             return;
         }
 
-        _pumping = true;
         try
         {
-            do
+            if (!await _pump.RunAsync())
             {
-                _again = false;
-                while (await DeliverRoundAsync())
-                {
-                }
+                return;
             }
-            while (_again);
         }
         catch (Exception ex)
         {
@@ -245,10 +233,6 @@ public sealed partial class OutboundPublisherGrain : Grain, IOutboundPublisherGr
             LogPumpFailed(ex, _target, _partition);
             DeactivateOnIdle();
             return;
-        }
-        finally
-        {
-            _pumping = false;
         }
 
         ScheduleNext();
