@@ -36,7 +36,10 @@ internal static class FeedCommand
         using var client = GridHttp.CreateClient(grid.BaseUri, 64, StockSeeder.RequestTimeout, apiKey: Servers.GridApiKey);
         var settings = new ScenarioSettings(ScenarioSettings.NewRunPrefix(), options.Skus, ScenarioSettings.DefaultLocation);
         var seeding = Stopwatch.StartNew();
-        await StockSeeder.SeedAsync(client, settings.RunPrefix, new ReserveSpreadScenario(settings).InitialStock(), cancellationToken);
+        var seeded = await StockSeeder.SeedAsync(client, settings.RunPrefix, new ReserveSpreadScenario(settings).InitialStock(), cancellationToken);
+
+        // Receipts are answered once queued: wait until every one is applied, so that each SKU-location exists.
+        await EventQueues.WaitUntilEmptyAsync(client, TimeSpan.FromMilliseconds(200), TimeSpan.FromMinutes(10), cancellationToken, appliedTarget: seeded);
         await Console.Error.WriteLineAsync($"seeded {options.Skus:N0} SKU-locations in {seeding.Elapsed.TotalSeconds:0} s");
 
         var startedAt = DateTimeOffset.UtcNow;
