@@ -177,15 +177,7 @@ public sealed partial class AvailabilityPublisherGrain : Grain, IAvailabilityPub
         return Task.CompletedTask;
     }
 
-    private void Kick()
-    {
-        if (_options is null)
-        {
-            return;
-        }
-
-        _ = PumpAsync();
-    }
+    private void Kick() => _ = PumpAsync();
 
     private async Task PumpAsync()
     {
@@ -246,10 +238,9 @@ public sealed partial class AvailabilityPublisherGrain : Grain, IAvailabilityPub
         var settled = chunks.Select((c, i) => new FeedRequest(events[i], c[^1].Position, answers[i])).ToList();
         var before = Delivery.Delivered;
         var dead = Delivery.Settle(settled, page.Next, done, _policy, Random.Shared.NextDouble());
-        Record(settled, done);
+        var acknowledged = Record(settled, done);
         await DurableAsync();
-        GrainFactory.TellKpis([.. settled.Where(r => r.Result.Verdict == DeliveryVerdict.Delivered)
-            .SelectMany(r => r.Events.Select(e => KpiFact.Delivered(done, _target, done - e.Event.Time)))]);
+        GrainFactory.TellKpis(acknowledged);
         if (dead.Count > 0)
         {
             GridInstruments.OutboundDeadLetters.Add(dead.Count, Tag());
@@ -357,8 +348,10 @@ public sealed partial class AvailabilityPublisherGrain : Grain, IAvailabilityPub
             0, Delivery.Paused, Delivery.LastDeliveredAt, Delivery.LastError, [.. Delivery.RecentLags], _inFlight);
     }
 
-    private void Record(IReadOnlyList<FeedRequest> requests, DateTimeOffset done)
+    /// <summary>Counts a round's requests in the outbound metrics; answers the sync-latency KPI facts of what was delivered.</summary>
+    private List<KpiFact> Record(IReadOnlyList<FeedRequest> requests, DateTimeOffset done)
     {
+        var acknowledged = new List<KpiFact>();
         foreach (var request in requests)
         {
             if (request.Result.Verdict == DeliveryVerdict.Delivered)
@@ -366,7 +359,9 @@ public sealed partial class AvailabilityPublisherGrain : Grain, IAvailabilityPub
                 GridInstruments.OutboundDelivered.Add(request.Events.Count, Tag());
                 foreach (var e in request.Events)
                 {
-                    GridInstruments.OutboundDeliveryLag.Record(Math.Max(0, (done - e.Event.Time).TotalSeconds), Tag());
+                    var lag = done - e.Event.Time;
+                    GridInstruments.OutboundDeliveryLag.Record(Math.Max(0, lag.TotalSeconds), Tag());
+                    acknowledged.Add(KpiFact.Delivered(done, _target, lag));
                 }
             }
             else
@@ -374,6 +369,8 @@ public sealed partial class AvailabilityPublisherGrain : Grain, IAvailabilityPub
                 GridInstruments.OutboundFailedAttempts.Add(1, Tag());
             }
         }
+
+        return acknowledged;
     }
 
     private KeyValuePair<string, object?> Tag() => new("target", _target);

@@ -202,16 +202,8 @@ public sealed partial class OutboundPublisherGrain : Grain, IOutboundPublisherGr
         Kick();
     }
 
-    private void Kick()
-    {
-        if (_options is null)
-        {
-            return;
-        }
-
-        // Straight away, on this activation (reentrant), rather than through a timer: the caller does not wait for it.
-        _ = PumpAsync();
-    }
+    /// <summary>Straight away, on this activation (reentrant), rather than through a timer: the caller does not wait for it.</summary>
+    private void Kick() => _ = PumpAsync();
 
     private async Task PumpAsync()
     {
