@@ -1,10 +1,10 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using CloudNative.CloudEvents;
-using CloudNative.CloudEvents.Extensions;
-using CloudNative.CloudEvents.SystemTextJson;
+using System.Security.Cryptography;
+using System.Text;
 using Grid.Domain.Outbound;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -25,8 +25,6 @@ public sealed class WebhookSender
 
     public const string BatchContentType = "application/cloudevents-batch+json";
 
-    private static readonly JsonEventFormatter Formatter = new();
-
     /// <summary>Grid's own spans (the same source name as the gateway's and silo's).</summary>
     private static readonly ActivitySource Tracing = new("Grid");
 
@@ -46,20 +44,13 @@ public sealed class WebhookSender
     /// <summary>The structured-mode CloudEvent for one queued event, as the bytes that are signed and sent.</summary>
     public static byte[] Envelope(QueuedEvent queued, string source)
     {
-        var e = queued.Event;
-        var cloudEvent = new CloudEvent(CloudEventsSpecVersion.V1_0, [Sequence.SequenceAttribute, Partitioning.PartitionKeyAttribute])
+        var body = new ArrayBufferWriter<byte>(512 + queued.Event.Data.Length);
+        using (var writer = new Utf8JsonWriter(body))
         {
-            Id = e.Id,
-            Type = e.Type,
-            Source = new Uri(source, UriKind.RelativeOrAbsolute),
-            Subject = e.Subject,
-            Time = e.Time.ToUniversalTime(),
-            DataContentType = "application/json",
-            Data = JsonDocument.Parse(e.Data).RootElement,
-        };
-        cloudEvent[Sequence.SequenceAttribute] = queued.SequenceText;
-        cloudEvent[Partitioning.PartitionKeyAttribute] = e.Subject;
-        return Formatter.EncodeStructuredModeMessage(cloudEvent, out _).ToArray();
+            WriteEnvelope(writer, queued, source);
+        }
+
+        return body.WrittenSpan.ToArray();
     }
 
     public Task<AttemptResult> SendAsync(string target, QueuedEvent queued, DateTimeOffset now, CancellationToken cancellationToken = default)
@@ -71,22 +62,66 @@ public sealed class WebhookSender
     /// </summary>
     public Task<AttemptResult> SendBatchAsync(string target, IReadOnlyList<QueuedEvent> batch, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        using var body = new MemoryStream();
-        body.WriteByte((byte)'[');
-        for (var i = 0; i < batch.Count; i++)
+        var body = new ArrayBufferWriter<byte>(batch.Sum(q => 512 + q.Event.Data.Length));
+        using (var writer = new Utf8JsonWriter(body))
         {
-            if (i > 0)
+            writer.WriteStartArray();
+            foreach (var queued in batch)
             {
-                body.WriteByte((byte)',');
+                WriteEnvelope(writer, queued, _source);
             }
 
-            body.Write(Envelope(batch[i], _source));
+            writer.WriteEndArray();
         }
 
-        body.WriteByte((byte)']');
-        var id = "batch_" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
-            System.Text.Encoding.UTF8.GetBytes(string.Join(',', batch.Select(q => q.Event.Id)))))[..32];
-        return SendAsync(target, batch, id, body.ToArray(), BatchContentType, now, cancellationToken);
+        return SendAsync(target, batch, BatchId(batch), body.WrittenSpan.ToArray(), BatchContentType, now, cancellationToken);
+    }
+
+    /// <summary>
+    /// A CloudEvents 1.0 JSON envelope written straight from the event: its <c>data</c> is already JSON and goes in as
+    /// it is, with the <c>sequence</c> and <c>partitionkey</c> extensions and the spec's RFC 3339 <c>time</c>.
+    /// </summary>
+    private static void WriteEnvelope(Utf8JsonWriter writer, QueuedEvent queued, string source)
+    {
+        var e = queued.Event;
+        writer.WriteStartObject();
+        writer.WriteString("specversion", "1.0");
+        writer.WriteString("id", e.Id);
+        writer.WriteString("source", source);
+        writer.WriteString("type", e.Type);
+        writer.WriteString("subject", e.Subject);
+        WriteTime(writer, e.Time);
+        writer.WriteString("datacontenttype", "application/json");
+        writer.WriteString("sequence", queued.SequenceText);
+        writer.WriteString("partitionkey", e.Subject);
+        writer.WritePropertyName("data");
+        writer.WriteRawValue(e.Data, skipInputValidation: true);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>RFC 3339 in UTC, with as many fractional digits as the time needs (none, 3, 6 or 7).</summary>
+    private static void WriteTime(Utf8JsonWriter writer, DateTimeOffset time)
+    {
+        var utc = time.UtcDateTime;
+        var fraction = utc.Ticks % TimeSpan.TicksPerSecond;
+        var format = fraction == 0 ? "yyyy-MM-dd'T'HH:mm:ss'Z'"
+            : fraction % TimeSpan.TicksPerMillisecond == 0 ? "yyyy-MM-dd'T'HH:mm:ss.fff'Z'"
+            : fraction % 10 == 0 ? "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'"
+            : "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
+        Span<char> text = stackalloc char[32];
+        utc.TryFormat(text, out var written, format, CultureInfo.InvariantCulture);
+        writer.WriteString("time", text[..written]);
+    }
+
+    private static string BatchId(IReadOnlyList<QueuedEvent> batch)
+    {
+        var ids = new StringBuilder();
+        foreach (var queued in batch)
+        {
+            ids.Append(ids.Length > 0 ? "," : "").Append(queued.Event.Id);
+        }
+
+        return "batch_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ids.ToString())))[..32];
     }
 
     private async Task<AttemptResult> SendAsync(
