@@ -351,7 +351,7 @@ public sealed partial class AvailabilityPublisherGrain : Grain, IAvailabilityPub
     /// <summary>Counts a round's requests in the outbound metrics; answers the sync-latency KPI facts of what was delivered.</summary>
     private List<KpiFact> Record(IReadOnlyList<FeedRequest> requests, DateTimeOffset done)
     {
-        var acknowledged = new List<KpiFact>();
+        var lags = new List<TimeSpan>();
         foreach (var request in requests)
         {
             if (request.Result.Verdict == DeliveryVerdict.Delivered)
@@ -361,7 +361,7 @@ public sealed partial class AvailabilityPublisherGrain : Grain, IAvailabilityPub
                 {
                     var lag = done - e.Event.Time;
                     GridInstruments.OutboundDeliveryLag.Record(Math.Max(0, lag.TotalSeconds), Tag());
-                    acknowledged.Add(KpiFact.Delivered(done, _target, lag));
+                    lags.Add(lag);
                 }
             }
             else
@@ -370,7 +370,7 @@ public sealed partial class AvailabilityPublisherGrain : Grain, IAvailabilityPub
             }
         }
 
-        return acknowledged;
+        return [.. KpiFact.Delivered(done, _target, lags)];
     }
 
     private KeyValuePair<string, object?> Tag() => new("target", _target);
