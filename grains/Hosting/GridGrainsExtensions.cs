@@ -29,6 +29,7 @@ public static class GridGrainsExtensions
         services.AddOptions<KpiOptions>().Bind(configuration.GetSection(KpiOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<KpiOptions>, KpiOptionsValidator>();
         services.AddGridOutbound(configuration);
+        services.TryAddSingleton<LocationDirectoryCache>();
         services.AddSerializer(serializer => serializer.AddJsonSerializer(isSupported: GrainStateTypes.AreCarried));
         return services;
     }
