@@ -32,13 +32,7 @@ public sealed partial class AvailabilityPublisherGrain
         _options = null;
         _discarded = true;
         _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        await _store.ClearStateAsync();
-        if (await this.GetReminder(ReminderName) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-
-        DeactivateOnIdle();
+        await this.DropAsync(() => _store.ClearStateAsync(), ReminderName);
     }
 
     /// <summary>The target's settings if it takes availability changes; when this silo does not know the target, it asks the registry first.</summary>

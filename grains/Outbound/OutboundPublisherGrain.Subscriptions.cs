@@ -26,15 +26,9 @@ public sealed partial class OutboundPublisherGrain
         _options = null;
         _discarded = true;
         _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        await _store.ClearStateAsync();
-        if (await this.GetReminder(ReminderName) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-
         _reminder = null;
         GridInstruments.ReportOutbox(_target, _partition, 0, null, 0);
-        DeactivateOnIdle();
+        await this.DropAsync(() => _store.ClearStateAsync(), ReminderName);
     }
 
     /// <summary>The target's settings; when this silo does not know the target, it asks the registry first (a subscription just made elsewhere).</summary>

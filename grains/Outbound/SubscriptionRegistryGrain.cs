@@ -80,7 +80,7 @@ public sealed partial class SubscriptionRegistryGrain(
         State.Subscriptions.Add(subscription);
         await CommitAsync();
         LogCreated(name, subscription.EventTypes, subscription.Start);
-        await TellPublishersAsync(subscription, pausedChanged: subscription.Paused);
+        await TellPublishersAsync(subscription, subscription, pausedChanged: subscription.Paused);
         return new SubscriptionChange(SubscriptionCode.Done, SubscriptionRules.View(subscription, Now), [], generated);
     }
 
@@ -103,7 +103,7 @@ public sealed partial class SubscriptionRegistryGrain(
         Replace(subscription);
         await CommitAsync();
         LogChanged(name, subscription.EventTypes, subscription.Paused);
-        await TellPublishersAsync(subscription, pausedChanged: before.Paused != subscription.Paused);
+        await TellPublishersAsync(before, subscription, pausedChanged: before.Paused != subscription.Paused);
         return new SubscriptionChange(SubscriptionCode.Done, SubscriptionRules.View(subscription, Now), []);
     }
 
@@ -149,7 +149,7 @@ public sealed partial class SubscriptionRegistryGrain(
         Replace(subscription);
         await CommitAsync();
         LogSecretRotated(name, now + overlap);
-        await TellPublishersAsync(subscription, pausedChanged: false);
+        await TellPublishersAsync(subscription, subscription, pausedChanged: false);
         return new SubscriptionChange(SubscriptionCode.Done, SubscriptionRules.View(subscription, now), [], generated);
     }
 
@@ -184,25 +184,32 @@ public sealed partial class SubscriptionRegistryGrain(
         router.Apply(Set);
     }
 
-    /// <summary>Each of the target's publishers takes the new set on its silo; the availability publisher starts if the target takes availability.</summary>
-    private async Task TellPublishersAsync(Subscription subscription, bool pausedChanged)
+    /// <summary>
+    /// Each of the target's publishers takes the new set on its silo (the availability publisher when the target takes, or
+    /// took, availability); the availability publisher starts if the target takes availability now.
+    /// </summary>
+    private async Task TellPublishersAsync(Subscription before, Subscription subscription, bool pausedChanged)
     {
         var set = Set;
-        var deliveries = Deliveries(subscription.Name).ToList();
+        var availability = SubscriptionRules.TakesAvailability(subscription.EventTypes);
+        var deliveries = Deliveries(subscription.Name, availability || SubscriptionRules.TakesAvailability(before.EventTypes)).ToList();
         await Task.WhenAll(deliveries.Select(d => d.Reconfigure(set)));
         if (pausedChanged)
         {
             await Task.WhenAll(deliveries.Select(d => d.SetPaused(subscription.Paused)));
         }
 
-        if (SubscriptionRules.TakesAvailability(subscription.EventTypes))
+        if (availability)
         {
             await GrainFactory.GetGrain<IAvailabilityPublisherGrain>(subscription.Name).Wake();
         }
     }
 
-    private IEnumerable<IOutboundDeliveryGrain> Deliveries(string name)
-        => Enumerable.Range(0, router.Partitions)
-            .Select(p => (IOutboundDeliveryGrain)GrainFactory.GetGrain<IOutboundPublisherGrain>(OutboundRouter.PublisherKey(name, p)))
-            .Append(GrainFactory.GetGrain<IAvailabilityPublisherGrain>(name));
+    /// <summary>The target's publisher partitions, and its availability publisher if asked for.</summary>
+    private IEnumerable<IOutboundDeliveryGrain> Deliveries(string name, bool availability = true)
+    {
+        var partitions = Enumerable.Range(0, router.Partitions)
+            .Select(p => (IOutboundDeliveryGrain)GrainFactory.GetGrain<IOutboundPublisherGrain>(OutboundRouter.PublisherKey(name, p)));
+        return availability ? partitions.Append(GrainFactory.GetGrain<IAvailabilityPublisherGrain>(name)) : partitions;
+    }
 }

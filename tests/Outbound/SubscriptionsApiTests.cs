@@ -11,31 +11,16 @@ using Orleans.TestingHost;
 namespace Grid.Tests.Outbound;
 
 /// <summary>
-/// The dev-mode process on a clock the tests move on (<see cref="ShiftedClock"/>), with one configured target <c>erp</c> (orders) at a local receiver; the tests
-/// make subscriptions of their own (each a new name) at the same receiver.
+/// <see cref="OutboundApiFactory"/> (configured targets <c>erp</c> and <c>crm</c> at a local receiver) on a clock the
+/// tests move on (<see cref="ShiftedClock"/>); the tests make subscriptions of their own (each a new name) at the same receiver.
 /// </summary>
-public sealed class SubscriptionsApiFactory : GridApiFactory, IAsyncLifetime
+public sealed class SubscriptionsApiFactory : OutboundApiFactory
 {
     public ShiftedClock Clock { get; } = new();
-
-    public WebhookReceiver Receiver { get; private set; } = null!;
-
-    public async Task InitializeAsync() => Receiver = await WebhookReceiver.StartAsync();
-
-    async Task IAsyncLifetime.DisposeAsync()
-    {
-        await DisposeAsync();
-        await Receiver.DisposeAsync();
-    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.UseSetting("Grid:Outbound:Partitions", "2");
-        builder.UseSetting("Grid:Outbound:PollInterval", "00:00:00.050");
-        builder.UseSetting("Grid:Outbound:Targets:erp:Url", Receiver.Url("erp"));
-        builder.UseSetting("Grid:Outbound:Targets:erp:Secret", WebhookReceiver.Secret);
-        builder.UseSetting("Grid:Outbound:Targets:erp:EventTypes:0", "grid.order.*");
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(Clock);
