@@ -121,6 +121,22 @@ public sealed class SubscriptionsApiTests(SubscriptionsApiFactory factory) : ICl
     }
 
     [Fact]
+    public async Task An_outbox_event_raised_before_a_subscription_is_not_sent_to_it()
+    {
+        var (name, sku, early, late) = (NewName(), TestIds.New("SKU"), TestIds.New("RES"), TestIds.New("RES"));
+        await ReceiveAppliedAsync(sku);
+        await _client.ReserveCreatedAsync(GridHttp.Reservation(sku, 1, early));
+        await _client.ReserveCreatedAsync(GridHttp.Reservation(sku, 1, late));
+        Assert.True((await _client.ReleaseAsync(sku, early)).IsSuccessStatusCode);
+        await Eventually.ThatAsync(() => Task.FromResult(Receiver.AcceptedFor(Released(sku, early)).Any(r => r.Target == "erp")), "the early release, at the configured target");
+
+        await CreateAsync(name, ["grid.reservation.*"]);
+        Assert.True((await _client.ReleaseAsync(sku, late)).IsSuccessStatusCode);
+        await Eventually.ThatAsync(() => Task.FromResult(Receiver.AcceptedFor(Released(sku, late)).Any(r => r.Target == name)), "the later release, at the subscription");
+        Assert.DoesNotContain(Receiver.All, r => r.Target == name && r.Subject == Released(sku, early));
+    }
+
+    [Fact]
     public async Task A_subscription_from_a_snapshot_gets_every_SKU_location_current_availability_once()
     {
         var (before, name) = (TestIds.New("SKU"), NewName());
@@ -187,6 +203,8 @@ public sealed class SubscriptionsApiTests(SubscriptionsApiFactory factory) : ICl
     private static string NewName() => "sub-" + TestIds.Tag();
 
     private static string Subject(string sku) => $"inventory/{sku}@{GridHttp.Dc1}";
+
+    private static string Released(string sku, string reservation) => $"reservation/{sku}@{GridHttp.Dc1}/{reservation}";
 
     /// <summary>Makes a subscription at the receiver, which verifies its requests with <paramref name="secret"/> from the start.</summary>
     private async Task CreateAsync(string name, string[] eventTypes, string? start = null, string secret = WebhookReceiver.PlainSecret)
