@@ -26,6 +26,9 @@ public sealed partial class SubscriptionRegistryGrain(
     TimeProvider clock,
     ILogger<SubscriptionRegistryGrain> logger) : Grain, ISubscriptionRegistryGrain
 {
+    /// <summary>The set as stored: what silos are given (a change being written is not, until it is durable).</summary>
+    private SubscriptionSet _committed = SubscriptionSet.Empty;
+
     private SubscriptionRegistryState State => store.State;
 
     private DateTimeOffset Now => clock.GetUtcNow();
@@ -34,11 +37,12 @@ public sealed partial class SubscriptionRegistryGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        router.Apply(Set);
+        _committed = Set;
+        router.Apply(_committed);
         return Task.CompletedTask;
     }
 
-    public Task<SubscriptionSet?> GetSet(long knownVersion) => Task.FromResult(State.Version > knownVersion ? Set : null);
+    public Task<SubscriptionSet?> GetSet(long knownVersion) => Task.FromResult(_committed.Version > knownVersion ? _committed : null);
 
     public Task<ImmutableArray<SubscriptionView>> List()
     {
@@ -118,8 +122,7 @@ public sealed partial class SubscriptionRegistryGrain(
         State.Subscriptions.Remove(subscription);
         await CommitAsync();
         LogDeleted(name);
-        var set = Set;
-        await Task.WhenAll(Deliveries(name).Select(d => d.Discard(set)));
+        await Task.WhenAll(Deliveries(name).Select(d => d.Discard(_committed)));
         return new SubscriptionChange(SubscriptionCode.Done, SubscriptionRules.View(subscription, Now), []);
     }
 
@@ -176,12 +179,22 @@ public sealed partial class SubscriptionRegistryGrain(
         return subscription with { FeedEpoch = bounds.Epoch, FeedStart = subscription.Start == SubscriptionStart.Snapshot ? 0 : bounds.Allocated };
     }
 
-    /// <summary>Writes the change, then routes by it on this silo.</summary>
+    /// <summary>Writes the change, then routes by it on this silo. A failed write leaves memory ahead of storage: the next activation reads storage again.</summary>
     private async Task CommitAsync()
     {
         State.Version++;
-        await store.WriteStateAsync();
-        router.Apply(Set);
+        try
+        {
+            await store.WriteStateAsync();
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+
+        _committed = Set;
+        router.Apply(_committed);
     }
 
     /// <summary>
@@ -190,7 +203,7 @@ public sealed partial class SubscriptionRegistryGrain(
     /// </summary>
     private async Task TellPublishersAsync(Subscription before, Subscription subscription, bool pausedChanged)
     {
-        var set = Set;
+        var set = _committed;
         var availability = SubscriptionRules.TakesAvailability(subscription.EventTypes);
         var deliveries = Deliveries(subscription.Name, availability || SubscriptionRules.TakesAvailability(before.EventTypes)).ToList();
         await Task.WhenAll(deliveries.Select(d => d.Reconfigure(set)));
