@@ -149,6 +149,23 @@ public sealed class SubscriptionsApiTests(SubscriptionsApiFactory factory) : ICl
     }
 
     [Fact]
+    public async Task A_paused_subscription_keeps_its_events_and_gets_them_when_resumed()
+    {
+        var (name, sku) = (NewName(), TestIds.New("SKU"));
+        await CreateAsync(name, ["grid.reservation.*"]);
+        Assert.Equal(HttpStatusCode.OK, (await _client.PostAsync($"/api/v1/ops/subscriptions/{name}/pause", null)).StatusCode);
+        var reservation = TestIds.New("RES");
+        await ReceiveAppliedAsync(sku);
+        await _client.ReserveCreatedAsync(GridHttp.Reservation(sku, 1, reservation));
+        Assert.True((await _client.ReleaseAsync(sku, reservation)).IsSuccessStatusCode);
+        await Eventually.ThatAsync(async () => await DepthAsync(name) == 1, "the release waiting at the paused subscription");
+        Assert.DoesNotContain(Receiver.All, r => r.Target == name);
+
+        Assert.Equal(HttpStatusCode.OK, (await _client.PostAsync($"/api/v1/ops/subscriptions/{name}/resume", null)).StatusCode);
+        await Eventually.ThatAsync(() => Task.FromResult(Receiver.AcceptedFor(Released(sku, reservation)).Any(r => r.Target == name)), "the release, delivered after resuming");
+    }
+
+    [Fact]
     public async Task A_deleted_subscription_gets_nothing_more()
     {
         var (deleted, witness, sku) = (NewName(), NewName(), TestIds.New("SKU"));
@@ -212,6 +229,12 @@ public sealed class SubscriptionsApiTests(SubscriptionsApiFactory factory) : ICl
         Receiver.Secrets[name] = [secret];
         using var response = await _client.PostAsJsonAsync("/api/v1/ops/subscriptions", new { name, url = Receiver.Url(name), eventTypes, start, secret });
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+    }
+
+    private async Task<long> DepthAsync(string target)
+    {
+        var outbox = await (await _client.GetAsync("/api/v1/ops/outbox")).ReadJsonAsync();
+        return outbox.GetProperty("targets").EnumerateArray().Single(t => t.GetProperty("target").GetString() == target).GetProperty("depth").GetInt64();
     }
 
     /// <summary>What <paramref name="target"/> acknowledged of the SKU's availability, once it has.</summary>
