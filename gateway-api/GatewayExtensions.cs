@@ -72,6 +72,7 @@ public static class GatewayExtensions
             .MapExceptionsApi()
             .MapKpisApi()
             .MapOutboundOperationsApi()
+            .MapSubscriptionsApi()
             .MapReconciliationApi();
 
         app.MapGridOpenApi();

@@ -66,7 +66,7 @@ public sealed partial class AvailabilityPublisherGrain : Grain, IAvailabilityPub
         _clock = clock;
         _staleAfter = inventory.Value.StaleAfter;
         _logger = logger;
-        _commits = new GroupCommit(() => _store.WriteStateAsync());
+        _commits = new GroupCommit(() => _discarded ? Task.CompletedTask : _store.WriteStateAsync());
         _pump = new RoundPump(DeliverRoundAsync);
     }
 
@@ -77,20 +77,18 @@ public sealed partial class AvailabilityPublisherGrain : Grain, IAvailabilityPub
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _target = this.GetPrimaryKeyString();
-        _options = _router.Options.Targets.GetValueOrDefault(_target);
-        if (_options is null || !_router.TargetsFor(OutboundEventTypes.AvailabilityChanged.Type).Contains(_target))
+        _options = await TargetTakingAvailabilityAsync();
+        if (_options is null)
         {
-            _options = null;
             return;
         }
 
         // Nothing calls it while it waits on the feed: it stays until the silo stops (the reminder brings it back).
         DelayDeactivation(TimeSpan.FromDays(365));
 
-        _bucket = new TokenBucket(_options.MaxRequestsPerSecond, Math.Max(1, _options.MaxRequestsPerSecond));
-        _policy = _options.ToRetryPolicy();
+        TakeOptions(_options);
         _epoch = (await _feed.BoundsAsync(cancellationToken)).Epoch;
-        Delivery.Follow(_epoch);
+        Delivery.Follow(_epoch, _router.Route(_target)!.FeedStartIn(_epoch));
         _timer = this.RegisterGrainTimer(
             static (grain, _) => grain.PumpAsync(),
             this,

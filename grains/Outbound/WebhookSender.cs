@@ -29,16 +29,14 @@ public sealed class WebhookSender
     private static readonly ActivitySource Tracing = new("Grid");
 
     private readonly IHttpClientFactory _clients;
-    private readonly OutboundOptions _options;
+    private readonly OutboundRouter _router;
     private readonly string _source;
-    private readonly Dictionary<string, byte[]> _keys;
 
-    public WebhookSender(IHttpClientFactory clients, IOptions<OutboundOptions> options, IOptions<ClusterOptions> cluster)
+    public WebhookSender(IHttpClientFactory clients, IOptions<OutboundOptions> options, IOptions<ClusterOptions> cluster, OutboundRouter router)
     {
         _clients = clients;
-        _options = options.Value;
-        _source = _options.SourceFor(cluster.Value.ClusterId);
-        _keys = _options.Targets.ToDictionary(t => t.Key, t => WebhookSignature.Key(t.Value.Secret!), StringComparer.Ordinal);
+        _router = router;
+        _source = options.Value.SourceFor(cluster.Value.ClusterId);
     }
 
     /// <summary>The structured-mode CloudEvent for one queued event, as the bytes that are signed and sent.</summary>
@@ -127,13 +125,13 @@ public sealed class WebhookSender
     private async Task<AttemptResult> SendAsync(
         string target, IReadOnlyList<QueuedEvent> events, string id, byte[] body, string contentType, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (!_options.Targets.TryGetValue(target, out var options))
+        if (_router.Route(target) is not { } route)
         {
             return new AttemptResult(null, null, $"target '{target}' is not configured", TimeSpan.Zero);
         }
 
         using var delivery = StartDelivery(target, id, events);
-        var result = await SendAsync(target, options, id, body, contentType, now, cancellationToken);
+        var result = await SendAsync(route, id, body, contentType, now, cancellationToken);
         if (delivery is not null)
         {
             delivery.SetTag("http.response.status_code", result.Status);
@@ -192,15 +190,16 @@ public sealed class WebhookSender
     }
 
     private async Task<AttemptResult> SendAsync(
-        string target, OutboundTargetOptions options, string id, byte[] body, string contentType, DateTimeOffset now, CancellationToken cancellationToken)
+        TargetRoute route, string id, byte[] body, string contentType, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var options = route.Options;
         var timestamp = now.ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, options.Url);
         request.Content = new ByteArrayContent(body);
         request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType) { CharSet = "utf-8" };
         request.Headers.TryAddWithoutValidation("webhook-id", id);
         request.Headers.TryAddWithoutValidation("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
-        request.Headers.TryAddWithoutValidation("webhook-signature", WebhookSignature.Sign(_keys[target], id, timestamp, body));
+        request.Headers.TryAddWithoutValidation("webhook-signature", Signatures(route, id, timestamp, body, now));
         request.Headers.TryAddWithoutValidation("Idempotency-Key", $"\"{id}\"");
 
         var started = Stopwatch.GetTimestamp();
@@ -208,7 +207,7 @@ public sealed class WebhookSender
         timeout.CancelAfter(options.Timeout);
         try
         {
-            using var response = await _clients.CreateClient(HttpClientPrefix + target)
+            using var response = await _clients.CreateClient(route.ClientName)
                 .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             return new AttemptResult((int)response.StatusCode, RetryAfter(response, now), ReasonOf(response), Stopwatch.GetElapsedTime(started));
         }
@@ -221,6 +220,10 @@ public sealed class WebhookSender
             return new AttemptResult(null, null, ex.Message, Stopwatch.GetElapsedTime(started));
         }
     }
+
+    /// <summary>One signature per key that signs now: during a secret's rotation both, space separated (Standard Webhooks).</summary>
+    private static string Signatures(TargetRoute route, string id, long timestamp, byte[] body, DateTimeOffset now)
+        => string.Join(' ', route.KeysAt(now).Select(key => WebhookSignature.Sign(key, id, timestamp, body)));
 
     private static string? ReasonOf(HttpResponseMessage response)
         => response.IsSuccessStatusCode ? null : response.ReasonPhrase;
