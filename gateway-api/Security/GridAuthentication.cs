@@ -82,7 +82,9 @@ public static partial class GridAuthentication
             return next(context);
         }
 
-        var limit = context.RequestServices.GetRequiredService<IOptions<GridRequestLimitOptions>>().Value.MaxRequestBodyBytes;
+        var limit = IsImport(context.Request)
+            ? context.RequestServices.GetRequiredService<IOptions<Imports.GridImportOptions>>().Value.MaxBodyBytes
+            : context.RequestServices.GetRequiredService<IOptions<GridRequestLimitOptions>>().Value.MaxRequestBodyBytes;
         if (context.Request.ContentLength > limit)
         {
             return TooLargeAsync(context, limit);
@@ -102,6 +104,10 @@ public static partial class GridAuthentication
         return next(context);
     }
 
+    /// <summary>An import body has a limit of its own (<c>Grid:Imports:MaxBodyBytes</c>).</summary>
+    private static bool IsImport(HttpRequest request)
+        => HttpMethods.IsPost(request.Method) && request.Path.StartsWithSegments("/api/v1/imports", StringComparison.OrdinalIgnoreCase);
+
     private static async Task TooLargeAsync(HttpContext context, long limit)
     {
         context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
@@ -112,7 +118,7 @@ public static partial class GridAuthentication
             {
                 Status = StatusCodes.Status413PayloadTooLarge,
                 Title = "The request body is too large.",
-                Detail = $"The request body ({context.Request.ContentLength} bytes) is larger than the {limit} bytes accepted (Grid:Limits:MaxRequestBodyBytes).",
+                Detail = $"The request body ({context.Request.ContentLength} bytes) is larger than the {limit} bytes accepted ({(IsImport(context.Request) ? "Grid:Imports:MaxBodyBytes" : "Grid:Limits:MaxRequestBodyBytes")}).",
             },
         });
     }
