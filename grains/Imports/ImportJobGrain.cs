@@ -29,6 +29,7 @@ public sealed partial class ImportJobGrain(
 
     private readonly IStreamQueueLag? _lag = services.GetKeyedService<IStreamQueueLag>(GridStreams.ProviderName);
     private IGrainTimer? _timer;
+    private bool _resumed;
 
     private string ImportId => this.GetPrimaryKeyString();
 
@@ -128,6 +129,13 @@ public sealed partial class ImportJobGrain(
             State.StartedAt = clock.GetUtcNow();
         }
 
+        if (!_resumed && State.NextChunk > 0)
+        {
+            // Resuming: the last chunk applied may have outlived a crash between the progress write and its clearing.
+            await GrainFactory.GetGrain<IImportChunkGrain>(ImportKeys.Chunk(ImportId, State.NextChunk - 1)).Clear();
+        }
+
+        _resumed = true;
         var started = clock.GetTimestamp();
         var chunk = GrainFactory.GetGrain<IImportChunkGrain>(ImportKeys.Chunk(ImportId, State.NextChunk));
         var items = await chunk.Read();
