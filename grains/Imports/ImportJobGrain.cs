@@ -100,7 +100,7 @@ public sealed partial class ImportJobGrain(
             _timer = this.RegisterGrainTimer(
                 static (grain, _) => grain.TickAsync(),
                 this,
-                new GrainTimerCreationOptions { DueTime = due, Period = Timeout.InfiniteTimeSpan });
+                new GrainTimerCreationOptions { DueTime = due, Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
         }
         else
         {

@@ -7,8 +7,8 @@ public sealed class ImportOptions
 {
     public const string SectionName = "Grid:Imports";
 
-    /// <summary>Grain calls one import keeps in flight at once (a SKU-location's lines of a chunk are one call). Default: 8.</summary>
-    public int Concurrency { get; set; } = 8;
+    /// <summary>Grain calls one import keeps in flight at once (a SKU-location's lines of a chunk are one call). Default: 16.</summary>
+    public int Concurrency { get; set; } = 16;
 
     /// <summary>Lines per second one import applies at most; 0 applies as fast as <see cref="Concurrency"/> allows. Default: 20,000.</summary>
     public int MaxLinesPerSecond { get; set; } = 20_000;
