@@ -37,7 +37,8 @@ public static class ImportsApi
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapGet("/", List)
             .WithName("GetImports")
@@ -97,15 +98,22 @@ public static class ImportsApi
                     $"Import '{importId}' is a {Name(known.Kind)} import; this one is {Name(importKind)}. Send it with a key of its own.");
         }
 
-        var lines = new ImportLines(importId, importKind, clock.GetUtcNow(), json.Value.SerializerOptions);
-        var (start, problem) = await new ImportBody(grains, importId, lines, options.Value.ChunkLines)
-            .ReadAsync(context.Request.Body, importKind, mediaType == CsvType, context.RequestAborted);
-        if (start is null)
+        // Once the body is being read the request cannot be run again (ClusterChangeRetry): a grain that does not answer
+        // is answered 503 here, and the client sends the import again with the same key.
+        try
         {
-            return GridProblems.Invalid("body", problem!);
+            var lines = new ImportLines(importId, importKind, clock.GetUtcNow(), json.Value.SerializerOptions);
+            var (start, problem) = await new ImportBody(grains, importId, lines, options.Value.ChunkLines)
+                .ReadAsync(context.Request.Body, importKind, mediaType == CsvType, context.RequestAborted);
+            return start is null ? GridProblems.Invalid("body", problem!) : Accepted(await job.Start(start));
         }
-
-        return Accepted(await job.Start(start));
+        catch (Exception e) when (ClusterChangeRetry.IsClusterChange(e) || ClusterChangeRetry.IsUnanswered(e) || StoreOutage.IsCause(e))
+        {
+            context.Response.Headers.RetryAfter = StoreOutage.RetryAfterSeconds;
+            return TypedResults.Problem(
+                $"The import's lines could not all be stored now. Send the same import again with Idempotency-Key '{importId}'; nothing is applied twice.",
+                statusCode: StatusCodes.Status503ServiceUnavailable, title: "The grid is briefly unavailable; retry shortly.");
+        }
     }
 
     public static async Task<Ok<ImportsResponse>> List(int? limit, IGrainFactory grains)

@@ -20,8 +20,41 @@ internal sealed class ImportBody(IGrainFactory grains, string importId, ImportLi
     private int _rejectedCount;
     private int _total;
 
-    /// <summary>The import to start, or a problem with the body as a whole (nothing of it is then started).</summary>
+    /// <summary>
+    /// The import to start, or a problem with the body as a whole (nothing of it is then started). When reading or
+    /// storing fails (a body over the limit, a silo that did not answer), the chunks stored so far are cleared, as far as
+    /// they can be, and the failure goes on to the caller.
+    /// </summary>
     public async Task<(ImportStart? Start, string? Problem)> ReadAsync(Stream body, ImportKind kind, bool csv, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ReadLinesAsync(body, kind, csv, cancellationToken);
+        }
+        catch
+        {
+            await ForgetAsync();
+            throw;
+        }
+    }
+
+    private async Task ForgetAsync()
+    {
+        await Task.WhenAll(_stores.Select(store => store.ContinueWith(static _ => { }, TaskScheduler.Default)));
+        await Task.WhenAll(Enumerable.Range(0, _chunks).Select(async chunk =>
+        {
+            try
+            {
+                await grains.GetGrain<IImportChunkGrain>(ImportKeys.Chunk(importId, chunk)).Clear();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Best effort: a chunk no import names is never read.
+            }
+        }));
+    }
+
+    private async Task<(ImportStart? Start, string? Problem)> ReadLinesAsync(Stream body, ImportKind kind, bool csv, CancellationToken cancellationToken)
     {
         using var reader = new StreamReader(body, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024);
         ImportCsv? header = null;

@@ -98,7 +98,7 @@ public static partial class GridAuthentication
         }
         else if (context.Request.ContentLength is null)
         {
-            context.Request.Body = new BodySizeLimitStream(context.Request.Body, limit);
+            context.Request.Body = new BodySizeLimitStream(context.Request.Body, limit, LimitSetting(context.Request));
         }
 
         return next(context);
@@ -107,6 +107,8 @@ public static partial class GridAuthentication
     /// <summary>An import body has a limit of its own (<c>Grid:Imports:MaxBodyBytes</c>).</summary>
     private static bool IsImport(HttpRequest request)
         => HttpMethods.IsPost(request.Method) && request.Path.StartsWithSegments("/api/v1/imports", StringComparison.OrdinalIgnoreCase);
+
+    private static string LimitSetting(HttpRequest request) => IsImport(request) ? "Grid:Imports:MaxBodyBytes" : "Grid:Limits:MaxRequestBodyBytes";
 
     private static async Task TooLargeAsync(HttpContext context, long limit)
     {
@@ -118,7 +120,7 @@ public static partial class GridAuthentication
             {
                 Status = StatusCodes.Status413PayloadTooLarge,
                 Title = "The request body is too large.",
-                Detail = $"The request body ({context.Request.ContentLength} bytes) is larger than the {limit} bytes accepted ({(IsImport(context.Request) ? "Grid:Imports:MaxBodyBytes" : "Grid:Limits:MaxRequestBodyBytes")}).",
+                Detail = $"The request body ({context.Request.ContentLength} bytes) is larger than the {limit} bytes accepted ({LimitSetting(context.Request)}).",
             },
         });
     }

@@ -78,7 +78,32 @@ public sealed class ImportPacingTests : IClassFixture<ImportPacingTests.PacedFac
         Assert.Contains("Grid:Imports:MaxBodyBytes", problem.GetRawText(), StringComparison.Ordinal);
     }
 
-    /// <summary>The dev-mode process with a queue lag the tests set and a 2 KiB import body limit.</summary>
+    [Fact]
+    public async Task A_body_found_too_large_while_read_answers_413_and_starts_nothing()
+    {
+        var key = TestIds.New("IMPORT");
+        var body = new StringBuilder();
+        while (body.Length <= 4096)
+        {
+            body.AppendLine(ImportHttp.Lines(new { sku = TestIds.New("SKU"), location = GridHttp.Dc1, countedQuantity = 1 }));
+        }
+
+        // Sent chunked, without a length: the limit is found while the body is read, not from its headers.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/imports?kind=stock")
+        {
+            Content = new StringContent(body.ToString(), Encoding.UTF8, ImportHttp.Ndjson),
+        };
+        request.Headers.Add("Idempotency-Key", key);
+        request.Headers.TransferEncodingChunked = true;
+        using var response = await _client.SendAsync(request);
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        Assert.Contains("Grid:Imports:MaxBodyBytes", problem.GetRawText(), StringComparison.Ordinal);
+        using var status = await _client.GetAsync(new Uri($"/api/v1/imports/{key}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, status.StatusCode);
+    }
+
+    /// <summary>The dev-mode process with a queue lag the tests set, a 2 KiB import body limit and chunks of two lines.</summary>
     public sealed class PacedFactory : GridApiFactory
     {
         public SettableLag Lag { get; } = new();
@@ -87,6 +112,7 @@ public sealed class ImportPacingTests : IClassFixture<ImportPacingTests.PacedFac
         {
             base.ConfigureWebHost(builder);
             builder.UseSetting("Grid:Imports:MaxBodyBytes", "2048");
+            builder.UseSetting("Grid:Imports:ChunkLines", "2");
             builder.ConfigureTestServices(services => services.AddKeyedSingleton<IStreamQueueLag>(GridStreams.ProviderName, Lag));
         }
     }
