@@ -75,6 +75,7 @@ public static class GatewayExtensions
             .MapExceptionsApi()
             .MapKpisApi()
             .MapOutboundOperationsApi()
+            .MapSubscriptionsApi()
             .MapReconciliationApi()
             .MapImportsApi();
 

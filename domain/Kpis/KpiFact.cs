@@ -46,6 +46,14 @@ public sealed record KpiFact(KpiFactKind Kind, DateTimeOffset At, long Count = 1
 
     public static KpiFact Delivered(DateTimeOffset at, string target, TimeSpan latency) => new(KpiFactKind.Delivered, at, Seconds: Positive(latency), Key: target);
 
+    /// <summary>
+    /// Many deliveries to a target acknowledged together, as one fact per latency bucket (<see cref="LatencyDigest"/>)
+    /// with the number in it: what a busy publisher's round tells the history is bounded by the buckets, not the events.
+    /// </summary>
+    public static IEnumerable<KpiFact> Delivered(DateTimeOffset at, string target, IEnumerable<TimeSpan> latencies)
+        => latencies.Select(Positive).GroupBy(LatencyDigest.KeyOf)
+            .Select(bucket => new KpiFact(KpiFactKind.Delivered, at, bucket.LongCount(), Seconds: bucket.First(), Key: target));
+
     public static KpiFact ShipmentPropagated(DateTimeOffset at, TimeSpan latency) => new(KpiFactKind.ShipmentPropagated, at, Seconds: Positive(latency));
 
     public static KpiFact ExceptionResolved(DateTimeOffset at, string kind, TimeSpan took) => new(KpiFactKind.ExceptionResolved, at, Seconds: Positive(took), Key: kind);

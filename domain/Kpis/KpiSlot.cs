@@ -53,7 +53,7 @@ public sealed class KpiSlot
                 OrderCycle.Add(fact.Seconds);
                 break;
             case KpiFactKind.Delivered:
-                Digest(SyncLatency, fact.Key ?? "").Add(fact.Seconds);
+                Digest(SyncLatency, fact.Key ?? "").Add(fact.Seconds, fact.Count);
                 break;
             case KpiFactKind.ShipmentPropagated:
                 ShipmentPropagation.Add(fact.Seconds);

@@ -32,6 +32,18 @@ public sealed class LocationDirectory
 {
     [JsonInclude] public List<LocationRecord> Locations { get; private set; } = [];
 
+    /// <summary>Rises with every change, so that a copy knows whether it is current.</summary>
+    [JsonInclude] public long Version { get; private set; }
+
+    /// <summary>A directory holding <paramref name="locations"/> at <paramref name="version"/> (a copy of another).</summary>
+    public static LocationDirectory Of(long version, IEnumerable<LocationRecord> locations)
+    {
+        var directory = new LocationDirectory { Version = version };
+        directory.Locations.AddRange(locations);
+        directory.Locations.Sort((a, b) => string.CompareOrdinal(a.Location, b.Location));
+        return directory;
+    }
+
     /// <summary>Adds or replaces a location; false when it was stored already exactly so.</summary>
     public bool Upsert(LocationRecord location)
     {
@@ -40,6 +52,8 @@ public sealed class LocationDirectory
         {
             return false;
         }
+
+        Version++;
 
         if (index >= 0)
         {

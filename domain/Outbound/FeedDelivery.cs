@@ -52,12 +52,15 @@ public sealed class FeedDelivery
     /// <summary>The delivery lags (change → 2xx) of the latest deliveries, in seconds.</summary>
     [JsonIgnore] public IReadOnlyCollection<double> RecentLags => _lags;
 
-    /// <summary>Starts reading <paramref name="epoch"/>: from the stored cursor if it is this feed's, else from its start.</summary>
-    public void Follow(string epoch)
+    /// <summary>
+    /// Starts reading <paramref name="epoch"/>: from the stored cursor if it is this feed's, else after
+    /// <paramref name="start"/> (0: from the feed's start, every SKU-location's latest change once).
+    /// </summary>
+    public void Follow(string epoch, long start = 0)
     {
         if (Epoch != epoch)
         {
-            (Epoch, Position) = (epoch, 0);
+            (Epoch, Position) = (epoch, start);
         }
     }
 

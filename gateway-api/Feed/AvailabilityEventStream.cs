@@ -1,5 +1,6 @@
-using Grid.Inventory;
+using System.Buffers;
 using System.Globalization;
+using Grid.Inventory;
 using System.Text;
 using System.Text.Json;
 using Grid.Gateway.Apis;
@@ -38,15 +39,13 @@ internal sealed class AvailabilityEventStream(
                 if (page.Entries.Count > 0)
                 {
                     var now = clock.GetUtcNow();
-                    var events = new StringBuilder();
+                    var body = response.BodyWriter;
                     foreach (var entry in page.Entries)
                     {
-                        var cursor = FeedCursor.Format(epoch, entry.Position);
-                        var data = JsonSerializer.Serialize(AvailabilityChange.From(cursor, entry.Snapshot, request.Channel, now), json);
-                        events.Append("id: ").Append(cursor).Append("\nevent: availability\ndata: ").Append(data).Append("\n\n");
+                        body.Write(FeedFrames.Availability(epoch, entry, request.Channel, json, now));
                     }
 
-                    await WriteAsync(events.ToString(), aborted);
+                    await body.FlushAsync(aborted);
                     sent = page.Entries[^1].Position;
                     wroteAt = now;
                 }
@@ -94,7 +93,7 @@ internal sealed class AvailabilityEventStream(
 
     private async Task WriteAsync(string text, CancellationToken cancellationToken)
     {
-        await response.WriteAsync(text, cancellationToken);
-        await response.Body.FlushAsync(cancellationToken);
+        Encoding.UTF8.GetBytes(text, response.BodyWriter);
+        await response.BodyWriter.FlushAsync(cancellationToken);
     }
 }

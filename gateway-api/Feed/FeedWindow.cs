@@ -14,10 +14,16 @@ namespace Grid.Gateway.Feed;
 internal sealed class FeedWindow(long start, int capacity = int.MaxValue)
 {
     private readonly Lock _gate = new();
-    private readonly SortedSet<long> _positions = [];
-    private readonly Dictionary<long, AvailabilitySnapshot> _byPosition = [];
-    private readonly Dictionary<string, long> _positionOf = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Every entry put since the last compaction, in position order (each is above the head when put); those a later
+    /// change of their SKU-location superseded are marked dead, those before <see cref="_first"/> trimmed.
+    /// </summary>
+    private readonly List<Slot> _slots = [];
+
+    private readonly Dictionary<string, Slot> _live = new(StringComparer.Ordinal);
     private TaskCompletionSource _moved = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _first;
     private long _start = start;
     private long _head = start;
 
@@ -91,18 +97,18 @@ internal sealed class FeedWindow(long start, int capacity = int.MaxValue)
             }
 
             var entries = new List<FeedEntry>(Math.Min(limit, 64));
-            foreach (var position in _positions.GetViewBetween(after + 1, _head))
+            for (var i = FirstAfter(after); i < _slots.Count; i++)
             {
-                var snapshot = _byPosition[position];
-                if (!filter.Wants(snapshot))
+                var slot = _slots[i];
+                if (slot.Dead || !filter.Wants(slot.Snapshot))
                 {
                     continue;
                 }
 
-                entries.Add(new FeedEntry(position, snapshot));
+                entries.Add(new FeedEntry(slot.Position, slot.Snapshot));
                 if (entries.Count == limit)
                 {
-                    return new FeedPage(entries, position);
+                    return new FeedPage(entries, slot.Position);
                 }
             }
 
@@ -115,7 +121,7 @@ internal sealed class FeedWindow(long start, int capacity = int.MaxValue)
     {
         lock (_gate)
         {
-            return (_head, [.. _positionOf.Values.Select(p => _byPosition[p]).Where(filter.Wants)]);
+            return (_head, [.. _live.Values.Select(s => s.Snapshot).Where(filter.Wants)]);
         }
     }
 
@@ -127,25 +133,55 @@ internal sealed class FeedWindow(long start, int capacity = int.MaxValue)
         }
     }
 
-    private void Put(long position, AvailabilitySnapshot snapshot)
+    /// <summary>The index of the first slot above <paramref name="after"/> (slots are in position order).</summary>
+    private int FirstAfter(long after)
     {
-        var key = Identifiers.SkuLocationKey(snapshot.Sku, snapshot.Location);
-        if (_positionOf.Remove(key, out var previous))
+        var (low, high) = (_first, _slots.Count);
+        while (low < high)
         {
-            _positions.Remove(previous);
-            _byPosition.Remove(previous);
+            var middle = low + ((high - low) / 2);
+            if (_slots[middle].Position <= after)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
         }
 
-        _positionOf[key] = position;
-        _positions.Add(position);
-        _byPosition[position] = snapshot;
-        while (_positions.Count > capacity)
+        return low;
+    }
+
+    /// <summary>Appends a SKU-location's latest entry (above every slot) and marks its earlier one dead.</summary>
+    private void Put(long position, AvailabilitySnapshot snapshot)
+    {
+        var slot = new Slot(position, snapshot);
+        var key = Identifiers.SkuLocationKey(snapshot.Sku, snapshot.Location);
+        if (_live.TryGetValue(key, out var previous))
         {
-            var oldest = _positions.Min;
-            _positions.Remove(oldest);
-            _positionOf.Remove(Identifiers.SkuLocationKey(_byPosition[oldest].Sku, _byPosition[oldest].Location));
-            _byPosition.Remove(oldest);
-            _start = oldest;
+            previous.Dead = true;
+        }
+
+        _live[key] = slot;
+        _slots.Add(slot);
+        while (_live.Count > capacity)
+        {
+            var oldest = _slots[_first++];
+            if (!oldest.Dead)
+            {
+                oldest.Dead = true;
+                _live.Remove(Identifiers.SkuLocationKey(oldest.Snapshot.Sku, oldest.Snapshot.Location));
+                _start = oldest.Position;
+            }
+        }
+
+        // Dead slots are dropped once they outnumber the live ones: each slot is copied a bounded number of times.
+        if (_slots.Count - _first > (2 * _live.Count) + 1024)
+        {
+            _slots.RemoveRange(0, _first);
+            _slots.RemoveAll(s => s.Dead);
+            _first = 0;
         }
     }
 
@@ -155,5 +191,15 @@ internal sealed class FeedWindow(long start, int capacity = int.MaxValue)
         var moved = _moved;
         _moved = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         moved.TrySetResult();
+    }
+
+    /// <summary>One entry: a position and the snapshot written at it, dead once the SKU-location moved on.</summary>
+    private sealed class Slot(long position, AvailabilitySnapshot snapshot)
+    {
+        public long Position { get; } = position;
+
+        public AvailabilitySnapshot Snapshot { get; } = snapshot;
+
+        public bool Dead { get; set; }
     }
 }

@@ -24,6 +24,9 @@ public sealed partial class PostgresAvailabilityFeed : IAvailabilityFeed, IAsync
     /// <summary>The least time between two reads of the tail.</summary>
     public static readonly TimeSpan TailSpacing = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>How long the tail waits before it asks again whether writers that drew positions have ended.</summary>
+    private static readonly TimeSpan SettlePause = TimeSpan.FromMilliseconds(2);
+
     /// <summary>SKU-locations the tail window holds; a reader further behind reads PostgreSQL.</summary>
     public const int WindowCapacity = 20_000;
 
@@ -37,6 +40,20 @@ public sealed partial class PostgresAvailabilityFeed : IAvailabilityFeed, IAsync
         LEFT JOIN grid_inventory AS i ON i.service_id = f.service_id AND i.grain_key = f.grain_key
         WHERE f.service_id = @service AND f.position > @after AND f.position <= @horizon
           AND (cardinality(@locations) = 0 OR split_part(f.grain_key, '@', 2) = ANY(@locations))
+        ORDER BY f.position
+        LIMIT @limit
+        """;
+
+    /// <summary>
+    /// The tail's page: as <see cref="ReadSql"/> for every location, and only once the writers up to the horizon have
+    /// ended (the oldest running transaction is past <c>@assigned</c>).
+    /// </summary>
+    private const string TailSql = """
+        SELECT f.position, f.grain_key, i.header
+        FROM grid_availability_feed AS f
+        LEFT JOIN grid_inventory AS i ON i.service_id = f.service_id AND i.grain_key = f.grain_key
+        WHERE f.service_id = @service AND f.position > @after AND f.position <= @horizon
+          AND pg_snapshot_xmin(pg_current_snapshot())::text::bigint > @assigned
         ORDER BY f.position
         LIMIT @limit
         """;
@@ -143,28 +160,53 @@ public sealed partial class PostgresAvailabilityFeed : IAvailabilityFeed, IAsync
         }
     }
 
+    /// <summary>
+    /// Follows the tail one step at a time. Each step is one round trip: it asks whether the last step's mark is
+    /// settled, reads the window on up to that mark's position when it is, and takes a new mark. So a change is read
+    /// one step after the step that saw its position drawn. Steps follow each other while positions are drawn and not
+    /// yet read (at most every <see cref="TailSpacing"/> while they read changes); otherwise the next waits for this
+    /// process's storage to say it wrote, or for the poll (<see cref="TailInterval"/>) for other processes' changes.
+    /// </summary>
     private async Task FollowTailAsync(FeedWindow window, CancellationToken stopping)
     {
+        FeedMark? mark = null;
         while (!stopping.IsCancellationRequested)
         {
             try
             {
-                var horizon = await _horizon.SafeAsync(stopping);
-                var head = window.Head;
-                while (head < horizon)
+                var started = _clock.GetTimestamp();
+                var step = await StepAsync(window.Head, mark, stopping);
+                if (mark is { } settled && step.Settled)
                 {
-                    var entries = await ReadRangeAsync(head, horizon, FeedFilter.All, TailPage, stopping);
-                    var reached = entries.Count == TailPage ? entries[^1].Position : horizon;
-                    window.Append(entries, reached);
-                    head = reached;
+                    var reached = step.Entries.Count == TailPage ? step.Entries[^1].Position : settled.Drawn;
+                    window.Append(step.Entries, reached);
+                    if (reached < settled.Drawn)
+                    {
+                        continue;
+                    }
                 }
 
-                // At once when this process wrote (but no more often than every TailSpacing: under load one read
-                // takes many writes' changes), else at the poll.
-                var read = _clock.GetTimestamp();
-                await _signal.WaitAsync(TailInterval, _clock, stopping);
-                stopping.ThrowIfCancellationRequested();
-                if (TailSpacing - _clock.GetElapsedTime(read) is { } rest && rest > TimeSpan.Zero)
+                if (mark is null || step.Settled)
+                {
+                    mark = step.Next;
+                }
+                else
+                {
+                    // Writers that drew positions up to the mark are still running: ask again shortly.
+                    await Task.Delay(SettlePause, _clock, stopping);
+                    continue;
+                }
+
+                if (mark.Value.Drawn <= window.Head)
+                {
+                    // Nothing drawn past what was read: at once when this process writes, else at the poll.
+                    await _signal.WaitAsync(TailInterval, _clock, stopping);
+                    stopping.ThrowIfCancellationRequested();
+                }
+
+                // After a step that read changes, the next waits out the spacing: under load one step takes many
+                // writes' changes. One that read nothing (the first after a quiet spell) is followed at once.
+                if (step.Entries.Count > 0 && TailSpacing - _clock.GetElapsedTime(started) is { } rest && rest > TimeSpan.Zero)
                 {
                     await Task.Delay(rest, _clock, stopping);
                 }
@@ -176,10 +218,56 @@ public sealed partial class PostgresAvailabilityFeed : IAvailabilityFeed, IAsync
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
             {
                 LogTailFailed(ex);
+                mark = null;
                 await Task.Delay(TimeSpan.FromSeconds(1), _clock, stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
     }
+
+    /// <summary>
+    /// One round trip: whether <paramref name="mark"/> is settled, the window's next page up to its position if so (the
+    /// read checks it too, so it never returns rows above an unsettled mark), and a new mark.
+    /// </summary>
+    private async Task<TailStep> StepAsync(long head, FeedMark? mark, CancellationToken cancellationToken)
+    {
+        await using var batch = _dataSource.CreateBatch();
+        if (mark is { } m)
+        {
+            var ended = new NpgsqlBatchCommand(PostgresFeedHorizon.EndedSql);
+            ended.Parameters.Add(new NpgsqlParameter<long>("assigned", m.Assigned));
+            batch.BatchCommands.Add(ended);
+            var read = new NpgsqlBatchCommand(TailSql);
+            read.Parameters.Add(new NpgsqlParameter<string>("service", _serviceId));
+            read.Parameters.Add(new NpgsqlParameter<long>("after", head));
+            read.Parameters.Add(new NpgsqlParameter<long>("horizon", m.Drawn));
+            read.Parameters.Add(new NpgsqlParameter<long>("assigned", m.Assigned));
+            read.Parameters.Add(new NpgsqlParameter<int>("limit", TailPage));
+            batch.BatchCommands.Add(read);
+        }
+
+        PostgresFeedHorizon.AddMark(batch);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        var settled = false;
+        var entries = new List<FeedEntry>();
+        if (mark is not null)
+        {
+            await reader.ReadAsync(cancellationToken);
+            settled = reader.GetBoolean(0);
+            await reader.NextResultAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var header = reader.IsDBNull(2) ? null : reader.GetFieldValue<byte[]>(2);
+                entries.Add(new FeedEntry(reader.GetInt64(0), ToSnapshot(reader.GetString(1), header)));
+            }
+
+            await reader.NextResultAsync(cancellationToken);
+        }
+
+        // Rows read while the first statement still saw a writer running are dropped: the mark was not settled then.
+        return new TailStep(settled, settled ? entries : [], await PostgresFeedHorizon.ReadMarkAsync(reader, cancellationToken));
+    }
+
+    private readonly record struct TailStep(bool Settled, List<FeedEntry> Entries, FeedMark Next);
 
     private async Task<List<FeedEntry>> ReadRangeAsync(long after, long horizon, FeedFilter filter, int limit, CancellationToken cancellationToken)
     {

@@ -17,11 +17,12 @@ namespace Grid.Gateway.Feed;
 /// </remarks>
 internal sealed class PostgresFeedHorizon(NpgsqlDataSource dataSource, TimeProvider clock)
 {
-    private const string DrawnSql = "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM grid_availability_feed_position";
+    public const string DrawnSql = "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM grid_availability_feed_position";
 
-    private const string AssignSql = "SELECT pg_current_xact_id()::text::bigint";
+    public const string AssignSql = "SELECT pg_current_xact_id()::text::bigint";
 
-    private const string EndedSql = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint > @assigned";
+    /// <summary>True once every transaction that held an id below <c>@assigned</c> has ended.</summary>
+    public const string EndedSql = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint > @assigned";
 
     private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(2);
 
@@ -34,29 +35,48 @@ internal sealed class PostgresFeedHorizon(NpgsqlDataSource dataSource, TimeProvi
 
     public async Task<long> SafeAsync(CancellationToken cancellationToken)
     {
-        long drawn;
-        long assigned;
+        FeedMark mark;
         await using (var batch = dataSource.CreateBatch())
         {
-            // In this order, in one implicit transaction: the id is assigned after the sequence is read, and the
-            // transaction has ended (so it no longer holds the oldest running id back) once the batch is answered.
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(DrawnSql));
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(AssignSql));
+            AddMark(batch);
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-            await reader.ReadAsync(cancellationToken);
-            drawn = reader.GetInt64(0);
-            await reader.NextResultAsync(cancellationToken);
-            await reader.ReadAsync(cancellationToken);
-            assigned = reader.GetInt64(0);
+            mark = await ReadMarkAsync(reader, cancellationToken);
         }
 
         await using var ended = dataSource.CreateCommand(EndedSql);
-        ended.Parameters.Add(new NpgsqlParameter<long>("assigned", assigned));
+        ended.Parameters.Add(new NpgsqlParameter<long>("assigned", mark.Assigned));
         while (!(bool)(await ended.ExecuteScalarAsync(cancellationToken))!)
         {
             await Task.Delay(Pause, clock, cancellationToken);
         }
 
-        return drawn;
+        return mark.Drawn;
+    }
+
+    /// <summary>
+    /// Adds the two statements that take a mark to <paramref name="batch"/>, last: in this order, in the batch's one
+    /// implicit transaction, the id is assigned after the sequence is read, and the transaction has ended (so it no
+    /// longer holds the oldest running id back) once the batch is answered.
+    /// </summary>
+    public static void AddMark(NpgsqlBatch batch)
+    {
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(DrawnSql));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(AssignSql));
+    }
+
+    /// <summary>Reads the mark the statements of <see cref="AddMark"/> answered; the reader stands on the first of them.</summary>
+    public static async Task<FeedMark> ReadMarkAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        await reader.ReadAsync(cancellationToken);
+        var drawn = reader.GetInt64(0);
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new FeedMark(drawn, reader.GetInt64(0));
     }
 }
+
+/// <summary>
+/// The last feed position drawn and a transaction id assigned after it: every position up to <see cref="Drawn"/> is
+/// settled once the oldest running transaction is past <see cref="Assigned"/>.
+/// </summary>
+internal readonly record struct FeedMark(long Drawn, long Assigned);

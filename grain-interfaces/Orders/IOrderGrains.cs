@@ -117,6 +117,21 @@ public interface ILocationDirectoryGrain : IGrainWithIntegerKey
     /// <summary>The locations serving <paramref name="region"/>, by priority (lowest first).</summary>
     [ReadOnly, Alias("Candidates")]
     Task<ImmutableArray<LocationView>> Candidates(string region);
+
+    /// <summary>
+    /// Every location and the directory's version, or only that nothing changed since <paramref name="version"/>; and
+    /// <paramref name="copy"/> is told of the next changes (renewed by each call, forgotten a minute after the last).
+    /// </summary>
+    [ReadOnly, Alias("Since")]
+    Task<LocationDirectorySnapshot> Since(long version, ILocationDirectoryObserver copy);
+}
+
+/// <summary>A silo's copy of the location directory, told when the directory changed.</summary>
+[Alias("grid.orders.ILocationDirectoryObserver")]
+public interface ILocationDirectoryObserver : IGrainObserver
+{
+    [Alias("Changed")]
+    Task Changed(long version);
 }
 
 /// <summary>

@@ -62,3 +62,10 @@ public sealed record LocationView(
     [property: Id(3)] ImmutableArray<string> Regions,
     [property: Id(4)] int Priority,
     [property: Id(5)] DateTimeOffset UpdatedAt);
+
+/// <summary>The location directory at <see cref="Version"/>: its locations, or none when the asker holds that version (<see cref="Unchanged"/>).</summary>
+[GenerateSerializer, Immutable, Alias("grid.orders.LocationDirectorySnapshot")]
+public sealed record LocationDirectorySnapshot(
+    [property: Id(0)] long Version,
+    [property: Id(1)] bool Unchanged,
+    [property: Id(2)] ImmutableArray<LocationView> Locations);

@@ -132,6 +132,14 @@ public interface IOutboundDeliveryGrain : IGrainWithStringKey
     /// <summary>Starts delivering now if anything is due (after a restart, or when a test moved its clock).</summary>
     [Alias("Wake")]
     Task Wake();
+
+    /// <summary>Takes the target's settings as they are in <paramref name="subscriptions"/> (a subscription changed).</summary>
+    [Alias("Reconfigure")]
+    Task Reconfigure(SubscriptionSet subscriptions);
+
+    /// <summary>The target was deleted: drops everything waiting and stored for it, and stops.</summary>
+    [Alias("Discard")]
+    Task Discard(SubscriptionSet subscriptions);
 }
 
 /// <summary>

@@ -32,13 +32,14 @@ public static class GridGrainsExtensions
         services.AddOptions<ImportOptions>().Bind(configuration.GetSection(ImportOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ImportOptions>, ImportOptionsValidator>();
         services.AddGridOutbound(configuration);
+        services.TryAddSingleton<LocationDirectoryCache>();
         services.AddSerializer(serializer => serializer.AddJsonSerializer(isSupported: GrainStateTypes.AreCarried));
         return services;
     }
 
     /// <summary>
-    /// Outbound delivery: the targets (validated at start-up), the router, one named HTTP client per target and the
-    /// webhook sender the publisher grains use.
+    /// Outbound delivery: the targets (validated at start-up), the router and what keeps it on the subscriptions, one
+    /// named HTTP client per configured target (one for all subscriptions) and the webhook sender the publisher grains use.
     /// </summary>
     public static IServiceCollection AddGridOutbound(this IServiceCollection services, IConfiguration configuration)
     {
@@ -48,11 +49,15 @@ public static class GridGrainsExtensions
         services.AddSingleton<IValidateOptions<OutboundOptions>, OutboundOptionsValidator>();
         services.TryAddSingleton<OutboundRouter>();
         services.TryAddSingleton<WebhookSender>();
+        services.AddSingleton<SubscriptionWatcher>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(s => s.GetRequiredService<SubscriptionWatcher>());
         services.AddHttpClient();
-        foreach (var target in configuration.GetSection($"{OutboundOptions.SectionName}:Targets").GetChildren())
+
+        // Retries are the publisher's (durable, per subject, across restarts); the clients only redirect nowhere.
+        foreach (var client in configuration.GetSection($"{OutboundOptions.SectionName}:Targets").GetChildren()
+            .Select(t => WebhookSender.HttpClientPrefix + t.Key).Append(TargetRoute.SubscriptionClient))
         {
-            // Retries are the publisher's (durable, per subject, across restarts); the client only redirects nowhere.
-            services.AddHttpClient(WebhookSender.HttpClientPrefix + target.Key)
+            services.AddHttpClient(client)
                 .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
         }
 

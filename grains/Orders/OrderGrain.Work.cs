@@ -107,7 +107,7 @@ public sealed partial class OrderGrain
     private async Task<bool> PlanAsync()
     {
         var request = Order.SourcingRequest();
-        var candidates = (await Directory.Candidates(Order.ShipTo.Region)).Select(l => l.Location).ToList();
+        var candidates = (await _locations.CandidatesAsync(Order.ShipTo.Region)).Select(l => l.Location).ToList();
         var available = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var bySku in request.GroupBy(l => l.Sku, StringComparer.Ordinal))
         {

@@ -32,6 +32,7 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable, IStrea
     private readonly SlaPolicy _sla;
     private readonly ILogger<OrderGrain> _logger;
     private readonly OutboundRouter _router;
+    private readonly LocationDirectoryCache _locations;
     private IGrainTimer? _slaTimer;
     private bool _reminderRegistered;
 
@@ -40,9 +41,11 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable, IStrea
         TimeProvider clock,
         IOptions<OrderOptions> options,
         OutboundRouter router,
+        LocationDirectoryCache locations,
         ILogger<OrderGrain> logger)
     {
         _router = router;
+        _locations = locations;
         _store = store;
         _clock = clock;
         _options = options.Value;
@@ -188,8 +191,6 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable, IStrea
     private IBackorderQueueGrain BackorderQueue(string sku, string location) => GrainFactory.GetGrain<IBackorderQueueGrain>(OrderKeys.BackorderQueue(sku, location));
 
     private ICustomerGrain Customer(string customerId) => GrainFactory.GetGrain<ICustomerGrain>(OrderKeys.Customer(customerId));
-
-    private ILocationDirectoryGrain Directory => GrainFactory.GetGrain<ILocationDirectoryGrain>(OrderKeys.Singleton);
 
     private OrderResult Answer(OrderResultCode code) => new(code, Order.ToView());
 

@@ -85,6 +85,9 @@ internal static class OrderMapping
     public static LocationView ToView(this D.LocationRecord l)
         => new(l.Location, l.Name, (LocationType)l.Type, [.. l.Regions], l.Priority, l.UpdatedAt);
 
+    public static D.LocationRecord ToDomain(this LocationView l)
+        => new(l.Location, l.Name, (D.LocationType)l.Type, [.. l.Regions], l.Priority, l.UpdatedAt);
+
     private static OrderLineView ToView(D.OrderLine l, DateTimeOffset? requestedDeliveryDate) => new(
         l.LineId,
         l.Sku,

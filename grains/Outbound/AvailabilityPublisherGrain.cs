@@ -66,7 +66,7 @@ public sealed partial class AvailabilityPublisherGrain : Grain, IAvailabilityPub
         _clock = clock;
         _staleAfter = inventory.Value.StaleAfter;
         _logger = logger;
-        _commits = new GroupCommit(() => _store.WriteStateAsync());
+        _commits = new GroupCommit(() => _discarded ? Task.CompletedTask : _store.WriteStateAsync());
         _pump = new RoundPump(DeliverRoundAsync);
     }
 
@@ -77,20 +77,18 @@ public sealed partial class AvailabilityPublisherGrain : Grain, IAvailabilityPub
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _target = this.GetPrimaryKeyString();
-        _options = _router.Options.Targets.GetValueOrDefault(_target);
-        if (_options is null || !_router.TargetsFor(OutboundEventTypes.AvailabilityChanged.Type).Contains(_target))
+        _options = await TargetTakingAvailabilityAsync();
+        if (_options is null)
         {
-            _options = null;
             return;
         }
 
         // Nothing calls it while it waits on the feed: it stays until the silo stops (the reminder brings it back).
         DelayDeactivation(TimeSpan.FromDays(365));
 
-        _bucket = new TokenBucket(_options.MaxRequestsPerSecond, Math.Max(1, _options.MaxRequestsPerSecond));
-        _policy = _options.ToRetryPolicy();
+        TakeOptions(_options);
         _epoch = (await _feed.BoundsAsync(cancellationToken)).Epoch;
-        Delivery.Follow(_epoch);
+        Delivery.Follow(_epoch, _router.Route(_target)!.FeedStartIn(_epoch));
         _timer = this.RegisterGrainTimer(
             static (grain, _) => grain.PumpAsync(),
             this,
@@ -351,7 +349,7 @@ public sealed partial class AvailabilityPublisherGrain : Grain, IAvailabilityPub
     /// <summary>Counts a round's requests in the outbound metrics; answers the sync-latency KPI facts of what was delivered.</summary>
     private List<KpiFact> Record(IReadOnlyList<FeedRequest> requests, DateTimeOffset done)
     {
-        var acknowledged = new List<KpiFact>();
+        var lags = new List<TimeSpan>();
         foreach (var request in requests)
         {
             if (request.Result.Verdict == DeliveryVerdict.Delivered)
@@ -361,7 +359,7 @@ public sealed partial class AvailabilityPublisherGrain : Grain, IAvailabilityPub
                 {
                     var lag = done - e.Event.Time;
                     GridInstruments.OutboundDeliveryLag.Record(Math.Max(0, lag.TotalSeconds), Tag());
-                    acknowledged.Add(KpiFact.Delivered(done, _target, lag));
+                    lags.Add(lag);
                 }
             }
             else
@@ -370,7 +368,7 @@ public sealed partial class AvailabilityPublisherGrain : Grain, IAvailabilityPub
             }
         }
 
-        return acknowledged;
+        return [.. KpiFact.Delivered(done, _target, lags)];
     }
 
     private KeyValuePair<string, object?> Tag() => new("target", _target);

@@ -4,7 +4,7 @@ using Orleans.Concurrency;
 
 namespace Grid.Outbound;
 
-/// <summary>Ops over the configured targets: each call fans out to the target's publisher partitions and its availability publisher.</summary>
+/// <summary>Ops over the targets (configured, and subscribed through the API): each call fans out to the target's publisher partitions and its availability publisher.</summary>
 [StatelessWorker]
 public sealed class OutboundOpsGrain(OutboundRouter router, TimeProvider clock) : Grain, IOutboundOpsGrain
 {
@@ -12,8 +12,13 @@ public sealed class OutboundOpsGrain(OutboundRouter router, TimeProvider clock) 
     {
         var now = clock.GetUtcNow();
         var targets = ImmutableArray.CreateBuilder<OutboundTargetStatus>();
-        foreach (var (name, options) in router.Options.Targets.OrderBy(t => t.Key, StringComparer.Ordinal))
+        foreach (var name in router.TargetNames)
         {
+            if (router.Target(name) is not { } options)
+            {
+                continue;
+            }
+
             var parts = await Task.WhenAll(Deliveries(name).Select(p => p.GetStatus()));
             var lags = parts.SelectMany(p => p.RecentLagSeconds).ToList();
             var oldest = parts.Select(p => p.OldestEnqueuedAt).Where(o => o is not null).Min();
@@ -32,7 +37,7 @@ public sealed class OutboundOpsGrain(OutboundRouter router, TimeProvider clock) 
 
     public async Task<ImmutableArray<OutboundDeadLetterView>?> GetDeadLetters(string target, int limit, bool includeData)
     {
-        if (!router.Options.Targets.ContainsKey(target))
+        if (router.Target(target) is null)
         {
             return null;
         }
@@ -43,7 +48,7 @@ public sealed class OutboundOpsGrain(OutboundRouter router, TimeProvider clock) 
 
     public async Task<OutboundDeadLetterView?> GetDeadLetter(string target, string id)
     {
-        if (!router.Options.Targets.ContainsKey(target))
+        if (router.Target(target) is null)
         {
             return null;
         }
@@ -54,7 +59,7 @@ public sealed class OutboundOpsGrain(OutboundRouter router, TimeProvider clock) 
 
     public async Task<int?> ReplayDeadLetters(string target, ImmutableArray<string>? ids)
     {
-        if (!router.Options.Targets.ContainsKey(target))
+        if (router.Target(target) is null)
         {
             return null;
         }
@@ -65,7 +70,7 @@ public sealed class OutboundOpsGrain(OutboundRouter router, TimeProvider clock) 
 
     public async Task<bool> SetPaused(string target, bool paused)
     {
-        if (!router.Options.Targets.ContainsKey(target))
+        if (router.Target(target) is null)
         {
             return false;
         }
@@ -75,7 +80,7 @@ public sealed class OutboundOpsGrain(OutboundRouter router, TimeProvider clock) 
     }
 
     public async Task<RedeliveryResult?> Redeliver(string target, string subject, long fromSequence)
-        => router.Options.Targets.ContainsKey(target)
+        => router.Target(target) is not null
             ? await GrainFactory.GetGrain<IOutboundPublisherGrain>(OutboundRouter.PublisherKey(target, router.PartitionOf(subject))).Redeliver(subject, fromSequence)
             : null;
 

@@ -25,6 +25,12 @@ public sealed class OutboundOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// How often each silo asks the subscription registry for changes (the silo that made a change routes by it at once;
+    /// the others within this). Default: 00:00:05.
+    /// </summary>
+    public TimeSpan SubscriptionRefresh { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// Period of the reminder that keeps a publisher with a backlog (or a source grain with an undelivered outbox) alive
     /// and draining after restarts. Orleans' minimum is 1 minute unless <c>Grid:Reminders:MinimumReminderPeriod</c> lowers it. Default: 00:01:00.
     /// </summary>
@@ -102,6 +108,11 @@ internal sealed partial class OutboundOptionsValidator : IValidateOptions<Outbou
             problems.Add($"{section}:PollInterval must be more than zero and at most 00:01:00, not {options.PollInterval}.");
         }
 
+        if (options.SubscriptionRefresh < TimeSpan.FromMilliseconds(100) || options.SubscriptionRefresh > TimeSpan.FromMinutes(5))
+        {
+            problems.Add($"{section}:SubscriptionRefresh must be 00:00:00.100-00:05:00, not {options.SubscriptionRefresh}.");
+        }
+
         if (options.ReminderPeriod < TimeSpan.FromSeconds(1))
         {
             problems.Add($"{section}:ReminderPeriod must be at least 00:00:01, not {options.ReminderPeriod}.");
@@ -120,76 +131,87 @@ internal sealed partial class OutboundOptionsValidator : IValidateOptions<Outbou
         foreach (var (target, t) in options.Targets)
         {
             var key = $"{section}:Targets:{target}";
-            if (!TargetName().IsMatch(target))
+            if (!IsTargetName(target))
             {
                 problems.Add($"{key}: a target name is 1-32 of A-Z, a-z, 0-9, '_' and '-'.");
             }
 
-            if (!Uri.TryCreate(t.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
-            {
-                problems.Add($"{key}:Url must be an absolute http or https URL, not '{t.Url}'.");
-            }
-
-            if (string.IsNullOrEmpty(t.Secret))
-            {
-                problems.Add($"{key}:Secret is required (a whsec_ secret, or any text).");
-            }
-            else if (!WebhookSignature.IsUsable(t.Secret))
-            {
-                problems.Add($"{key}:Secret starts with whsec_ but what follows is not base64.");
-            }
-
-            if (t.EventTypes.Count == 0)
-            {
-                problems.Add($"{key}:EventTypes must list at least one event type pattern (such as grid.order.* or *).");
-            }
-
-            for (var i = 0; i < t.EventTypes.Count; i++)
-            {
-                if (OutboundEventTypes.Selected(t.EventTypes[i]).Count == 0)
-                {
-                    problems.Add($"{key}:EventTypes:{i} '{t.EventTypes[i]}' selects no event type; known: {string.Join(", ", OutboundEventTypes.All.Select(x => x.Type))}.");
-                }
-            }
-
-            if (t.MaxRequestsPerSecond is <= 0 or > 100_000 || double.IsNaN(t.MaxRequestsPerSecond))
-            {
-                problems.Add($"{key}:MaxRequestsPerSecond must be more than 0 and at most 100000, not {t.MaxRequestsPerSecond}.");
-            }
-
-            if (t.MaxConcurrentRequests is < 1 or > 1000)
-            {
-                problems.Add($"{key}:MaxConcurrentRequests must be 1-1000, not {t.MaxConcurrentRequests}.");
-            }
-
-            if (t.BatchSize is < 1 or > 100)
-            {
-                problems.Add($"{key}:BatchSize must be 1-100, not {t.BatchSize}.");
-            }
-
-            if (t.MaxAttempts is < 1 or > 1000)
-            {
-                problems.Add($"{key}:MaxAttempts must be 1-1000, not {t.MaxAttempts}.");
-            }
-
-            if (t.MaxAge <= TimeSpan.Zero)
-            {
-                problems.Add($"{key}:MaxAge must be more than zero, not {t.MaxAge}.");
-            }
-
-            if (t.Timeout <= TimeSpan.Zero || t.Timeout > TimeSpan.FromMinutes(5))
-            {
-                problems.Add($"{key}:Timeout must be more than zero and at most 00:05:00, not {t.Timeout}.");
-            }
-
-            if (t.InitialBackoff <= TimeSpan.Zero || t.MaxBackoff < t.InitialBackoff)
-            {
-                problems.Add($"{key}:InitialBackoff must be more than zero and MaxBackoff at least InitialBackoff ({t.InitialBackoff}, {t.MaxBackoff}).");
-            }
+            problems.AddRange(TargetProblems(t).Select(p => $"{key}:{p.Problem}"));
         }
 
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
+
+    /// <summary>
+    /// The problems with one target's settings: each with the field as the API names it (<c>url</c>,
+    /// <c>eventTypes[0]</c>) and a message that starts with the key under the target (<c>Url must be ...</c>).
+    /// </summary>
+    internal static IEnumerable<(string Field, string Problem)> TargetProblems(OutboundTargetOptions t)
+    {
+        if (!Uri.TryCreate(t.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+        {
+            yield return ("url", $"Url must be an absolute http or https URL, not '{t.Url}'.");
+        }
+
+        if (string.IsNullOrEmpty(t.Secret))
+        {
+            yield return ("secret", "Secret is required (a whsec_ secret, or any text).");
+        }
+        else if (!WebhookSignature.IsUsable(t.Secret))
+        {
+            yield return ("secret", "Secret starts with whsec_ but what follows is not base64.");
+        }
+
+        if (t.EventTypes.Count == 0)
+        {
+            yield return ("eventTypes", "EventTypes must list at least one event type pattern (such as grid.order.* or *).");
+        }
+
+        for (var i = 0; i < t.EventTypes.Count; i++)
+        {
+            if (OutboundEventTypes.Selected(t.EventTypes[i]).Count == 0)
+            {
+                yield return ($"eventTypes[{i}]", $"EventTypes:{i} '{t.EventTypes[i]}' selects no event type; known: {string.Join(", ", OutboundEventTypes.All.Select(x => x.Type))}.");
+            }
+        }
+
+        if (t.MaxRequestsPerSecond is <= 0 or > 100_000 || double.IsNaN(t.MaxRequestsPerSecond))
+        {
+            yield return ("maxRequestsPerSecond", $"MaxRequestsPerSecond must be more than 0 and at most 100000, not {t.MaxRequestsPerSecond}.");
+        }
+
+        if (t.MaxConcurrentRequests is < 1 or > 1000)
+        {
+            yield return ("maxConcurrentRequests", $"MaxConcurrentRequests must be 1-1000, not {t.MaxConcurrentRequests}.");
+        }
+
+        if (t.BatchSize is < 1 or > 100)
+        {
+            yield return ("batchSize", $"BatchSize must be 1-100, not {t.BatchSize}.");
+        }
+
+        if (t.MaxAttempts is < 1 or > 1000)
+        {
+            yield return ("maxAttempts", $"MaxAttempts must be 1-1000, not {t.MaxAttempts}.");
+        }
+
+        if (t.MaxAge <= TimeSpan.Zero)
+        {
+            yield return ("maxAge", $"MaxAge must be more than zero, not {t.MaxAge}.");
+        }
+
+        if (t.Timeout <= TimeSpan.Zero || t.Timeout > TimeSpan.FromMinutes(5))
+        {
+            yield return ("timeout", $"Timeout must be more than zero and at most 00:05:00, not {t.Timeout}.");
+        }
+
+        if (t.InitialBackoff <= TimeSpan.Zero || t.MaxBackoff < t.InitialBackoff)
+        {
+            yield return ("initialBackoff", $"InitialBackoff must be more than zero and MaxBackoff at least InitialBackoff ({t.InitialBackoff}, {t.MaxBackoff}).");
+        }
+    }
+
+    internal static bool IsTargetName(string name) => TargetName().IsMatch(name);
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,32}$")]
     private static partial Regex TargetName();

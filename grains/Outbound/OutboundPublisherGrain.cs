@@ -72,17 +72,8 @@ public sealed partial class OutboundPublisherGrain : Grain, IOutboundPublisherGr
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_target, _partition) = OutboundRouter.ParseKey(this.GetPrimaryKeyString());
-        _options = _router.Options.Targets.GetValueOrDefault(_target);
+        await LoadTargetAsync();
         Queue.ResetInFlight();
-        if (_options is not null)
-        {
-            var partitions = _router.Partitions;
-            var rate = _options.MaxRequestsPerSecond / partitions;
-            _bucket = new TokenBucket(rate, Math.Max(1, rate));
-            _concurrency = Math.Max(1, _options.MaxConcurrentRequests / partitions);
-            _policy = _options.ToRetryPolicy();
-            _retention = new Retention(_router.Options.RetainDelivered, _router.Options.RetainFor);
-        }
 
         _timer = this.RegisterGrainTimer(
             static (grain, _) => grain.PumpAsync(),
@@ -105,6 +96,12 @@ public sealed partial class OutboundPublisherGrain : Grain, IOutboundPublisherGr
 
     public async Task<AcceptResult> Accept(ImmutableArray<OutboundEvent> events)
     {
+        if (_options is null && !_discarded)
+        {
+            // A subscription made a moment ago, on a silo whose router has it already.
+            await LoadTargetAsync();
+        }
+
         if (_options is null)
         {
             return new AcceptResult(AcceptCode.UnknownTarget, 0, 0, 0);
@@ -328,6 +325,11 @@ public sealed partial class OutboundPublisherGrain : Grain, IOutboundPublisherGr
 
     private async Task WriteAsync()
     {
+        if (_discarded)
+        {
+            return;
+        }
+
         try
         {
             await _store.WriteStateAsync();

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Globalization;
 using System.Text;
 using Grid.Domain.Outbound;
@@ -7,22 +6,20 @@ using Microsoft.Extensions.Options;
 namespace Grid.Outbound;
 
 /// <summary>
-/// Which targets receive which event types, and which publisher partition a subject belongs to, from
-/// <see cref="OutboundOptions"/> as configured at start-up.
+/// Which targets receive which event types, and which publisher partition a subject belongs to: the targets of
+/// <see cref="OutboundOptions"/> as configured at start-up, and the subscriptions made through the API as this silo last
+/// saw them (<see cref="Apply"/>). Lookups read one immutable <see cref="RouteTable"/>, swapped whole on a change.
 /// </summary>
 public sealed class OutboundRouter
 {
-    private readonly FrozenDictionary<string, IReadOnlyList<string>> _byType;
+    private RouteTable _table;
 
     public OutboundRouter(IOptions<OutboundOptions> options)
     {
         Options = options.Value;
         WantsEvent = type => TargetsFor(type).Count > 0;
         HostOutbox = outbox => outbox.Host(WantsEvent);
-        _byType = OutboundEventTypes.All.ToFrozenDictionary(
-            t => t.Type,
-            t => (IReadOnlyList<string>)[.. Options.Targets.Where(x => x.Value.EventTypes.Any(p => OutboundEventTypes.Matches(p, t.Type))).Select(x => x.Key).Order(StringComparer.Ordinal)],
-            StringComparer.Ordinal);
+        _table = RouteTable.Build(Options, SubscriptionSet.Empty);
     }
 
     public OutboundOptions Options { get; }
@@ -35,13 +32,50 @@ public sealed class OutboundRouter
 
     public int Partitions => Options.Partitions;
 
-    /// <summary>The targets configured for <paramref name="type"/> (a CloudEvents type such as <c>grid.order.accepted.v1</c>).</summary>
-    public IReadOnlyList<string> TargetsFor(string type) => _byType.TryGetValue(type, out var targets) ? targets : [];
+    /// <summary>The version of the subscriptions this silo routes by.</summary>
+    public long Version => Volatile.Read(ref _table).Version;
+
+    /// <summary>The targets for <paramref name="type"/> (a CloudEvents type such as <c>grid.order.accepted.v1</c>).</summary>
+    public IReadOnlyList<string> TargetsFor(string type) => Volatile.Read(ref _table).ByType.TryGetValue(type, out var targets) ? targets : [];
 
     public bool IsWanted(OutboundEventType type) => TargetsFor(type.Type).Count > 0;
 
     /// <summary>Whether any target receives anything at all.</summary>
-    public bool Any => Options.Targets.Count > 0;
+    public bool Any => Volatile.Read(ref _table).Targets.Count > 0;
+
+    /// <summary>Every target's name, configured or subscribed, in order.</summary>
+    public IReadOnlyList<string> TargetNames => Volatile.Read(ref _table).Names;
+
+    /// <summary>A target's settings (configured or subscribed), or null when there is no such target.</summary>
+    public OutboundTargetOptions? Target(string name) => Volatile.Read(ref _table).Targets.GetValueOrDefault(name)?.Options;
+
+    /// <summary>A target's route: its settings, signing keys and where its availability publisher starts.</summary>
+    internal TargetRoute? Route(string name) => Volatile.Read(ref _table).Targets.GetValueOrDefault(name);
+
+    /// <summary>Whether <paramref name="name"/> is a target from configuration (read-only to the API).</summary>
+    public bool IsConfigured(string name) => Options.Targets.ContainsKey(name);
+
+    /// <summary>Routes by <paramref name="subscriptions"/> from now on, unless this silo already routes by the same or a later version.</summary>
+    public bool Apply(SubscriptionSet subscriptions)
+    {
+        while (true)
+        {
+            var current = Volatile.Read(ref _table);
+            if (subscriptions.Version <= current.Version)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _table, RouteTable.Build(Options, subscriptions), current) == current)
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>Asks the registry for a later set of subscriptions than this silo has, and routes by it.</summary>
+    public async Task<bool> CatchUpAsync(IGrainFactory grains)
+        => await grains.GetGrain<ISubscriptionRegistryGrain>(ISubscriptionRegistryGrain.Key).GetSet(Version) is { } set && Apply(set);
 
     /// <summary>The partition of a subject: FNV-1a of its UTF-8 bytes, so that every silo agrees.</summary>
     public int PartitionOf(string subject)

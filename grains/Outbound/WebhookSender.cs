@@ -1,10 +1,10 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using CloudNative.CloudEvents;
-using CloudNative.CloudEvents.Extensions;
-using CloudNative.CloudEvents.SystemTextJson;
+using System.Security.Cryptography;
+using System.Text;
 using Grid.Domain.Outbound;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -25,41 +25,30 @@ public sealed class WebhookSender
 
     public const string BatchContentType = "application/cloudevents-batch+json";
 
-    private static readonly JsonEventFormatter Formatter = new();
-
     /// <summary>Grid's own spans (the same source name as the gateway's and silo's).</summary>
     private static readonly ActivitySource Tracing = new("Grid");
 
     private readonly IHttpClientFactory _clients;
-    private readonly OutboundOptions _options;
+    private readonly OutboundRouter _router;
     private readonly string _source;
-    private readonly Dictionary<string, byte[]> _keys;
 
-    public WebhookSender(IHttpClientFactory clients, IOptions<OutboundOptions> options, IOptions<ClusterOptions> cluster)
+    public WebhookSender(IHttpClientFactory clients, IOptions<OutboundOptions> options, IOptions<ClusterOptions> cluster, OutboundRouter router)
     {
         _clients = clients;
-        _options = options.Value;
-        _source = _options.SourceFor(cluster.Value.ClusterId);
-        _keys = _options.Targets.ToDictionary(t => t.Key, t => WebhookSignature.Key(t.Value.Secret!), StringComparer.Ordinal);
+        _router = router;
+        _source = options.Value.SourceFor(cluster.Value.ClusterId);
     }
 
     /// <summary>The structured-mode CloudEvent for one queued event, as the bytes that are signed and sent.</summary>
     public static byte[] Envelope(QueuedEvent queued, string source)
     {
-        var e = queued.Event;
-        var cloudEvent = new CloudEvent(CloudEventsSpecVersion.V1_0, [Sequence.SequenceAttribute, Partitioning.PartitionKeyAttribute])
+        var body = new ArrayBufferWriter<byte>(512 + queued.Event.Data.Length);
+        using (var writer = new Utf8JsonWriter(body))
         {
-            Id = e.Id,
-            Type = e.Type,
-            Source = new Uri(source, UriKind.RelativeOrAbsolute),
-            Subject = e.Subject,
-            Time = e.Time.ToUniversalTime(),
-            DataContentType = "application/json",
-            Data = JsonDocument.Parse(e.Data).RootElement,
-        };
-        cloudEvent[Sequence.SequenceAttribute] = queued.SequenceText;
-        cloudEvent[Partitioning.PartitionKeyAttribute] = e.Subject;
-        return Formatter.EncodeStructuredModeMessage(cloudEvent, out _).ToArray();
+            WriteEnvelope(writer, queued, source);
+        }
+
+        return body.WrittenSpan.ToArray();
     }
 
     public Task<AttemptResult> SendAsync(string target, QueuedEvent queued, DateTimeOffset now, CancellationToken cancellationToken = default)
@@ -71,34 +60,78 @@ public sealed class WebhookSender
     /// </summary>
     public Task<AttemptResult> SendBatchAsync(string target, IReadOnlyList<QueuedEvent> batch, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        using var body = new MemoryStream();
-        body.WriteByte((byte)'[');
-        for (var i = 0; i < batch.Count; i++)
+        var body = new ArrayBufferWriter<byte>(batch.Sum(q => 512 + q.Event.Data.Length));
+        using (var writer = new Utf8JsonWriter(body))
         {
-            if (i > 0)
+            writer.WriteStartArray();
+            foreach (var queued in batch)
             {
-                body.WriteByte((byte)',');
+                WriteEnvelope(writer, queued, _source);
             }
 
-            body.Write(Envelope(batch[i], _source));
+            writer.WriteEndArray();
         }
 
-        body.WriteByte((byte)']');
-        var id = "batch_" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
-            System.Text.Encoding.UTF8.GetBytes(string.Join(',', batch.Select(q => q.Event.Id)))))[..32];
-        return SendAsync(target, batch, id, body.ToArray(), BatchContentType, now, cancellationToken);
+        return SendAsync(target, batch, BatchId(batch), body.WrittenSpan.ToArray(), BatchContentType, now, cancellationToken);
+    }
+
+    /// <summary>
+    /// A CloudEvents 1.0 JSON envelope written straight from the event: its <c>data</c> is already JSON and goes in as
+    /// it is, with the <c>sequence</c> and <c>partitionkey</c> extensions and the spec's RFC 3339 <c>time</c>.
+    /// </summary>
+    private static void WriteEnvelope(Utf8JsonWriter writer, QueuedEvent queued, string source)
+    {
+        var e = queued.Event;
+        writer.WriteStartObject();
+        writer.WriteString("specversion", "1.0");
+        writer.WriteString("id", e.Id);
+        writer.WriteString("source", source);
+        writer.WriteString("type", e.Type);
+        writer.WriteString("subject", e.Subject);
+        WriteTime(writer, e.Time);
+        writer.WriteString("datacontenttype", "application/json");
+        writer.WriteString("sequence", queued.SequenceText);
+        writer.WriteString("partitionkey", e.Subject);
+        writer.WritePropertyName("data");
+        writer.WriteRawValue(e.Data, skipInputValidation: true);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>RFC 3339 in UTC, with as many fractional digits as the time needs (none, 3, 6 or 7).</summary>
+    private static void WriteTime(Utf8JsonWriter writer, DateTimeOffset time)
+    {
+        var utc = time.UtcDateTime;
+        var fraction = utc.Ticks % TimeSpan.TicksPerSecond;
+        var format = fraction == 0 ? "yyyy-MM-dd'T'HH:mm:ss'Z'"
+            : fraction % TimeSpan.TicksPerMillisecond == 0 ? "yyyy-MM-dd'T'HH:mm:ss.fff'Z'"
+            : fraction % 10 == 0 ? "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'"
+            : "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
+        Span<char> text = stackalloc char[32];
+        utc.TryFormat(text, out var written, format, CultureInfo.InvariantCulture);
+        writer.WriteString("time", text[..written]);
+    }
+
+    private static string BatchId(IReadOnlyList<QueuedEvent> batch)
+    {
+        var ids = new StringBuilder();
+        foreach (var queued in batch)
+        {
+            ids.Append(ids.Length > 0 ? "," : "").Append(queued.Event.Id);
+        }
+
+        return "batch_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ids.ToString())))[..32];
     }
 
     private async Task<AttemptResult> SendAsync(
         string target, IReadOnlyList<QueuedEvent> events, string id, byte[] body, string contentType, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (!_options.Targets.TryGetValue(target, out var options))
+        if (_router.Route(target) is not { } route)
         {
             return new AttemptResult(null, null, $"target '{target}' is not configured", TimeSpan.Zero);
         }
 
         using var delivery = StartDelivery(target, id, events);
-        var result = await SendAsync(target, options, id, body, contentType, now, cancellationToken);
+        var result = await SendAsync(route, id, body, contentType, now, cancellationToken);
         if (delivery is not null)
         {
             delivery.SetTag("http.response.status_code", result.Status);
@@ -157,15 +190,16 @@ public sealed class WebhookSender
     }
 
     private async Task<AttemptResult> SendAsync(
-        string target, OutboundTargetOptions options, string id, byte[] body, string contentType, DateTimeOffset now, CancellationToken cancellationToken)
+        TargetRoute route, string id, byte[] body, string contentType, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var options = route.Options;
         var timestamp = now.ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, options.Url);
         request.Content = new ByteArrayContent(body);
         request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType) { CharSet = "utf-8" };
         request.Headers.TryAddWithoutValidation("webhook-id", id);
         request.Headers.TryAddWithoutValidation("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
-        request.Headers.TryAddWithoutValidation("webhook-signature", WebhookSignature.Sign(_keys[target], id, timestamp, body));
+        request.Headers.TryAddWithoutValidation("webhook-signature", Signatures(route, id, timestamp, body, now));
         request.Headers.TryAddWithoutValidation("Idempotency-Key", $"\"{id}\"");
 
         var started = Stopwatch.GetTimestamp();
@@ -173,7 +207,7 @@ public sealed class WebhookSender
         timeout.CancelAfter(options.Timeout);
         try
         {
-            using var response = await _clients.CreateClient(HttpClientPrefix + target)
+            using var response = await _clients.CreateClient(route.ClientName)
                 .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             return new AttemptResult((int)response.StatusCode, RetryAfter(response, now), ReasonOf(response), Stopwatch.GetElapsedTime(started));
         }
@@ -186,6 +220,10 @@ public sealed class WebhookSender
             return new AttemptResult(null, null, ex.Message, Stopwatch.GetElapsedTime(started));
         }
     }
+
+    /// <summary>One signature per key that signs now: during a secret's rotation both, space separated (Standard Webhooks).</summary>
+    private static string Signatures(TargetRoute route, string id, long timestamp, byte[] body, DateTimeOffset now)
+        => string.Join(' ', route.KeysAt(now).Select(key => WebhookSignature.Sign(key, id, timestamp, body)));
 
     private static string? ReasonOf(HttpResponseMessage response)
         => response.IsSuccessStatusCode ? null : response.ReasonPhrase;

@@ -46,11 +46,21 @@ internal static class GridHttp
 
     /// <summary>
     /// Posts the events and returns the 202 body <c>{ accepted, rejected }</c> once every accepted event has been
-    /// applied: a 202 means queued, and the SKU-locations apply what is queued a moment later.
+    /// applied: a 202 means queued, and the SKU-locations apply what is queued a moment later. Refused with 429 (the
+    /// queues are behind: a silo just started on a busy machine), it posts again after <c>Retry-After</c>, as a WMS does.
     /// </summary>
     public static async Task<JsonElement> SendEventsAsync(this HttpClient client, params object[] events)
     {
-        using var response = await client.PostEventsAsync(events);
+        var response = await client.PostEventsAsync(events);
+        for (var refused = 1; response.StatusCode == HttpStatusCode.TooManyRequests && refused <= 10; refused++)
+        {
+            var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
+            response.Dispose();
+            await Task.Delay(wait);
+            response = await client.PostEventsAsync(events);
+        }
+
+        using var _ = response;
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var result = await response.ReadJsonAsync();
         await client.WaitUntilAppliedAsync(events, result);

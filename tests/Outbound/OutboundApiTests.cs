@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 namespace Grid.Tests.Outbound;
 
 /// <summary>The dev-mode process with outbound targets <c>erp</c> (every type) and <c>crm</c> (orders) at a local receiver.</summary>
-public sealed class OutboundApiFactory : GridApiFactory, IAsyncLifetime
+public class OutboundApiFactory : GridApiFactory, IAsyncLifetime
 {
     public WebhookReceiver Receiver { get; private set; } = null!;
 

@@ -27,7 +27,15 @@ public sealed record ReceivedRequest(
     long Timestamp,
     bool SignatureValid,
     int Attempt,
-    string? TraceParent = null);
+    string? TraceParent = null,
+    string? WebhookId = null,
+    string? Signature = null,
+    byte[]? RequestBody = null)
+{
+    /// <summary>Whether the request's <c>webhook-signature</c> holds a signature made with <paramref name="secret"/>.</summary>
+    public bool SignedWith(string secret)
+        => WebhookSignature.Verify(WebhookSignature.Key(secret), WebhookId!, Timestamp, RequestBody, Signature!);
+}
 
 /// <summary>How the receiver answers one request: a status, a Retry-After, or a hang longer than the sender's timeout.</summary>
 public sealed record Reply(int Status, TimeSpan? RetryAfter = null, TimeSpan? Hang = null)
@@ -59,6 +67,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     }
 
     public string BaseUrl { get; private set; } = "";
+
+    /// <summary>The secrets a target's requests verify with, any one of them (a subscription's); else the fixtures' own.</summary>
+    public ConcurrentDictionary<string, string[]> Secrets { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Decides each answer; 200 unless it says otherwise.</summary>
     public Func<ReceivedRequest, Reply> Behaviour { get; set; } = _ => Reply.Ok;
@@ -111,7 +122,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var json = JsonDocument.Parse(body).RootElement.Clone();
         var id = request.Headers["webhook-id"].ToString();
         var timestamp = long.Parse(request.Headers["webhook-timestamp"].ToString(), CultureInfo.InvariantCulture);
-        var signed = WebhookSignature.Verify(WebhookSignature.Key(target == "crm" ? PlainSecret : Secret), id, timestamp, bytes, request.Headers["webhook-signature"].ToString());
+        var signature = request.Headers["webhook-signature"].ToString();
+        var secrets = Secrets.TryGetValue(target, out var held) ? held : [target == "crm" ? PlainSecret : Secret];
+        var signed = secrets.Any(secret => WebhookSignature.Verify(WebhookSignature.Key(secret), id, timestamp, bytes, signature));
 
         // One event, or a batch (a JSON array): each event is received, and deduplicated, by its own id.
         var events = json.ValueKind == JsonValueKind.Array ? [.. json.EnumerateArray()] : new[] { json };
@@ -120,7 +133,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
             e.GetProperty("data"), json.ValueKind == JsonValueKind.Array ? e.GetRawText() : body, request.ContentType, request.Headers["Idempotency-Key"].ToString(), timestamp,
             signed && (json.ValueKind == JsonValueKind.Array || e.GetProperty("id").GetString() == id),
             _attempts.AddOrUpdate($"{target}/{e.GetProperty("id").GetString()}", 1, (_, n) => n + 1),
-            request.Headers.TryGetValue("traceparent", out var traceParent) ? traceParent.ToString() : null)).ToList();
+            request.Headers.TryGetValue("traceparent", out var traceParent) ? traceParent.ToString() : null,
+            id, signature, bytes)).ToList();
         lock (_gate)
         {
             _all.AddRange(receivedAll);
