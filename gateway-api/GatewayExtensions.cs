@@ -4,6 +4,7 @@ using Grid.Gateway.Apis;
 using Grid.Gateway.Ops;
 using Grid.Gateway.Events;
 using Grid.Gateway.Feed;
+using Grid.Gateway.Imports;
 using Grid.Gateway.OpenApi;
 using Grid.Gateway.Problems;
 using Grid.Gateway.Security;
@@ -36,6 +37,8 @@ public static class GatewayExtensions
         services.AddOptions<GridIngestOptions>().BindConfiguration(GridIngestOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<GridIngestOptions>, GridIngestOptionsValidator>();
         services.AddSingleton<IngestBackPressure>();
+        services.AddOptions<GridImportOptions>().BindConfiguration(GridImportOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<GridImportOptions>, GridImportOptionsValidator>();
         services.AddOptions<GridResilienceOptions>().BindConfiguration(GridResilienceOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<GridResilienceOptions>, GridResilienceOptionsValidator>();
         services.AddSingleton<ClusterChangeRetry>();
@@ -73,7 +76,8 @@ public static class GatewayExtensions
             .MapKpisApi()
             .MapOutboundOperationsApi()
             .MapSubscriptionsApi()
-            .MapReconciliationApi();
+            .MapReconciliationApi()
+            .MapImportsApi();
 
         app.MapGridOpenApi();
         app.MapGridConsole();

@@ -17,6 +17,9 @@ public interface IStreamQueueLag
 
     /// <summary>The age of the oldest message waiting in the queue that carries <paramref name="stream"/> (zero when none waits).</summary>
     TimeSpan LagOf(StreamId stream);
+
+    /// <summary>The age of the oldest message waiting in any queue (zero when none waits).</summary>
+    TimeSpan Oldest { get; }
 }
 
 /// <summary>The PostgreSQL queues' <see cref="IStreamQueueLag"/>: one statement per refresh, an index probe per queue.</summary>
@@ -36,4 +39,6 @@ internal sealed class PostgresStreamQueueLag(PostgresStreamQueues queues, IStrea
 
     public TimeSpan LagOf(StreamId stream)
         => _ages.GetValueOrDefault(PostgresQueueAdapter.QueueNumber(mapper.GetQueueForStream(stream)));
+
+    public TimeSpan Oldest => _ages.Values.DefaultIfEmpty(TimeSpan.Zero).Max();
 }

@@ -49,6 +49,19 @@ public static class ErpApi
             return GridProblems.Invalid("body", "A JSON body is required.");
         }
 
+        if (ReadCredit(request, errors) is not { } update)
+        {
+            return GridProblems.Invalid(errors);
+        }
+
+        var credit = await grains.GetGrain<ICustomerGrain>(OrderKeys.Customer(customerId))
+            .SetCredit(update);
+        return TypedResults.Ok(credit);
+    }
+
+    /// <summary>Checks a credit update as <c>PUT .../credit</c> and an import line take it: the update, or null with <paramref name="errors"/> saying why.</summary>
+    internal static CreditUpdate? ReadCredit(CreditRequest request, FieldErrors errors)
+    {
         CreditStatus? status = request.Status switch
         {
             "active" => CreditStatus.Active,
@@ -62,14 +75,7 @@ public static class ErpApi
 
         errors.Text("reason", request.Reason);
         errors.Required("updatedAt", request.UpdatedAt);
-        if (!errors.IsValid)
-        {
-            return GridProblems.Invalid(errors);
-        }
-
-        var credit = await grains.GetGrain<ICustomerGrain>(OrderKeys.Customer(customerId))
-            .SetCredit(new CreditUpdate(status!.Value, request.Reason, request.UpdatedAt!.Value.ToUniversalTime()));
-        return TypedResults.Ok(credit);
+        return errors.IsValid ? new CreditUpdate(status!.Value, request.Reason, request.UpdatedAt!.Value.ToUniversalTime()) : null;
     }
 
     public static async Task<Results<Ok<CustomerGroupView>, ValidationProblem>> SetGroup(string customerId, CustomerGroupRequest? request, IGrainFactory grains)

@@ -47,12 +47,27 @@ public static class InventoryApi
             return InvalidKey(key);
         }
 
-        var errors = new FieldErrors();
         if (request is null)
         {
             return GridProblems.Invalid("body", "A JSON body is required.");
         }
 
+        var errors = new FieldErrors();
+        var policy = ReadPolicy(request, errors);
+        if (policy is null)
+        {
+            return GridProblems.Invalid(errors);
+        }
+
+        var result = await grains.Ref<IInventoryGrain>(key).SetPolicy(policy);
+        return result is { Availability: { } availability }
+            ? TypedResults.Ok(availability)
+            : GridProblems.Invalid(result.Field ?? "body", result.Problem ?? "The policy is not valid.");
+    }
+
+    /// <summary>Checks a policy as <c>PUT .../policy</c> and an import line take it: the policy, or null with <paramref name="errors"/> saying why.</summary>
+    internal static InventoryPolicy? ReadPolicy(InventoryPolicyRequest request, FieldErrors errors)
+    {
         if (errors.Required("safetyStock", request.SafetyStock) && request.SafetyStock < 0)
         {
             errors.Add("safetyStock", "'safetyStock' must be zero or more.");
@@ -76,15 +91,7 @@ public static class InventoryApi
             }
         }
 
-        if (!errors.IsValid)
-        {
-            return GridProblems.Invalid(errors);
-        }
-
-        var result = await grains.Ref<IInventoryGrain>(key).SetPolicy(new InventoryPolicy(request.SafetyStock!.Value, fences.ToImmutable()));
-        return result is { Availability: { } availability }
-            ? TypedResults.Ok(availability)
-            : GridProblems.Invalid(result.Field ?? "body", result.Problem ?? "The policy is not valid.");
+        return errors.IsValid ? new InventoryPolicy(request.SafetyStock!.Value, fences.ToImmutable()) : null;
     }
 
     private static ValidationProblem InvalidKey(string key)

@@ -39,6 +39,22 @@ public static class LocationsApi
             return GridProblems.Invalid("body", "A JSON body is required.");
         }
 
+        if (ReadLocation(location, request, errors) is not { } input)
+        {
+            return GridProblems.Invalid(errors);
+        }
+
+        var stored = await grains.GetGrain<ILocationDirectoryGrain>(OrderKeys.Singleton)
+            .Upsert(input);
+        return TypedResults.Ok(LocationResponse.From(stored));
+    }
+
+    /// <summary>
+    /// Checks a location as <c>PUT /locations/{location}</c> and an import line take it (the caller checks the id):
+    /// the location, or null with <paramref name="errors"/> saying why.
+    /// </summary>
+    internal static LocationInput? ReadLocation(string location, LocationRequest request, FieldErrors errors)
+    {
         errors.Text("name", request.Name, required: true);
         LocationType? type = request.Type switch
         {
@@ -78,14 +94,9 @@ public static class LocationsApi
             }
         }
 
-        if (!errors.IsValid)
-        {
-            return GridProblems.Invalid(errors);
-        }
-
-        var stored = await grains.GetGrain<ILocationDirectoryGrain>(OrderKeys.Singleton)
-            .Upsert(new LocationInput(location, request.Name!, type!.Value, [.. regions.Distinct(StringComparer.Ordinal)], request.Priority!.Value));
-        return TypedResults.Ok(LocationResponse.From(stored));
+        return errors.IsValid
+            ? new LocationInput(location, request.Name!, type!.Value, [.. regions.Distinct(StringComparer.Ordinal)], request.Priority!.Value)
+            : null;
     }
 
     public static async Task<Results<Ok<LocationsResponse>, ValidationProblem>> GetLocations(string? region, IGrainFactory grains)

@@ -76,11 +76,12 @@ public static class WarehouseEventsApi
     /// <summary>
     /// Validates one event and turns it into the movement its SKU-location applies and, for an event about an order, the
     /// event its order applies. Picks and short picks reach their SKU-location through the order; a ship confirm moves no
-    /// stock (the picks did); a scrapped return moves none either.
+    /// stock (the picks did); a scrapped return moves none either. <paramref name="errors"/>, when given, collects the
+    /// problems by field.
     /// </summary>
-    internal static (WarehouseMovement? Movement, OrderWarehouseEvent? OrderEvent, string? Error) ToEvents(WarehouseEventItem e)
+    internal static (WarehouseMovement? Movement, OrderWarehouseEvent? OrderEvent, string? Error) ToEvents(WarehouseEventItem e, FieldErrors? errors = null)
     {
-        var errors = new FieldErrors();
+        errors ??= new FieldErrors();
         errors.Id("eventId", e.EventId);
         errors.Id("source", e.Source);
         errors.Required("occurredAt", e.OccurredAt);

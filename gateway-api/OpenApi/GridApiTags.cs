@@ -19,6 +19,7 @@ internal static class GridApiTags
         ["Pre-orders"] = "Sell ahead of a SKU-location's dated inbound supply, up to a cap.",
         ["Locations"] = "Warehouses and stores: their name, type, regions and sourcing priority.",
         ["Shipments"] = "Shipments and their carrier milestones.",
+        ["Imports"] = "Bulk imports for onboarding: opening stock, inventory policies, locations and customer credit from NDJSON or CSV, applied beside live traffic with per-line errors.",
         ["Operations"] = "For operators: order exceptions, event streams and queues, outbound deliveries and dead letters, reconciliation.",
     };
 

@@ -23,6 +23,7 @@ public static class GridOpenApi
             .AddGridSecuritySchemes()
             .AddRequiredRequestBodies()
             .AddRequestBodyContracts()
+            .AddRawRequestBodies()
             .AddUnusedSchemaRemoval());
 
     /// <summary>Maps the document, open to anyone; in dev mode also the API reference, open to anyone too.</summary>

@@ -5,7 +5,7 @@ namespace Grid.Gateway.Security;
 /// servers that do not enforce <see cref="Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature"/>
 /// (the test server); Kestrel enforces it itself.
 /// </summary>
-internal sealed class BodySizeLimitStream(Stream inner, long limit) : Stream
+internal sealed class BodySizeLimitStream(Stream inner, long limit, string setting = "Grid:Limits:MaxRequestBodyBytes") : Stream
 {
     private long _read;
 
@@ -41,7 +41,7 @@ internal sealed class BodySizeLimitStream(Stream inner, long limit) : Stream
     {
         _read += read;
         return _read > limit
-            ? throw new BadHttpRequestException($"The request body is larger than the {limit} bytes accepted (Grid:Limits:MaxRequestBodyBytes).", StatusCodes.Status413PayloadTooLarge)
+            ? throw new BadHttpRequestException($"The request body is larger than the {limit} bytes accepted ({setting}).", StatusCodes.Status413PayloadTooLarge)
             : read;
     }
 }

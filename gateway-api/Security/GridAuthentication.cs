@@ -82,7 +82,9 @@ public static partial class GridAuthentication
             return next(context);
         }
 
-        var limit = context.RequestServices.GetRequiredService<IOptions<GridRequestLimitOptions>>().Value.MaxRequestBodyBytes;
+        var limit = IsImport(context.Request)
+            ? context.RequestServices.GetRequiredService<IOptions<Imports.GridImportOptions>>().Value.MaxBodyBytes
+            : context.RequestServices.GetRequiredService<IOptions<GridRequestLimitOptions>>().Value.MaxRequestBodyBytes;
         if (context.Request.ContentLength > limit)
         {
             return TooLargeAsync(context, limit);
@@ -96,11 +98,17 @@ public static partial class GridAuthentication
         }
         else if (context.Request.ContentLength is null)
         {
-            context.Request.Body = new BodySizeLimitStream(context.Request.Body, limit);
+            context.Request.Body = new BodySizeLimitStream(context.Request.Body, limit, LimitSetting(context.Request));
         }
 
         return next(context);
     }
+
+    /// <summary>An import body has a limit of its own (<c>Grid:Imports:MaxBodyBytes</c>).</summary>
+    private static bool IsImport(HttpRequest request)
+        => HttpMethods.IsPost(request.Method) && request.Path.StartsWithSegments("/api/v1/imports", StringComparison.OrdinalIgnoreCase);
+
+    private static string LimitSetting(HttpRequest request) => IsImport(request) ? "Grid:Imports:MaxBodyBytes" : "Grid:Limits:MaxRequestBodyBytes";
 
     private static async Task TooLargeAsync(HttpContext context, long limit)
     {
@@ -112,7 +120,7 @@ public static partial class GridAuthentication
             {
                 Status = StatusCodes.Status413PayloadTooLarge,
                 Title = "The request body is too large.",
-                Detail = $"The request body ({context.Request.ContentLength} bytes) is larger than the {limit} bytes accepted (Grid:Limits:MaxRequestBodyBytes).",
+                Detail = $"The request body ({context.Request.ContentLength} bytes) is larger than the {limit} bytes accepted ({LimitSetting(context.Request)}).",
             },
         });
     }

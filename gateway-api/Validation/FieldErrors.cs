@@ -122,6 +122,9 @@ public sealed class FieldErrors
 
     public IDictionary<string, string[]> ToDictionary() => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
 
+    /// <summary>The first field at fault (in the order checked), or null when there is none.</summary>
+    public string? FirstField => _errors.Keys.FirstOrDefault();
+
     /// <summary>The first problem as one line, for per-item results in a batch.</summary>
     public string Summary() => string.Join(" ", _errors.SelectMany(e => e.Value));
 }

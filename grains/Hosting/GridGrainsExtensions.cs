@@ -1,4 +1,5 @@
 using Grid.Exceptions;
+using Grid.Imports;
 using Grid.Inventory;
 using Grid.Kpis;
 using Grid.Orders;
@@ -28,6 +29,8 @@ public static class GridGrainsExtensions
         services.AddSingleton<IValidateOptions<ExceptionOptions>, ExceptionOptionsValidator>();
         services.AddOptions<KpiOptions>().Bind(configuration.GetSection(KpiOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<KpiOptions>, KpiOptionsValidator>();
+        services.AddOptions<ImportOptions>().Bind(configuration.GetSection(ImportOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ImportOptions>, ImportOptionsValidator>();
         services.AddGridOutbound(configuration);
         services.TryAddSingleton<LocationDirectoryCache>();
         services.AddSerializer(serializer => serializer.AddJsonSerializer(isSupported: GrainStateTypes.AreCarried));

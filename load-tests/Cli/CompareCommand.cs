@@ -27,6 +27,11 @@ internal static class CompareCommand
             return await FreshnessCommand.ExecuteAsync(options, cancellationToken);
         }
 
+        if (options.Scenario == ImportCommand.ScenarioName)
+        {
+            return await ImportCommand.ExecuteAsync(options, cancellationToken);
+        }
+
         if (FeedCommand.Handles(options.Scenario))
         {
             return await FeedCommand.ExecuteAsync(options, cancellationToken);

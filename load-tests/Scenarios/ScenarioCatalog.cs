@@ -17,6 +17,7 @@ internal static class ScenarioCatalog
         new(PeakMixScenario.ScenarioName, $"open loop (--rate) mix: 85% ATP reads, 10% reservations (some on {PeakMixScenario.HotSkus} hot SKU-locations), 5% warehouse batches of {PeakMixScenario.EventsPerBatch} receipts; per-kind latency", s => new PeakMixScenario(s)),
         new(Cli.FeedCommand.StreamScenario, "compare only: Grid alone; --clients subscribers follow the availability event stream while reservations are written at --rate (default 100/s): change -> subscriber latency", s => new ReserveSpreadScenario(s)),
         new(Cli.FeedCommand.ExportScenario, "compare only: Grid alone; --skus SKU-locations seeded, then exported (GET /api/v1/availability/export): time and silo memory", s => new ReserveSpreadScenario(s)),
+        new(Cli.ImportCommand.ScenarioName, "compare only: Grid alone; --clients ATP readers for --duration, then again while --skus stock-count lines are imported (POST /api/v1/imports): import time, lines/s, readers' p99 with and without", s => new AtpReadScenario(s)),
         new(Cli.FreshnessCommand.ScenarioName, "compare only: warehouse-ingest on Grid alone; its apply capacity, then event-to-ATP freshness idle and at 25/50/80% of that capacity (open loop)", s => new WarehouseIngestScenario(s)),
     ];
 

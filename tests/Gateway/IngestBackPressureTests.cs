@@ -173,6 +173,8 @@ public sealed class IngestBackPressureTests : IClassFixture<IngestBackPressureTe
 
         public Task RefreshAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+        public TimeSpan Oldest => _lag.Values.DefaultIfEmpty(TimeSpan.Zero).Max();
+
         public TimeSpan LagOf(StreamId stream) => _lag.GetValueOrDefault(stream);
     }
 }

@@ -121,8 +121,10 @@ public sealed class OpenApiTests(GridApiFactory factory)
         foreach (var (operation, body) in bodies)
         {
             Assert.True(body.GetProperty("required").GetBoolean(), $"{operation}: the request body is not required");
-            var schema = body.GetProperty("content").GetProperty("application/json").GetProperty("schema").GetRawText();
-            Assert.DoesNotContain("\"null\"", schema, StringComparison.Ordinal);
+            foreach (var media in body.GetProperty("content").EnumerateObject())
+            {
+                Assert.DoesNotContain("\"null\"", media.Value.GetProperty("schema").GetRawText(), StringComparison.Ordinal);
+            }
         }
     }
 

@@ -1,4 +1,6 @@
+using Grid.Gateway.Imports;
 using Grid.Hosting;
+using Grid.Imports;
 using Grid.Inventory;
 using Grid.Orders;
 using Grid.Streams;
@@ -32,6 +34,8 @@ public sealed class SettingsValidationTests
         Assert.True(new GridStreamOptionsValidator().Validate(null, new GridStreamOptions()).Succeeded);
         Assert.True(new InventoryOptionsValidator().Validate(null, new InventoryOptions()).Succeeded);
         Assert.True(new OrderOptionsValidator().Validate(null, new OrderOptions()).Succeeded);
+        Assert.True(new ImportOptionsValidator().Validate(null, new ImportOptions()).Succeeded);
+        Assert.True(new GridImportOptionsValidator().Validate(null, new GridImportOptions()).Succeeded);
         Assert.True(new PostgresStreamOptionsValidator().Validate("grid", new PostgresStreamOptions { ConnectionString = "Host=db" }).Succeeded);
     }
 
@@ -80,5 +84,17 @@ public sealed class SettingsValidationTests
         var result = new PostgresStreamOptionsValidator().Validate("grid", new PostgresStreamOptions { MaxConnections = 1 });
 
         Assert.Equal(["Stream provider grid: ConnectionString is required.", "Stream provider grid: MaxConnections must be between 2 and 1000, not 1."], result.Failures);
+    }
+
+    [Fact]
+    public void Import_settings_name_the_key_and_the_value_given()
+    {
+        var silo = new ImportOptionsValidator().Validate(null, new ImportOptions { Concurrency = 0, PauseAtLag = TimeSpan.FromSeconds(-1) });
+        var gateway = new GridImportOptionsValidator().Validate(null, new GridImportOptions { ChunkLines = 0 });
+
+        Assert.Equal(
+            ["Grid:Imports:Concurrency must be between 1 and 256, not 0.", "Grid:Imports:PauseAtLag must be between 00:00:00 (never wait) and 01:00:00, not -00:00:01."],
+            silo.Failures);
+        Assert.Equal(["Grid:Imports:ChunkLines must be between 1 and 100000, not 0."], gateway.Failures);
     }
 }
