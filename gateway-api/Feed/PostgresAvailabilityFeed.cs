@@ -188,7 +188,8 @@ public sealed partial class PostgresAvailabilityFeed : IAvailabilityFeed, IAsync
 
                 if (mark is null || step.Settled)
                 {
-                    mark = step.Next;
+                    // (A settled step always takes a new mark; kept as it was, the old one would only be read past again.)
+                    mark = step.Next ?? mark;
                 }
                 else
                 {
@@ -197,7 +198,7 @@ public sealed partial class PostgresAvailabilityFeed : IAvailabilityFeed, IAsync
                     continue;
                 }
 
-                if (mark.Value.Drawn <= window.Head)
+                if (mark!.Value.Drawn <= window.Head)
                 {
                     // Nothing drawn past what was read: at once when this process writes, else at the poll.
                     await _signal.WaitAsync(TailInterval, _clock, stopping);
@@ -226,7 +227,7 @@ public sealed partial class PostgresAvailabilityFeed : IAvailabilityFeed, IAsync
 
     /// <summary>
     /// One round trip: whether <paramref name="mark"/> is settled, the window's next page up to its position if so (the
-    /// read checks it too, so it never returns rows above an unsettled mark), and a new mark.
+    /// read checks it too, so it never returns rows above an unsettled mark), and a new mark if so.
     /// </summary>
     private async Task<TailStep> StepAsync(long head, FeedMark? mark, CancellationToken cancellationToken)
     {
@@ -245,7 +246,7 @@ public sealed partial class PostgresAvailabilityFeed : IAvailabilityFeed, IAsync
             batch.BatchCommands.Add(read);
         }
 
-        PostgresFeedHorizon.AddMark(batch);
+        PostgresFeedHorizon.AddMark(batch, unless: mark);
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         var settled = false;
         var entries = new List<FeedEntry>();
@@ -267,7 +268,7 @@ public sealed partial class PostgresAvailabilityFeed : IAvailabilityFeed, IAsync
         return new TailStep(settled, settled ? entries : [], await PostgresFeedHorizon.ReadMarkAsync(reader, cancellationToken));
     }
 
-    private readonly record struct TailStep(bool Settled, List<FeedEntry> Entries, FeedMark Next);
+    private readonly record struct TailStep(bool Settled, List<FeedEntry> Entries, FeedMark? Next);
 
     private async Task<List<FeedEntry>> ReadRangeAsync(long after, long horizon, FeedFilter filter, int limit, CancellationToken cancellationToken)
     {

@@ -21,6 +21,15 @@ internal sealed class PostgresFeedHorizon(NpgsqlDataSource dataSource, TimeProvi
 
     public const string AssignSql = "SELECT pg_current_xact_id()::text::bigint";
 
+    /// <summary>
+    /// An id assigned only when every transaction below <c>@assigned</c> has ended, else null: an id makes the batch's
+    /// transaction write a commit record PostgreSQL flushes, which a step that is not settled has no use for.
+    /// </summary>
+    public const string AssignWhenEndedSql = """
+        SELECT CASE WHEN pg_snapshot_xmin(pg_current_snapshot())::text::bigint > @assigned
+               THEN pg_current_xact_id()::text::bigint END
+        """;
+
     /// <summary>True once every transaction that held an id below <c>@assigned</c> has ended.</summary>
     public const string EndedSql = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint > @assigned";
 
@@ -40,7 +49,7 @@ internal sealed class PostgresFeedHorizon(NpgsqlDataSource dataSource, TimeProvi
         {
             AddMark(batch);
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-            mark = await ReadMarkAsync(reader, cancellationToken);
+            mark = (await ReadMarkAsync(reader, cancellationToken))!.Value;
         }
 
         await using var ended = dataSource.CreateCommand(EndedSql);
@@ -56,22 +65,35 @@ internal sealed class PostgresFeedHorizon(NpgsqlDataSource dataSource, TimeProvi
     /// <summary>
     /// Adds the two statements that take a mark to <paramref name="batch"/>, last: in this order, in the batch's one
     /// implicit transaction, the id is assigned after the sequence is read, and the transaction has ended (so it no
-    /// longer holds the oldest running id back) once the batch is answered.
+    /// longer holds the oldest running id back) once the batch is answered. With <paramref name="unless"/>, only once
+    /// that pending mark has settled (a new mark is of no use before).
     /// </summary>
-    public static void AddMark(NpgsqlBatch batch)
+    public static void AddMark(NpgsqlBatch batch, FeedMark? unless = null)
     {
         batch.BatchCommands.Add(new NpgsqlBatchCommand(DrawnSql));
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(AssignSql));
+        if (unless is { } pending)
+        {
+            var assign = new NpgsqlBatchCommand(AssignWhenEndedSql);
+            assign.Parameters.Add(new NpgsqlParameter<long>("assigned", pending.Assigned));
+            batch.BatchCommands.Add(assign);
+        }
+        else
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(AssignSql));
+        }
     }
 
-    /// <summary>Reads the mark the statements of <see cref="AddMark"/> answered; the reader stands on the first of them.</summary>
-    public static async Task<FeedMark> ReadMarkAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the mark the statements of <see cref="AddMark"/> answered (the reader stands on the first of them); none
+    /// when it was taken only once <c>unless</c> settled, and it had not.
+    /// </summary>
+    public static async Task<FeedMark?> ReadMarkAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
     {
         await reader.ReadAsync(cancellationToken);
         var drawn = reader.GetInt64(0);
         await reader.NextResultAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
-        return new FeedMark(drawn, reader.GetInt64(0));
+        return reader.IsDBNull(0) ? null : new FeedMark(drawn, reader.GetInt64(0));
     }
 }
 
