@@ -47,6 +47,9 @@ public sealed partial class AvailabilityPublisherGrain : Grain, IAvailabilityPub
     private IGrainTimer? _timer;
     private readonly RoundPump _pump;
     private bool _waiting;
+
+    /// <summary>A round found less than a full request and waits out <see cref="OutboundOptions.BatchLinger"/> before it sends.</summary>
+    private bool _lingering;
     private long _inFlight;
     private DateTimeOffset? _oldestWaiting;
 
@@ -227,9 +230,17 @@ public sealed partial class AvailabilityPublisherGrain : Grain, IAvailabilityPub
         }
 
         now = Now;
+        _oldestWaiting = page.Entries[0].Snapshot.AsOf ?? now;
+        if (!_lingering && page.Entries.Count < _options.BatchSize && _router.Options.BatchLinger > TimeSpan.Zero)
+        {
+            // Less than one full request: more changes may join it if it waits a little (once; then it sends what there is).
+            _lingering = true;
+            return false;
+        }
+
+        _lingering = false;
         var chunks = page.Entries.Chunk(_options.BatchSize).ToList();
         _bucket.Take(chunks.Count, now);
-        _oldestWaiting = page.Entries[0].Snapshot.AsOf ?? now;
         var events = chunks.Select(c => (IReadOnlyList<QueuedEvent>)[.. c.Select(e => AvailabilityEvents.From(_epoch, e.Position, e.Snapshot, now, _staleAfter))]).ToList();
         var answers = await Task.WhenAll(events.Select(SendAsync));
         var done = Now;
@@ -295,6 +306,12 @@ public sealed partial class AvailabilityPublisherGrain : Grain, IAvailabilityPub
         if (_bucket.UntilNext(now) is { } token && token > TimeSpan.Zero)
         {
             _timer?.Change(token, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        if (_lingering)
+        {
+            _timer?.Change(_router.Options.BatchLinger, Timeout.InfiniteTimeSpan);
             return;
         }
 

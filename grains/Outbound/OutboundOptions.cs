@@ -25,6 +25,13 @@ public sealed class OutboundOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// How long an availability publisher that has less than a full request of changes waits for more to join it, once,
+    /// before it sends what it has. Fewer, fuller requests and cursor writes under load, for at most this much more lag.
+    /// Zero sends at once. Default: 00:00:00.100.
+    /// </summary>
+    public TimeSpan BatchLinger { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
     /// How often each silo asks the subscription registry for changes (the silo that made a change routes by it at once;
     /// the others within this). Default: 00:00:05.
     /// </summary>
@@ -106,6 +113,11 @@ internal sealed partial class OutboundOptionsValidator : IValidateOptions<Outbou
         if (options.PollInterval <= TimeSpan.Zero || options.PollInterval > TimeSpan.FromMinutes(1))
         {
             problems.Add($"{section}:PollInterval must be more than zero and at most 00:01:00, not {options.PollInterval}.");
+        }
+
+        if (options.BatchLinger < TimeSpan.Zero || options.BatchLinger > TimeSpan.FromSeconds(5))
+        {
+            problems.Add($"{section}:BatchLinger must be 00:00:00-00:00:05, not {options.BatchLinger}.");
         }
 
         if (options.SubscriptionRefresh < TimeSpan.FromMilliseconds(100) || options.SubscriptionRefresh > TimeSpan.FromMinutes(5))
