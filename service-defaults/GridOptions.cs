@@ -56,6 +56,13 @@ public sealed class GridOptions
     /// </summary>
     public bool Dashboard { get; set; } = true;
 
+    /// <summary>
+    /// How often the dashboard samples the Orleans meter. Each sample walks every activation and the grain directory's
+    /// cache, so its cost grows with the grains resident (at 20,000, about 7% of a busy silo's CPU at once a second).
+    /// Default: 00:00:05.
+    /// </summary>
+    public TimeSpan DashboardSampleInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The address this silo advertises, resolved from <see cref="AdvertisedAddress"/>.</summary>
     public IPAddress ResolveAdvertisedAddress()
     {
@@ -105,6 +112,11 @@ public sealed class GridOptionsValidator(IConfiguration configuration) : IValida
         if (options.GatewayPort is < 1 or > 65535)
         {
             problems.Add($"Grid:GatewayPort must be a TCP port (1-65535), not {options.GatewayPort}.");
+        }
+
+        if (options.DashboardSampleInterval < TimeSpan.FromSeconds(1) || options.DashboardSampleInterval > TimeSpan.FromMinutes(1))
+        {
+            problems.Add($"Grid:DashboardSampleInterval must be 00:00:01-00:01:00, not {options.DashboardSampleInterval}.");
         }
 
         if (options.SiloPort == options.GatewayPort)

@@ -57,6 +57,7 @@ public static class SiloHostingExtensions
             // The Orleans dashboard (silos, grains, calls) at /dashboard; every silo of the cluster must collect for it.
             if (grid.Dashboard)
             {
+                silo.Services.AddGridDashboardSampling(grid.DashboardSampleInterval);
                 silo.AddDashboard();
             }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Grid.Tests.Gateway;
 
@@ -15,6 +16,16 @@ public sealed class DashboardTests(GridApiFactory factory)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public void The_dashboard_samples_the_orleans_meter_at_grids_interval_not_every_second()
+    {
+        var hook = Grid.Silo.Hosting.DashboardSampling.Hook();
+
+        Assert.NotNull(hook);
+        var host = factory.Services.GetRequiredService(hook.Value.Host);
+        Assert.Equal(5_000, hook.Value.Interval.GetValue(host));
     }
 }
 

@@ -17,12 +17,13 @@ public sealed class SettingsValidationTests
     {
         var configuration = new ConfigurationBuilder().Build();
 
-        var result = new GridOptionsValidator(configuration).Validate(null, new GridOptions { Mode = GridMode.Postgres, ClusterId = " ", SiloPort = 0 });
+        var result = new GridOptionsValidator(configuration).Validate(null, new GridOptions { Mode = GridMode.Postgres, ClusterId = " ", SiloPort = 0, DashboardSampleInterval = TimeSpan.FromMilliseconds(200) });
 
         Assert.True(result.Failed);
         Assert.Contains(result.Failures!, f => f.StartsWith("ConnectionStrings:Grid is required", StringComparison.Ordinal));
         Assert.Contains(result.Failures!, f => f.StartsWith("Grid:ClusterId", StringComparison.Ordinal));
         Assert.Contains(result.Failures!, f => f.StartsWith("Grid:SiloPort", StringComparison.Ordinal));
+        Assert.Contains(result.Failures!, f => f.StartsWith("Grid:DashboardSampleInterval", StringComparison.Ordinal));
     }
 
     [Fact]
