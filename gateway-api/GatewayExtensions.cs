@@ -44,6 +44,7 @@ public static class GatewayExtensions
         services.AddSingleton<ClusterChangeRetry>();
         services.AddHostedService<IngestLagProbe>();
         services.TryAddSingleton<IAvailabilityFeed, NoAvailabilityFeed>();
+        services.TryAddSingleton<ILocalAvailability, NoLocalAvailability>();
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }

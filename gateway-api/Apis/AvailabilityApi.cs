@@ -34,7 +34,7 @@ public static class AvailabilityApi
     }
 
     public static async Task<Results<Ok<SkuAvailability>, ValidationProblem>> GetAvailability(
-        string sku, string? locations, string? channel, string? date, string? customerId, IGrainFactory grains)
+        string sku, string? locations, string? channel, string? date, string? customerId, IGrainFactory grains, ILocalAvailability local)
     {
         var errors = new FieldErrors();
         errors.Sku("sku", sku);
@@ -55,13 +55,17 @@ public static class AvailabilityApi
             return GridProblems.Invalid(errors);
         }
 
-        var answer = await grains.Ref<ISkuGrain>(Identifiers.SkuGrainKey(sku))
-            .GetAvailability(new AvailabilityQuery(channel, dueBy, customerId), locationList);
-        return TypedResults.Ok(answer);
+        var query = new AvailabilityQuery(channel, dueBy, customerId);
+        if (local.TryGetAvailability(sku, query, locationList, out var here))
+        {
+            return TypedResults.Ok(here);
+        }
+
+        return TypedResults.Ok(await grains.Ref<ISkuGrain>(Identifiers.SkuGrainKey(sku)).GetAvailability(query, locationList));
     }
 
     public static async Task<Results<Ok<AvailabilityBatchResponse>, ValidationProblem>> QueryAvailability(
-        AvailabilityBatchRequest? request, IGrainFactory grains)
+        AvailabilityBatchRequest? request, IGrainFactory grains, ILocalAvailability local)
     {
         var errors = new FieldErrors();
         if (request is null || !errors.Required("items", request.Items))
@@ -115,8 +119,9 @@ public static class AvailabilityApi
         }
 
         var query = new AvailabilityQuery(request.Channel, dueBy, request.CustomerId);
-        var answers = await Task.WhenAll(queries.Select(q =>
-            grains.Ref<ISkuGrain>(Identifiers.SkuGrainKey(q.Sku)).GetAvailability(query, q.Locations)));
+        var answers = await Task.WhenAll(queries.Select(q => local.TryGetAvailability(q.Sku, query, q.Locations, out var here)
+            ? Task.FromResult(here)
+            : grains.Ref<ISkuGrain>(Identifiers.SkuGrainKey(q.Sku)).GetAvailability(query, q.Locations)));
         return TypedResults.Ok(new AvailabilityBatchResponse(answers));
     }
 

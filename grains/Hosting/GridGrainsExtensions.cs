@@ -33,6 +33,8 @@ public static class GridGrainsExtensions
         services.AddSingleton<IValidateOptions<ImportOptions>, ImportOptionsValidator>();
         services.AddGridOutbound(configuration);
         services.TryAddSingleton<LocationDirectoryCache>();
+        services.TryAddSingleton<LocalSkuViews>();
+        services.AddSingleton<ILocalAvailability>(provider => provider.GetRequiredService<LocalSkuViews>());
         services.AddSerializer(serializer => serializer.AddJsonSerializer(isSupported: GrainStateTypes.AreCarried));
         return services;
     }

@@ -28,6 +28,7 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
     private readonly ILogger<InventoryGrain> _logger;
     private readonly GroupCommit _commits;
     private readonly OutboundRouter _router;
+    private readonly LocalSkuViews _localViews;
 
     private SkuLocationInventory _inventory = new();
     private AvailabilitySnapshot _durable = null!;
@@ -40,9 +41,11 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
         TimeProvider clock,
         IOptions<InventoryOptions> options,
         OutboundRouter router,
+        LocalSkuViews localViews,
         ILogger<InventoryGrain> logger)
     {
         _router = router;
+        _localViews = localViews;
         _store = store;
         _clock = clock;
         _options = options.Value;
@@ -261,7 +264,9 @@ public sealed partial class InventoryGrain : Grain, IInventoryGrain
         // One-way, sent before the callers are answered: the SKU grain takes it before any read a caller sends after
         // its answer (on one silo its messages are taken in the order sent), without the write waiting for it. The
         // change is durable by now: if the message is lost, the SKU grain catches up with the next change here or from
-        // this grain's snapshot when it reactivates.
+        // this grain's snapshot when it reactivates. When the SKU grain is active in this silo its view, which the API
+        // here reads without calling it, takes the change now too.
+        _localViews.Keep(_inventory.Sku, _durable);
         _ = GrainFactory.Ref<ISkuGrain>(Identifiers.SkuGrainKey(_inventory.Sku)).OnLocationChanged(_durable);
     }
 

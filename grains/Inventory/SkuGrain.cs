@@ -32,23 +32,26 @@ public sealed class SkuGrain : Grain, ISkuGrain
     private readonly IPersistentState<SkuLocations> _store;
     private readonly TimeProvider _clock;
     private readonly TimeSpan _staleAfter;
+    private readonly LocalSkuViews _local;
     private GroupCommit? _commits;
-    private string? _sku;
-
-    /// <summary>The latest snapshot of each location heard from, in ordinal order of location.</summary>
-    private AvailabilitySnapshot[] _snapshots = [];
+    private SkuView? _view;
 
     public SkuGrain(
         [PersistentState("sku", StorageNames.Grid)] IPersistentState<SkuLocations> store,
         TimeProvider clock,
-        IOptions<InventoryOptions> options)
+        IOptions<InventoryOptions> options,
+        LocalSkuViews local)
     {
         _store = store;
         _clock = clock;
         _staleAfter = options.Value.StaleAfter;
+        _local = local;
     }
 
-    private string Sku => _sku ??= this.GetPrimaryKeyString()["sku:".Length..];
+    /// <summary>The latest snapshot of each location heard from; the API of this silo reads it too.</summary>
+    private SkuView View => _view ??= new SkuView(this.GetPrimaryKeyString()["sku:".Length..]);
+
+    private string Sku => View.Sku;
 
     /// <summary>The locations stored (or being stored), in ordinal order.</summary>
     private string[] Known => _store.State.Locations;
@@ -67,13 +70,22 @@ public sealed class SkuGrain : Grain, ISkuGrain
             GrainFactory.Ref<IInventoryGrain>(Identifiers.SkuLocationKey(sku, location)).GetSnapshot()));
         foreach (var snapshot in snapshots)
         {
-            Keep(snapshot);
+            View.Keep(snapshot);
         }
+
+        View.Allocated = _store.State.Allocated;
+        _local.Add(View);
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _local.Remove(View);
+        return Task.CompletedTask;
     }
 
     public Task<SkuAvailability> GetAvailability(AvailabilityQuery query, ImmutableArray<string> locations)
     {
-        var answer = Availability(query, locations);
+        var answer = View.Answer(query, locations, _clock.GetUtcNow(), _staleAfter);
         return _store.State.Allocated && (query.Channel is not null || query.CustomerId is not null)
             ? WithinQuotaAsync(answer, query, locations)
             : Task.FromResult(answer);
@@ -89,69 +101,22 @@ public sealed class SkuGrain : Grain, ISkuGrain
             : answer;
     }
 
-    private SkuAvailability Availability(AvailabilityQuery query, ImmutableArray<string> locations)
-    {
-        var now = _clock.GetUtcNow();
-        var snapshots = _snapshots;
-        ImmutableArray<LocationAvailability> answers;
-        if (locations.IsDefaultOrEmpty)
-        {
-            var builder = ImmutableArray.CreateBuilder<LocationAvailability>(snapshots.Length);
-            foreach (var snapshot in snapshots)
-            {
-                builder.Add(snapshot.ToAvailability(query, now, _staleAfter));
-            }
-
-            answers = builder.MoveToImmutable();
-        }
-        else
-        {
-            // In the order asked, each location once, those this SKU is not held at left out.
-            var builder = ImmutableArray.CreateBuilder<LocationAvailability>(Math.Min(locations.Length, snapshots.Length));
-            for (var i = 0; i < locations.Length; i++)
-            {
-                var location = locations[i];
-                var at = IndexOf(snapshots, location);
-                if (at >= 0 && !Repeats(locations, i))
-                {
-                    builder.Add(snapshots[at].ToAvailability(query, now, _staleAfter));
-                }
-            }
-
-            answers = builder.DrainToImmutable();
-        }
-
-        long available = 0;
-        DateTimeOffset? asOf = null;
-        foreach (var answer in answers)
-        {
-            available += answer.Available;
-            if (asOf is null || answer.AsOf > asOf)
-            {
-                asOf = answer.AsOf;
-            }
-        }
-
-        GridInstruments.AtpQueries.Add(1);
-        return new SkuAvailability(Sku, available, answers, answers.Length == 0 ? null : asOf);
-    }
-
     public Task OnLocationChanged(AvailabilitySnapshot snapshot)
     {
-        Keep(snapshot);
+        View.Keep(snapshot);
         return Task.CompletedTask;
     }
 
     public async Task<bool> RegisterLocation(AvailabilitySnapshot snapshot)
     {
-        Keep(snapshot);
+        View.Keep(snapshot);
         _commits ??= new GroupCommit(WriteAsync);
         var known = Known;
         var at = Array.BinarySearch(known, snapshot.Location, StringComparer.Ordinal);
         if (at < 0)
         {
             // A new array, so that a write in flight keeps serializing the one it was given.
-            _store.State = new SkuLocations { Locations = Insert(known, ~at, snapshot.Location), Allocated = _store.State.Allocated };
+            _store.State = new SkuLocations { Locations = SkuView.Insert(known, ~at, snapshot.Location), Allocated = _store.State.Allocated };
             _commits.MarkChanged();
         }
 
@@ -168,24 +133,11 @@ public sealed class SkuGrain : Grain, ISkuGrain
             _commits.MarkChanged();
         }
 
+        // Before it is durable: a channel's answer asks the allocation from now on, as the grain's own answers do.
+        View.Allocated = controlled;
         var known = Known;
         await _commits.WhenDurable();
         return [.. known];
-    }
-
-    private void Keep(AvailabilitySnapshot snapshot)
-    {
-        var at = IndexOf(_snapshots, snapshot.Location);
-        if (at < 0)
-        {
-            _snapshots = Insert(_snapshots, ~at, snapshot);
-        }
-        else if (_snapshots[at].Version <= snapshot.Version)
-        {
-            // An equal version is the same figures: keeping the latest instance lets the SKU-location's own durable
-            // snapshot be the only one held (the one it registered with is a copy made before its first write).
-            _snapshots[at] = snapshot;
-        }
     }
 
     private async Task WriteAsync()
@@ -201,45 +153,6 @@ public sealed class SkuGrain : Grain, ISkuGrain
         }
     }
 
-    /// <summary>The index of <paramref name="location"/>'s snapshot, or the complement of where it would go.</summary>
-    private static int IndexOf(AvailabilitySnapshot[] snapshots, string location)
-    {
-        int low = 0, high = snapshots.Length - 1;
-        while (low <= high)
-        {
-            var middle = low + ((high - low) >> 1);
-            var order = string.CompareOrdinal(snapshots[middle].Location, location);
-            if (order == 0)
-            {
-                return middle;
-            }
-
-            if (order < 0)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle - 1;
-            }
-        }
-
-        return ~low;
-    }
-
-    private static bool Repeats(ImmutableArray<string> locations, int index)
-    {
-        for (var i = 0; i < index; i++)
-        {
-            if (string.Equals(locations[i], locations[index], StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     private static bool IsOrdered(string[] locations)
     {
         for (var i = 1; i < locations.Length; i++)
@@ -251,14 +164,5 @@ public sealed class SkuGrain : Grain, ISkuGrain
         }
 
         return true;
-    }
-
-    private static T[] Insert<T>(T[] items, int index, T item)
-    {
-        var grown = new T[items.Length + 1];
-        Array.Copy(items, grown, index);
-        grown[index] = item;
-        Array.Copy(items, index, grown, index + 1, items.Length - index);
-        return grown;
     }
 }
