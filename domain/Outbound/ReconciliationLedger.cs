@@ -54,13 +54,18 @@ public sealed class ReconciliationLedger
         return conflict ? null : entry;
     }
 
-    /// <summary>Enters a new snapshot, to be split over <paramref name="shards"/> shards; the oldest beyond the limit goes.</summary>
-    public SnapshotEntry Begin(ErpStockCount snapshot, int shards, DateTimeOffset now)
+    /// <summary>
+    /// Enters a new snapshot, to be split over <paramref name="shards"/> shards; the oldest beyond the limit goes
+    /// (<paramref name="dropped"/>), and with it the memory of its id.
+    /// </summary>
+    public SnapshotEntry Begin(ErpStockCount snapshot, int shards, DateTimeOffset now, out SnapshotEntry? dropped)
     {
         var entry = new SnapshotEntry(snapshot.SnapshotId, Fingerprint(snapshot), snapshot.TakenAt, now, shards);
         Snapshots.Insert(0, entry);
+        dropped = null;
         if (Snapshots.Count > StockComparison.ReportLimit)
         {
+            dropped = Snapshots[^1];
             Snapshots.RemoveAt(Snapshots.Count - 1);
         }
 

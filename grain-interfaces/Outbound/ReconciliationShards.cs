@@ -72,6 +72,21 @@ public interface IReconciliationLocationsGrain : IGrainWithIntegerKey
     Task<ImmutableArray<string>> List();
 }
 
+/// <summary>
+/// One partition of the snapshot ids in use (key: a hash of the id), so that an id taken at one location is refused at
+/// another. A location claims an id before it enters the snapshot and releases it when its ledger forgets the snapshot.
+/// </summary>
+[Alias("grid.reconciliation.IReconciliationSnapshotIdsGrain")]
+public interface IReconciliationSnapshotIdsGrain : IGrainWithIntegerKey
+{
+    /// <summary>True when the id is free or already this location's; false when another location holds it.</summary>
+    [Alias("Claim")]
+    Task<bool> Claim(string snapshotId, string location);
+
+    [Alias("Release")]
+    Task Release(string snapshotId, string location);
+}
+
 public static class ReconciliationKeys
 {
     /// <summary>The key of a location's shard: <c>DC1/3</c> (locations hold no '/').</summary>

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using Grid.Domain.Outbound;
-using Grid.Exceptions;
 using Grid.Infrastructure;
 using Grid.Inventory;
 using Microsoft.Extensions.Logging;
@@ -10,7 +9,7 @@ namespace Grid.Outbound;
 /// <summary>
 /// One shard of a location's reconciliation: reads the SKU-locations of its part of each snapshot, keeps the
 /// discrepancies and publishes them through its outbox (written with the part; a reminder keeps an undelivered outbox
-/// alive across restarts). It reports each discrepancy to the exception queue and clears the SKUs found in agreement.
+/// alive across restarts).
 /// </summary>
 public sealed partial class ReconciliationShardGrain(
     [PersistentState("reconciliation", StorageNames.Grid)] IPersistentState<ReconciliationShard> store,
@@ -43,8 +42,6 @@ public sealed partial class ReconciliationShardGrain(
             await store.WriteStateAsync();
         }
 
-        // Told on a repeat too: the caller may be retrying after the queue missed this part (it counts each once).
-        await TellExceptionQueueAsync(count, part);
         await RelayAsync();
         return part.ToContract();
     }
@@ -69,32 +66,6 @@ public sealed partial class ReconciliationShardGrain(
         }
 
         return grid;
-    }
-
-    /// <summary>
-    /// Each discrepancy opens (or counts into) an exception about its SKU-location; each SKU the snapshot found in
-    /// agreement resolves that SKU-location's open discrepancy, by the system.
-    /// </summary>
-    private async Task TellExceptionQueueAsync(ShardCount count, ShardPart part)
-    {
-        var queue = GrainFactory.GetGrain<IExceptionQueueGrain>(0);
-        var differing = part.Discrepancies.Select(d => d.Difference.Sku).ToHashSet(StringComparer.Ordinal);
-        var reports = part.Discrepancies.Select(p => p.Difference).Select(d => new ExceptionReportInput(
-            ExceptionKind.ReconciliationDiscrepancy,
-            new ExceptionSubject(ExceptionSubjectType.SkuLocation, Identifiers.SkuLocationKey(d.Sku, count.Location)),
-            $"Snapshot {count.SnapshotId}: the ERP counts {d.ErpOnHand}, Grid holds {d.GridOnHand} (difference {d.Difference})"
-                + (d.MovedSinceSnapshot ? "; Grid applied movements after the snapshot was taken, so it may be timing." : "."),
-            count.ReconciledAt,
-            $"{count.SnapshotId}/{d.Sku}",
-            Sku: d.Sku,
-            Location: count.Location,
-            Reference: count.SnapshotId));
-        var cleared = count.Items.Where(i => !differing.Contains(i.Sku)).Select(i => new ExceptionClearanceInput(
-            ExceptionKind.ReconciliationDiscrepancy,
-            new ExceptionSubject(ExceptionSubjectType.SkuLocation, Identifiers.SkuLocationKey(i.Sku, count.Location)),
-            $"Snapshot {count.SnapshotId} agrees with Grid ({i.OnHand}).",
-            count.ReconciledAt));
-        await Task.WhenAll(queue.Report([.. reports]), queue.Clear([.. cleared]));
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status) => await RelayAsync();

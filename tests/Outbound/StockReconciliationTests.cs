@@ -98,4 +98,16 @@ public sealed class StockReconciliationTests(OutboundApiFactory factory) : IClas
         Assert.True(all.EnumerateArray().Select(r => r.GetProperty("reconciledAt").GetDateTimeOffset()).SequenceEqual(
             all.EnumerateArray().Select(r => r.GetProperty("reconciledAt").GetDateTimeOffset()).OrderDescending()), "newest first");
     }
+
+    [Fact]
+    public async Task A_snapshot_id_taken_at_one_location_is_refused_at_another()
+    {
+        var snapshotId = TestIds.New("SNAP");
+        await PostAsync(Snapshot(snapshotId, $"A-{_tag}", [($"SKU-{_tag}", 1)]));
+
+        using var elsewhere = await _client.PostAsJsonAsync("/api/v1/erp/stock-snapshots", Snapshot(snapshotId, $"B-{_tag}", [($"SKU-{_tag}", 1)]));
+
+        await elsewhere.AssertProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Equal(0, (await (await _client.GetAsync($"/api/v1/ops/reconciliation?location=B-{_tag}")).ReadJsonAsync()).GetProperty("reports").GetArrayLength());
+    }
 }

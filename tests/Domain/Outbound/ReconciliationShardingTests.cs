@@ -27,7 +27,7 @@ public sealed class ReconciliationShardingTests
     {
         var snapshot = Count("S1", 100);
         var ledger = new ReconciliationLedger();
-        var entry = ledger.Begin(snapshot, 4, T0.AddMinutes(1));
+        var entry = ledger.Begin(snapshot, 4, T0.AddMinutes(1), out _);
         // Grid holds nothing: every line but SKU-0 (counted 0) differs.
         var parts = StockComparison.Split(snapshot, 4).Select(g => new ReconciliationShard().Reconcile(
             new ShardCount("S1", "DC1", T0, entry.ReconciledAt, [.. g]), new Dictionary<string, GridStock>(), $"reconciliation/DC1/{g.Key}")).ToList();
@@ -54,7 +54,7 @@ public sealed class ReconciliationShardingTests
     {
         var ledger = new ReconciliationLedger();
         var snapshot = Count("S1", 3);
-        ledger.Begin(snapshot, 8, T0);
+        ledger.Begin(snapshot, 8, T0, out _);
 
         Assert.NotNull(ledger.Recall(snapshot with { Items = [.. snapshot.Items.Reverse()] }, out var repeat));
         Assert.False(repeat);
@@ -68,13 +68,15 @@ public sealed class ReconciliationShardingTests
     public void A_ledger_keeps_the_latest_snapshots_up_to_the_limit_and_forgets_the_ids_it_drops()
     {
         var ledger = new ReconciliationLedger();
+        SnapshotEntry? dropped = null;
         for (var i = 0; i <= StockComparison.ReportLimit; i++)
         {
-            var entry = ledger.Begin(Count($"S{i}", 1), 1, T0.AddMinutes(i));
+            var entry = ledger.Begin(Count($"S{i}", 1), 1, T0.AddMinutes(i), out dropped);
             ledger.Complete(entry, [new ShardPart(entry.SnapshotId, 1, ImmutableArray<PlacedDifference>.Empty)]);
         }
 
         Assert.Equal(StockComparison.ReportLimit, ledger.Snapshots.Count);
+        Assert.Equal("S0", dropped?.SnapshotId);
         Assert.Equal($"S{StockComparison.ReportLimit}", ledger.Latest(1).Single().SnapshotId);
         Assert.Null(ledger.Find("S0"));
     }
@@ -83,7 +85,7 @@ public sealed class ReconciliationShardingTests
     public void A_snapshot_entered_but_not_completed_is_not_listed()
     {
         var ledger = new ReconciliationLedger();
-        ledger.Begin(Count("S1", 1), 8, T0);
+        ledger.Begin(Count("S1", 1), 8, T0, out _);
 
         Assert.Empty(ledger.Latest(20));
     }
