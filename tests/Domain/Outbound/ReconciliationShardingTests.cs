@@ -82,11 +82,13 @@ public sealed class ReconciliationShardingTests
     }
 
     [Fact]
-    public void A_snapshot_entered_but_not_completed_is_not_listed()
+    public void A_snapshot_entered_but_not_completed_is_not_listed_and_a_retry_finds_it_to_finish_with_the_same_time()
     {
         var ledger = new ReconciliationLedger();
         ledger.Begin(Count("S1", 1), 8, T0, out _);
 
         Assert.Empty(ledger.Latest(20));
+        var pending = ledger.Recall(Count("S1", 1), out _);
+        Assert.Equal((false, T0, 8), (pending!.Complete, pending.ReconciledAt, pending.Shards));
     }
 }
