@@ -43,16 +43,7 @@ public static class ExceptionKeys
         => discriminator is null ? $"{kind}|{subject.Type}|{subject.Id}" : $"{kind}|{subject.Type}|{subject.Id}|{discriminator}";
 
     /// <summary>The partition of a key: FNV-1a of its UTF-8 bytes modulo <paramref name="partitions"/>, so that every silo agrees.</summary>
-    public static int PartitionOf(string key, int partitions)
-    {
-        var hash = 2166136261u;
-        foreach (var b in System.Text.Encoding.UTF8.GetBytes(key))
-        {
-            hash = unchecked((hash ^ b) * 16777619u);
-        }
-
-        return (int)(hash % (uint)partitions);
-    }
+    public static int PartitionOf(string key, int partitions) => StableHash.Bucket(key, partitions);
 
     /// <summary>An exception's id: its partition and its number there, <c>3-17</c>.</summary>
     public static string Id(int partition, long number) => string.Create(CultureInfo.InvariantCulture, $"{partition}-{number}");

@@ -116,7 +116,12 @@ public static class OutboundSubjects
     /// </summary>
     public static string InventoryCheck(string sku, string location) => $"inventory-check/{sku}@{location}";
 
-    public static string Reconciliation(string location) => $"reconciliation/{location}";
+    /// <summary>
+    /// The discrepancies one reconciliation shard of a location found (<c>reconciliation/DC1/3</c>): a SKU always hashes to
+    /// the same shard, so a SKU-location's discrepancies keep their order.
+    /// </summary>
+    public static string Reconciliation(string location, int shard)
+        => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"reconciliation/{location}/{shard}");
 
     /// <summary>An exception of the ops queue, by its id.</summary>
     public static string Exception(string id) => $"exception/{id}";

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Text.Json.Serialization;
 
 namespace Grid.Domain.Outbound;
 
@@ -45,69 +44,56 @@ public sealed record DiscrepancyEventData(
     string SnapshotId, string Location, string Sku, long ErpOnHand, long GridOnHand, long Difference, DateTimeOffset TakenAt,
     DateTimeOffset DetectedAt, DateTimeOffset? LastWarehouseEventAt, bool MovedSinceSnapshot);
 
+/// <summary>One SKU's count as a shard gets it: with its place in the snapshot, so that the report keeps the snapshot's order.</summary>
+public sealed record CountedLine(int Index, string Sku, long OnHand);
+
+/// <summary>The part of a snapshot one shard compares: the lines whose SKU hashes to it, and the time the whole snapshot is reconciled at.</summary>
+public sealed record ShardCount(string SnapshotId, string Location, DateTimeOffset TakenAt, DateTimeOffset ReconciledAt, ImmutableArray<CountedLine> Items);
+
+/// <summary>A difference with the place of its line in the snapshot.</summary>
+public sealed record PlacedDifference(int Index, StockDifference Difference);
+
+/// <summary>What one shard found for its part of a snapshot.</summary>
+public sealed record ShardPart(string SnapshotId, int Compared, ImmutableArray<PlacedDifference> Discrepancies);
+
 /// <summary>
-/// Reconciliation state and rules (DESIGN §5): compare an ERP stock snapshot with Grid's on-hand per SKU, report the
-/// differences and publish each one, never changing either side. Snapshots are idempotent by id.
+/// The rules of stock reconciliation (DESIGN §5): compare an ERP stock snapshot with Grid's on-hand per SKU, report the
+/// differences, never changing either side. A location's snapshots are split over shards by SKU
+/// (<see cref="ShardOf"/>); each shard compares its lines (<see cref="ReconciliationShard"/>) and the location's ledger
+/// (<see cref="ReconciliationLedger"/>) keeps the idempotency record and the summary.
 /// </summary>
-public sealed class StockReconciliation
+public static class StockComparison
 {
+    /// <summary>How many reports each location keeps (and so each shard keeps parts of).</summary>
     public const int ReportLimit = 200;
 
-    [JsonInclude] public List<ReconciliationRecord> Reports { get; private set; } = [];
+    /// <summary>The shard of <paramref name="sku"/> among <paramref name="shards"/>; every silo agrees.</summary>
+    public static int ShardOf(string sku, int shards) => StableHash.Bucket(sku, shards);
 
-    /// <summary>Fingerprints of the snapshots reconciled (id → content hash), so a repeat answers the same and a reuse is refused.</summary>
-    [JsonInclude] public Dictionary<string, string> Seen { get; private set; } = new(StringComparer.Ordinal);
+    /// <summary>The snapshot's lines split by shard, each line with its place in the snapshot.</summary>
+    public static ILookup<int, CountedLine> Split(ErpStockCount snapshot, int shards)
+        => snapshot.Items.Select((item, index) => new CountedLine(index, item.Sku, item.OnHand)).ToLookup(l => ShardOf(l.Sku, shards));
 
-    [JsonInclude] public Outbox Outbox { get; private set; } = new();
-
-    public static string Fingerprint(ErpStockCount snapshot)
-        => string.Join('|', [snapshot.Location, snapshot.TakenAt.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            .. snapshot.Items.OrderBy(i => i.Sku, StringComparer.Ordinal).Select(i => $"{i.Sku}={i.OnHand}")]);
-
-    /// <summary>The earlier answer to this snapshot id, or a conflict; null when it is new.</summary>
-    public ReconcileOutcome? Recall(ErpStockCount snapshot)
+    /// <summary>The differences between the ERP's lines and Grid's on-hand (a SKU Grid does not hold counts as 0).</summary>
+    public static ImmutableArray<PlacedDifference> Compare(ShardCount count, IReadOnlyDictionary<string, GridStock> grid)
     {
-        if (!Seen.TryGetValue(snapshot.SnapshotId, out var fingerprint))
-        {
-            return null;
-        }
-
-        return fingerprint == Fingerprint(snapshot)
-            ? new ReconcileOutcome(ReconcileCode.Repeated, Reports.FirstOrDefault(r => r.SnapshotId == snapshot.SnapshotId))
-            : new ReconcileOutcome(ReconcileCode.Conflict, null);
-    }
-
-    /// <summary>Compares and records; each discrepancy goes to the outbox.</summary>
-    public ReconciliationRecord Reconcile(ErpStockCount snapshot, IReadOnlyDictionary<string, GridStock> grid, DateTimeOffset now)
-    {
-        var discrepancies = new List<StockDifference>();
-        foreach (var item in snapshot.Items)
+        var discrepancies = ImmutableArray.CreateBuilder<PlacedDifference>();
+        foreach (var item in count.Items)
         {
             var stock = grid.GetValueOrDefault(item.Sku) ?? new GridStock(0, null, null);
             if (stock.OnHand != item.OnHand)
             {
-                var moved = stock.LastWarehouseEventAt is { } last && last > snapshot.TakenAt;
-                discrepancies.Add(new StockDifference(item.Sku, item.OnHand, stock.OnHand, stock.OnHand - item.OnHand, stock.AsOf, stock.LastWarehouseEventAt, moved));
+                var moved = stock.LastWarehouseEventAt is { } last && last > count.TakenAt;
+                discrepancies.Add(new PlacedDifference(item.Index, new StockDifference(
+                    item.Sku, item.OnHand, stock.OnHand, stock.OnHand - item.OnHand, stock.AsOf, stock.LastWarehouseEventAt, moved)));
             }
         }
 
-        var report = new ReconciliationRecord(snapshot.SnapshotId, snapshot.Location, snapshot.TakenAt, now, snapshot.Items.Length,
-            snapshot.Items.Length - discrepancies.Count, [.. discrepancies]);
-        foreach (var d in discrepancies)
-        {
-            Outbox.Add(OutboundEventTypes.ReconciliationDiscrepancy, OutboundSubjects.Reconciliation(snapshot.Location), now, new DiscrepancyEventData(
-                snapshot.SnapshotId, snapshot.Location, d.Sku, d.ErpOnHand, d.GridOnHand, d.Difference, snapshot.TakenAt, now, d.LastWarehouseEventAt, d.MovedSinceSnapshot));
-        }
-
-        Reports.Insert(0, report);
-        if (Reports.Count > ReportLimit)
-        {
-            var dropped = Reports[^1];
-            Reports.RemoveAt(Reports.Count - 1);
-            Seen.Remove(dropped.SnapshotId);
-        }
-
-        Seen[snapshot.SnapshotId] = Fingerprint(snapshot);
-        return report;
+        return discrepancies.ToImmutable();
     }
+
+    /// <summary>The whole snapshot's report from its entry in the ledger and the parts its shards hold, in the snapshot's order.</summary>
+    public static ReconciliationRecord Assemble(SnapshotEntry entry, string location, IEnumerable<ShardPart> parts)
+        => new(entry.SnapshotId, location, entry.TakenAt, entry.ReconciledAt, entry.Compared, entry.Matched,
+            [.. parts.SelectMany(p => p.Discrepancies).OrderBy(d => d.Index).Select(d => d.Difference)]);
 }

@@ -58,12 +58,13 @@ public sealed record ReconcileResult(
     [property: Id(1)] ReconciliationReport? Report);
 
 /// <summary>
-/// Reconciliation of the ERP's stock snapshots against Grid's on-hand (one grain, key 0): it compares, keeps the latest
-/// reports, and publishes each discrepancy as <c>grid.reconciliation.discrepancy.v1</c>. Neither side is changed.
+/// The front of stock reconciliation (a stateless worker, key 0; holds nothing): it hands each snapshot to its location's
+/// <see cref="IReconciliationLocationGrain"/>, and merges the locations' reports for the list. Neither side is changed.
 /// </summary>
 [Alias("grid.reconciliation.IReconciliationGrain")]
 public interface IReconciliationGrain : IGrainWithIntegerKey
 {
+    /// <summary>Compares the snapshot, or answers the report of a repeat (a conflict for other content under its id).</summary>
     [Alias("Reconcile")]
     Task<ReconcileResult> Reconcile(StockSnapshot snapshot);
 

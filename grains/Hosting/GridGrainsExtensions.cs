@@ -31,6 +31,8 @@ public static class GridGrainsExtensions
         services.AddSingleton<IValidateOptions<KpiOptions>, KpiOptionsValidator>();
         services.AddOptions<ImportOptions>().Bind(configuration.GetSection(ImportOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ImportOptions>, ImportOptionsValidator>();
+        services.AddOptions<ReconciliationOptions>().Bind(configuration.GetSection(ReconciliationOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ReconciliationOptions>, ReconciliationOptionsValidator>();
         services.AddGridOutbound(configuration);
         services.TryAddSingleton<LocationDirectoryCache>();
         services.TryAddSingleton<LocalSkuViews>();

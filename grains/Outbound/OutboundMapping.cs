@@ -20,8 +20,22 @@ internal static class OutboundMapping
         => new(s.SnapshotId, s.Location, s.TakenAt, [.. s.Items.Select(i => new ErpCountLine(i.Sku, i.OnHand))]);
 
     public static ReconciliationReport ToContract(this ReconciliationRecord r)
-        => new(r.SnapshotId, r.Location, r.TakenAt, r.ReconciledAt, r.Compared, r.Matched,
-            [.. r.Discrepancies.Select(d => new StockDiscrepancy(d.Sku, d.ErpOnHand, d.GridOnHand, d.Difference, d.GridAsOf, d.LastWarehouseEventAt, d.MovedSinceSnapshot))]);
+        => new(r.SnapshotId, r.Location, r.TakenAt, r.ReconciledAt, r.Compared, r.Matched, [.. r.Discrepancies.Select(ToContract)]);
+
+    public static StockDiscrepancy ToContract(this StockDifference d)
+        => new(d.Sku, d.ErpOnHand, d.GridOnHand, d.Difference, d.GridAsOf, d.LastWarehouseEventAt, d.MovedSinceSnapshot);
+
+    public static StockDifference ToDomain(this StockDiscrepancy d)
+        => new(d.Sku, d.ErpOnHand, d.GridOnHand, d.Difference, d.GridAsOf, d.LastWarehouseEventAt, d.MovedSinceSnapshot);
+
+    public static ShardCount ToDomain(this ShardSnapshot s)
+        => new(s.SnapshotId, s.Location, s.TakenAt, s.ReconciledAt, [.. s.Items.Select(i => new CountedLine(i.Index, i.Sku, i.OnHand))]);
+
+    public static ShardPartReport ToContract(this ShardPart p)
+        => new(p.SnapshotId, p.Compared, [.. p.Discrepancies.Select(d => new PlacedDiscrepancy(d.Index, d.Difference.ToContract()))]);
+
+    public static ShardPart ToDomain(this ShardPartReport p)
+        => new(p.SnapshotId, p.Compared, [.. p.Discrepancies.Select(d => new PlacedDifference(d.Index, d.Discrepancy.ToDomain()))]);
 
     public static ReconcileResult ToContract(this ReconcileOutcome r)
         => new((Grid.Outbound.ReconcileCode)r.Code, r.Report?.ToContract());

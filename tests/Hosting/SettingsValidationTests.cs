@@ -80,6 +80,14 @@ public sealed class SettingsValidationTests
     }
 
     [Fact]
+    public void Reconciliation_settings_name_the_key_out_of_range()
+    {
+        var result = new Grid.Outbound.ReconciliationOptionsValidator().Validate(null, new Grid.Outbound.ReconciliationOptions { Shards = 0 });
+
+        Assert.Equal(["Grid:Reconciliation:Shards must be between 1 and 256, not 0."], result.Failures);
+    }
+
+    [Fact]
     public void Stream_provider_settings_name_the_provider_and_the_setting()
     {
         var result = new PostgresStreamOptionsValidator().Validate("grid", new PostgresStreamOptions { MaxConnections = 1 });

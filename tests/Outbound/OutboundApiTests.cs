@@ -99,9 +99,9 @@ public sealed class OutboundApiTests(OutboundApiFactory factory) : IClassFixture
         Assert.Equal(snapshotId, reports.GetProperty("reports")[0].GetProperty("snapshotId").GetString());
 
         await Eventually.ThatAsync(
-            () => Task.FromResult(factory.Receiver.AcceptedFor($"reconciliation/{location}").Count(r => r.Target == "erp" && r.Data.GetProperty("snapshotId").GetString() == snapshotId) == 2),
+            () => Task.FromResult(factory.Receiver.AcceptedUnder($"reconciliation/{location}/").Count(r => r.Target == "erp" && r.Data.GetProperty("snapshotId").GetString() == snapshotId) == 2),
             "two discrepancy events at the ERP");
-        Assert.All(factory.Receiver.AcceptedFor($"reconciliation/{location}"), r => Assert.Equal("grid.reconciliation.discrepancy.v1", r.Type));
+        Assert.All(factory.Receiver.AcceptedUnder($"reconciliation/{location}/"), r => Assert.Equal("grid.reconciliation.discrepancy.v1", r.Type));
         Assert.DoesNotContain(factory.Receiver.Accepted, r => r.Target == "crm" && r.Type.StartsWith("grid.reconciliation", StringComparison.Ordinal));
 
         // The same snapshot again answers the same; its id reused for other counts is refused.

@@ -113,6 +113,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public IReadOnlyList<ReceivedRequest> AcceptedFor(string subject) => [.. Accepted.Where(r => r.Subject == subject)];
 
+    /// <summary>What was accepted for the subjects starting with <paramref name="prefix"/> (a location's reconciliation shards).</summary>
+    public IReadOnlyList<ReceivedRequest> AcceptedUnder(string prefix) => [.. Accepted.Where(r => r.Subject.StartsWith(prefix, StringComparison.Ordinal))];
+
     private async Task<IResult> HandleAsync(string target, HttpRequest request)
     {
         using var buffer = new MemoryStream();
