@@ -72,3 +72,15 @@ public interface IReconciliationGrain : IGrainWithIntegerKey
     [Alias("GetReports")]
     Task<ImmutableArray<ReconciliationReport>> GetReports(string? location, int limit);
 }
+
+/// <summary>
+/// The single reconciliation grain of Grid before reconciliation was split by location and shard (key 0): after an
+/// upgrade it only hands on the discrepancy events its stored outbox still held, then removes its reminder and its row.
+/// </summary>
+[Alias("grid.reconciliation.IReconciliationLeftoverGrain")]
+public interface IReconciliationLeftoverGrain : IGrainWithIntegerKey
+{
+    /// <summary>Hands on what the stored outbox holds; answers how many events are still waiting for a publisher.</summary>
+    [Alias("Drain")]
+    Task<int> Drain();
+}
