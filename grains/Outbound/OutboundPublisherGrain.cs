@@ -73,6 +73,7 @@ public sealed partial class OutboundPublisherGrain : Grain, IOutboundPublisherGr
     {
         (_target, _partition) = OutboundRouter.ParseKey(this.GetPrimaryKeyString());
         await LoadTargetAsync();
+        await JoinLayoutAsync();
         Queue.ResetInFlight();
 
         _timer = this.RegisterGrainTimer(
@@ -211,6 +212,7 @@ public sealed partial class OutboundPublisherGrain : Grain, IOutboundPublisherGr
 
         try
         {
+            await HandOverAsync();
             if (!await _pump.RunAsync())
             {
                 return;

@@ -2,8 +2,6 @@ using Grid.Outbound;
 using Grid.Tests.Grains;
 using Grid.Tests.Outbound;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Orleans.Configuration;
 
 namespace Grid.Tests.Postgres;
 
@@ -51,7 +49,7 @@ public sealed class OutboundProcessTests : IAsyncLifetime
         var skus = Enumerable.Range(0, 20).Select(i => TestIds.New($"OUT{i}")).ToList();
         await using (var before = await SiloProcess.StartAsync(_database.ConnectionString, siloPort, outbound))
         {
-            using var client = await StartClientAsync();
+            using var client = await SiloProcess.StartClientAsync(_database.ConnectionString);
             var grains = client.Services.GetRequiredService<IGrainFactory>();
             await before.ExplainingFailuresAsync(async () =>
             {
@@ -94,27 +92,5 @@ public sealed class OutboundProcessTests : IAsyncLifetime
         {
             return -1;
         }
-    }
-
-    private async Task<IHost> StartClientAsync()
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.UseOrleansClient(client =>
-        {
-            client.Configure<ClusterOptions>(o =>
-            {
-                o.ClusterId = "grid-process-tests";
-                o.ServiceId = "grid-process-tests";
-            });
-            client.UseAdoNetClustering(o =>
-            {
-                o.Invariant = "Npgsql";
-                o.ConnectionString = _database.ConnectionString;
-            });
-            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
-        });
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
     }
 }

@@ -1,0 +1,101 @@
+using System.Collections.Immutable;
+using Grid.Domain.Outbound;
+
+namespace Grid.Outbound;
+
+// A change of the partition count (Grid:Outbound:Partitions), made safe without a drain. Each partition joins the
+// target's layout (IOutboundLayoutGrain) when it activates. While a move is on, a partition hands the subjects that no
+// longer map to it, whole and in order, to their new partition and forgets them once that one has them written; and it
+// delivers no subject whose earlier events may still be in another partition (one that mapped elsewhere under an
+// earlier count), so each subject's order holds. When every partition has handed over, the layout releases them all.
+public sealed partial class OutboundPublisherGrain
+{
+    private const int SubjectsPerHandOver = 100;
+
+    private PartitionLayout _layout = new(0, [], 0, 0);
+    private Task? _handingOver;
+    private int _settledUnder;
+
+    private IOutboundLayoutGrain LayoutGrain => GrainFactory.GetGrain<IOutboundLayoutGrain>(_target);
+
+    public async Task TakeOver(int fromPartition, ImmutableArray<SubjectTransfer> subjects, bool paused)
+    {
+        var taken = subjects.Sum(Queue.TakeOver);
+        if (paused && !Queue.Paused)
+        {
+            Queue.SetPaused(true);
+        }
+
+        if (Queue.HasPending)
+        {
+            await EnsureReminderAsync();
+        }
+
+        await DurableAsync();
+        if (taken > 0)
+        {
+            LogTookOver(_target, _partition, subjects.Length, taken, fromPartition);
+        }
+    }
+
+    public Task LayoutChanged(PartitionLayout layout)
+    {
+        Hold(layout);
+        Kick();
+        return Task.CompletedTask;
+    }
+
+    private async Task JoinLayoutAsync() => Hold(await LayoutGrain.Join(_router.Partitions));
+
+    /// <summary>Holds back the subjects of other partitions, and, during a move, those that were elsewhere before.</summary>
+    private void Hold(PartitionLayout layout)
+    {
+        if (layout.Version < _layout.Version || layout.Current == 0)
+        {
+            return;
+        }
+
+        _layout = layout;
+        var partition = _partition;
+        var earlier = layout.Earlier;
+        var current = layout.Current;
+        Queue.Hold(layout.Rebalancing
+            ? s => OutboundRouter.PartitionOf(s, current) != partition || earlier.Any(c => OutboundRouter.PartitionOf(s, c) != partition)
+            : s => OutboundRouter.PartitionOf(s, current) != partition);
+    }
+
+    /// <summary>During a move: hands over what no longer belongs here (once at a time), then tells the layout.</summary>
+    private Task HandOverAsync()
+    {
+        if (!_layout.Rebalancing || _settledUnder == _layout.Current || _handingOver is { IsCompleted: false })
+        {
+            return _handingOver ?? Task.CompletedTask;
+        }
+
+        return _handingOver = HandOverOnceAsync();
+    }
+
+    private async Task HandOverOnceAsync()
+    {
+        var layout = _layout;
+        var moving = Queue.SubjectsWhere(s => OutboundRouter.PartitionOf(s, layout.Current) != _partition);
+        foreach (var group in moving.GroupBy(s => OutboundRouter.PartitionOf(s, layout.Current)))
+        {
+            var to = GrainFactory.GetGrain<IOutboundPublisherGrain>(OutboundRouter.PublisherKey(_target, group.Key));
+            foreach (var chunk in group.Chunk(SubjectsPerHandOver))
+            {
+                var transfers = Queue.Transfers(chunk);
+                await to.TakeOver(_partition, [.. transfers], Queue.Paused);
+                Queue.Release(transfers);
+                await DurableAsync();
+                LogHandedOver(_target, _partition, transfers.Count, group.Key);
+            }
+        }
+
+        if (Queue.SubjectsWhere(s => OutboundRouter.PartitionOf(s, layout.Current) != _partition).Count == 0)
+        {
+            Hold(await LayoutGrain.Settle(layout.Current, _partition));
+            _settledUnder = layout.Current;
+        }
+    }
+}
