@@ -1,6 +1,4 @@
 using System.Collections.Immutable;
-using Grid.Domain.Outbound;
-using Orleans.Concurrency;
 
 namespace Grid.Outbound;
 
@@ -109,18 +107,6 @@ public interface IOutboundPublisherGrain : IOutboundDeliveryGrain
     /// <summary>Sends the subject's events again from <paramref name="fromSequence"/> on, as far as they are retained.</summary>
     [Alias("Redeliver")]
     Task<RedeliveryResult> Redeliver(string subject, long fromSequence);
-
-    /// <summary>
-    /// Takes subjects over from partition <paramref name="fromPartition"/> after a change of the partition count; answers
-    /// once they are written here (the sender forgets them only then). The same subjects again change nothing. A
-    /// paused sender pauses this partition too.
-    /// </summary>
-    [Alias("TakeOver")]
-    Task TakeOver(int fromPartition, ImmutableArray<SubjectTransfer> subjects, bool paused);
-
-    /// <summary>The target's partition layout changed: hand over what no longer belongs here, and hold or release subjects.</summary>
-    [Alias("LayoutChanged"), OneWay]
-    Task LayoutChanged(PartitionLayout layout);
 }
 
 /// <summary>

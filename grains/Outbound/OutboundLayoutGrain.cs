@@ -86,7 +86,7 @@ public sealed class OutboundLayoutGrain(
         var target = this.GetPrimaryKeyString();
         foreach (var p in partitions)
         {
-            _ = GrainFactory.GetGrain<IOutboundPublisherGrain>(OutboundRouter.PublisherKey(target, p)).LayoutChanged(layout);
+            _ = GrainFactory.GetGrain<IOutboundHandOverGrain>(OutboundRouter.PublisherKey(target, p)).LayoutChanged(layout);
         }
     }
 }

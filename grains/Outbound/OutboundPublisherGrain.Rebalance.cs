@@ -81,7 +81,7 @@ public sealed partial class OutboundPublisherGrain
         var moving = Queue.SubjectsWhere(s => OutboundRouter.PartitionOf(s, layout.Current) != _partition);
         foreach (var group in moving.GroupBy(s => OutboundRouter.PartitionOf(s, layout.Current)))
         {
-            var to = GrainFactory.GetGrain<IOutboundPublisherGrain>(OutboundRouter.PublisherKey(_target, group.Key));
+            var to = GrainFactory.GetGrain<IOutboundHandOverGrain>(OutboundRouter.PublisherKey(_target, group.Key));
             foreach (var chunk in group.Chunk(SubjectsPerHandOver))
             {
                 var transfers = Queue.Transfers(chunk);

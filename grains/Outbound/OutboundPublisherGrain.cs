@@ -21,7 +21,7 @@ namespace Grid.Outbound;
 /// <see cref="GroupCommit"/>): every decision on the queue runs to completion between awaits.
 /// </remarks>
 [Reentrant]
-public sealed partial class OutboundPublisherGrain : Grain, IOutboundPublisherGrain, IRemindable
+public sealed partial class OutboundPublisherGrain : Grain, IOutboundPublisherGrain, IOutboundHandOverGrain, IRemindable
 {
     private const string ReminderName = "outbound-drain";
 
