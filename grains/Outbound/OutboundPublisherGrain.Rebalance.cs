@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using Grid.Domain.Outbound;
 
 namespace Grid.Outbound;
 
@@ -18,9 +17,9 @@ public sealed partial class OutboundPublisherGrain
 
     private IOutboundLayoutGrain LayoutGrain => GrainFactory.GetGrain<IOutboundLayoutGrain>(_target);
 
-    public async Task TakeOver(int fromPartition, ImmutableArray<SubjectTransfer> subjects, bool paused)
+    public async Task TakeOver(int fromPartition, ImmutableArray<SubjectHandOver> subjects, bool paused)
     {
-        var taken = subjects.Sum(Queue.TakeOver);
+        var taken = subjects.Sum(s => Queue.TakeOver(s.ToDomain()));
         if (paused && !Queue.Paused)
         {
             Queue.SetPaused(true);
@@ -85,7 +84,7 @@ public sealed partial class OutboundPublisherGrain
             foreach (var chunk in group.Chunk(SubjectsPerHandOver))
             {
                 var transfers = Queue.Transfers(chunk);
-                await to.TakeOver(_partition, [.. transfers], Queue.Paused);
+                await to.TakeOver(_partition, [.. transfers.Select(t => t.ToContract())], Queue.Paused);
                 Queue.Release(transfers);
                 await DurableAsync();
                 LogHandedOver(_target, _partition, transfers.Count, group.Key);
