@@ -8,11 +8,12 @@ namespace Grid.Tests.Postgres;
 /// <summary>
 /// Given a silo process on PostgreSQL whose ERP target is down: the backlog it built is still there after the silo is
 /// killed with <c>kill -9</c>, and a restarted silo delivers all of it once the target is back, with no one calling the
-/// publishers (their reminders wake them).
+/// publishers (their reminders wake them). And a restart with another partition count loses and doubles nothing
+/// (<c>OutboundProcessTests.Partitions.cs</c>).
 /// </summary>
 [Trait("Category", "Postgres")]
 [Collection(SiloProcessCollection.Name)]
-public sealed class OutboundProcessTests : IAsyncLifetime
+public sealed partial class OutboundProcessTests : IAsyncLifetime
 {
     private readonly PostgresDatabase _database = new();
     private WebhookReceiver _receiver = null!;
