@@ -104,8 +104,11 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>An Orleans client of the process tests' cluster (the silos started here), started.</summary>
-    public static async Task<IHost> StartClientAsync(string connectionString)
+    /// <summary>
+    /// An Orleans client of the process tests' cluster (the silos started here), started; calls time out after
+    /// <paramref name="responseTimeout"/> when given (Orleans' default otherwise).
+    /// </summary>
+    public static async Task<IHost> StartClientAsync(string connectionString, TimeSpan? responseTimeout = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.UseOrleansClient(client =>
@@ -121,6 +124,10 @@ public sealed class SiloProcess : IAsyncDisposable
                 o.ConnectionString = connectionString;
             });
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
+            if (responseTimeout is { } timeout)
+            {
+                client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = timeout);
+            }
         });
         var host = builder.Build();
         await host.StartAsync();
