@@ -13,7 +13,7 @@ public sealed partial class OutboundPublisherGrain
 
     private PartitionLayout _layout = new(0, [], 0, 0);
     private Task? _handingOver;
-    private int _settledUnder;
+    private long _settledAt = -1;
 
     private IOutboundLayoutGrain LayoutGrain => GrainFactory.GetGrain<IOutboundLayoutGrain>(_target);
 
@@ -46,7 +46,10 @@ public sealed partial class OutboundPublisherGrain
 
     private async Task JoinLayoutAsync() => Hold(await LayoutGrain.Join(_router.Partitions));
 
-    /// <summary>Holds back the subjects of other partitions, and, during a move, those that were elsewhere before.</summary>
+    /// <summary>
+    /// During a move, holds back the subjects of other partitions and those that were elsewhere under an earlier count.
+    /// Settled, nothing is held (and no subject's hash is worked out on every round).
+    /// </summary>
     private void Hold(PartitionLayout layout)
     {
         if (layout.Version < _layout.Version || layout.Current == 0)
@@ -60,18 +63,18 @@ public sealed partial class OutboundPublisherGrain
         var current = layout.Current;
         Queue.Hold(layout.Rebalancing
             ? s => OutboundRouter.PartitionOf(s, current) != partition || earlier.Any(c => OutboundRouter.PartitionOf(s, c) != partition)
-            : s => OutboundRouter.PartitionOf(s, current) != partition);
+            : null);
     }
 
     /// <summary>During a move: hands over what no longer belongs here (once at a time), then tells the layout.</summary>
     private Task HandOverAsync()
     {
-        if (!_layout.Rebalancing || _settledUnder == _layout.Current || _handingOver is { IsCompleted: false })
+        if (_handingOver is { IsCompleted: false } running)
         {
-            return _handingOver ?? Task.CompletedTask;
+            return running;
         }
 
-        return _handingOver = HandOverOnceAsync();
+        return !_layout.Rebalancing || _settledAt == _layout.Version ? Task.CompletedTask : _handingOver = HandOverOnceAsync();
     }
 
     private async Task HandOverOnceAsync()
@@ -93,8 +96,8 @@ public sealed partial class OutboundPublisherGrain
 
         if (Queue.SubjectsWhere(s => OutboundRouter.PartitionOf(s, layout.Current) != _partition).Count == 0)
         {
+            _settledAt = layout.Version;
             Hold(await LayoutGrain.Settle(layout.Current, _partition));
-            _settledUnder = layout.Current;
         }
     }
 }
