@@ -85,13 +85,12 @@ public sealed class OutboundOpsGrain(OutboundRouter router, TimeProvider clock) 
             : null;
 
     /// <summary>
-    /// The target's publisher partitions, and its availability publisher when it takes availability changes. While a
-    /// change of the partition count is being settled, the partitions beyond the new count too (they may still hold events).
+    /// The target's publisher partitions (while a change of their count settles, those beyond it too), and its availability
+    /// publisher when it takes availability changes.
     /// </summary>
     private async Task<IEnumerable<IOutboundDeliveryGrain>> DeliveriesAsync(string target)
     {
-        var layout = await GrainFactory.GetGrain<IOutboundLayoutGrain>(target).Get();
-        var partitions = Enumerable.Range(0, Math.Max(router.Partitions, layout.Highest)).Select(p => (IOutboundDeliveryGrain)GrainFactory.GetGrain<IOutboundPublisherGrain>(OutboundRouter.PublisherKey(target, p)));
+        IEnumerable<IOutboundDeliveryGrain> partitions = await router.PublishersAsync(GrainFactory, target);
         return router.TargetsFor(OutboundEventTypes.AvailabilityChanged.Type).Contains(target)
             ? partitions.Append(GrainFactory.GetGrain<IAvailabilityPublisherGrain>(target))
             : partitions;

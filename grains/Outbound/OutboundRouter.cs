@@ -92,6 +92,16 @@ public sealed class OutboundRouter
         return (int)(hash % (uint)partitions);
     }
 
+    /// <summary>
+    /// A target's publisher partitions: those of the count in use and, while a change of it is being settled, those
+    /// beyond it (they may still hold events; see <see cref="IOutboundLayoutGrain"/>).
+    /// </summary>
+    public async Task<IEnumerable<IOutboundPublisherGrain>> PublishersAsync(IGrainFactory grains, string target)
+    {
+        var layout = await grains.GetGrain<IOutboundLayoutGrain>(target).Get();
+        return Enumerable.Range(0, Math.Max(Partitions, layout.Highest)).Select(p => grains.GetGrain<IOutboundPublisherGrain>(PublisherKey(target, p)));
+    }
+
     public static string PublisherKey(string target, int partition) => string.Create(CultureInfo.InvariantCulture, $"{target}/{partition}");
 
     public static (string Target, int Partition) ParseKey(string key)
