@@ -28,12 +28,14 @@ public sealed record PublisherHeader(
 
 /// <summary>
 /// What changed since the last write, netted per key: an entry upserted with its latest value (a
-/// <see cref="QueuedEvent"/>, <see cref="DeadLetter"/> or <see cref="DeliveredEvent"/>), or removed (null).
+/// <see cref="QueuedEvent"/>, <see cref="DeadLetter"/> or <see cref="DeliveredEvent"/>), or removed (null); and the
+/// subjects whose rows go because they moved to another partition.
 /// </summary>
 public sealed record PublisherChanges(
     PublisherHeader Header,
     IReadOnlyList<SubjectRow> Subjects,
-    IReadOnlyList<KeyValuePair<EntryKey, object?>> Entries)
+    IReadOnlyList<KeyValuePair<EntryKey, object?>> Entries,
+    IReadOnlyList<string> RemovedSubjects)
 {
     public IEnumerable<KeyValuePair<EntryKey, object>> Upserts
         => Entries.Where(e => e.Value is not null).Select(e => new KeyValuePair<EntryKey, object>(e.Key, e.Value!));
@@ -79,7 +81,7 @@ public sealed partial class PublisherQueue
         => new(Paused, DeliveredCount, FailedAttempts, DeadLetteredCount, CoalescedCount, LastDeliveredAt, LastError);
 
     /// <summary>True when something other than the header changed since the last <see cref="TakeChanges"/>.</summary>
-    [JsonIgnore] public bool HasRowChanges => _changedSubjects.Count > 0 || _changedEntries.Count > 0;
+    [JsonIgnore] public bool HasRowChanges => _changedSubjects.Count > 0 || _changedEntries.Count > 0 || _removedSubjects.Count > 0;
 
     /// <summary>What changed since the last call (nothing is recorded twice): taken by the storage as it writes.</summary>
     public PublisherChanges TakeChanges()
@@ -87,9 +89,11 @@ public sealed partial class PublisherQueue
         var changes = new PublisherChanges(
             Header,
             [.. _changedSubjects.Select(s => new SubjectRow(s, Subjects[s].LastSequence, Subjects[s].LastSourceSequence))],
-            [.. _changedEntries]);
+            [.. _changedEntries],
+            [.. _removedSubjects]);
         _changedSubjects.Clear();
         _changedEntries.Clear();
+        _removedSubjects.Clear();
         return changes;
     }
 

@@ -145,6 +145,7 @@ public sealed partial class PublisherQueue
         }
 
         var due = ActiveSubjects
+            .Where(s => !IsHeld(s))
             .Select(s => Subjects[s].Pending[0])
             .Where(q => (q.NextAttemptAt ?? q.EnqueuedAt) <= now && !_inFlight.Contains(q.Event.Id))
             .OrderBy(q => q.NextAttemptAt ?? q.EnqueuedAt)
@@ -162,6 +163,7 @@ public sealed partial class PublisherQueue
     /// <summary>When the next event falls due (null when nothing waits, or all that waits is in flight).</summary>
     public DateTimeOffset? NextDueAt()
         => Paused ? null : ActiveSubjects
+            .Where(s => !IsHeld(s))
             .Select(s => Subjects[s].Pending[0])
             .Where(q => !_inFlight.Contains(q.Event.Id))
             .Select(q => (DateTimeOffset?)(q.NextAttemptAt ?? q.EnqueuedAt))

@@ -110,6 +110,41 @@ public interface IOutboundPublisherGrain : IOutboundDeliveryGrain
 }
 
 /// <summary>
+/// A target's publisher partitions: the count in use, the earlier counts whose partitions have not all handed their
+/// subjects over yet (empty when settled), the highest count any of them used (partitions 0 to it may hold events), and
+/// a version that rises with every change (a partition told of an older layout than it has ignores it).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("grid.outbound.PartitionLayout")]
+public sealed record PartitionLayout(
+    [property: Id(0)] int Current,
+    [property: Id(1)] ImmutableArray<int> Earlier,
+    [property: Id(2)] int Highest,
+    [property: Id(3)] long Version)
+{
+    public bool Rebalancing => !Earlier.IsDefaultOrEmpty;
+}
+
+/// <summary>
+/// Remembers a target's partition counts (key: the target's name), so that a change of <c>Grid:Outbound:Partitions</c>
+/// moves subjects without a drain: every partition joins with the count it routes by; a new count wakes partitions 0 to
+/// the highest used so far to hand over what no longer belongs to them, and the move is over once all have.
+/// </summary>
+[Alias("grid.outbound.IOutboundLayoutGrain")]
+public interface IOutboundLayoutGrain : IGrainWithStringKey
+{
+    /// <summary>The layout, after taking <paramref name="partitions"/> as the count in use (a new count starts a move).</summary>
+    [Alias("Join")]
+    Task<PartitionLayout> Join(int partitions);
+
+    /// <summary>Partition <paramref name="partition"/> holds nothing that belongs elsewhere under <paramref name="partitions"/>.</summary>
+    [Alias("Settle")]
+    Task<PartitionLayout> Settle(int partitions, int partition);
+
+    [Alias("Get")]
+    Task<PartitionLayout> Get();
+}
+
+/// <summary>
 /// What ops do with any grain that delivers to a target: a publisher partition (<see cref="IOutboundPublisherGrain"/>)
 /// or the target's availability publisher (<see cref="IAvailabilityPublisherGrain"/>).
 /// </summary>

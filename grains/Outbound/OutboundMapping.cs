@@ -59,4 +59,20 @@ internal static class OutboundMapping
         => Activity.Current is { IdFormat: ActivityIdFormat.W3C, Recorded: true } activity ? activity.Id : null;
 
     public static ImmutableArray<OutboundEvent> ToContract(this IEnumerable<OutgoingEvent> events) => [.. events.Select(ToContract)];
+
+    public static SubjectHandOver ToContract(this SubjectTransfer t)
+        => new(t.Subject, t.LastSequence, t.LastSourceSequence, [.. t.Pending.Select(ToContract)],
+            [.. t.DeadLetters.Select(d => new HandedDeadLetter(d.Queued.ToContract(), d.DeadLetteredAt, d.Reason))],
+            [.. t.Retained.Select(r => new HandedDelivery(r.Event.ToContract(), r.Sequence, r.DeliveredAt))]);
+
+    public static SubjectTransfer ToDomain(this SubjectHandOver h)
+        => new(h.Subject, h.LastSequence, h.LastSourceSequence, [.. h.Pending.Select(ToDomain)],
+            [.. h.DeadLetters.Select(d => new DeadLetter(d.Queued.ToDomain(), d.DeadLetteredAt, d.Reason))],
+            [.. h.Retained.Select(r => new DeliveredEvent(r.Event.ToDomain(), r.Sequence, r.DeliveredAt))]);
+
+    private static HandedEvent ToContract(this QueuedEvent q)
+        => new(q.Event.ToContract(), q.Sequence, q.EnqueuedAt, q.Attempts, q.NextAttemptAt, q.LastStatus, q.LastError);
+
+    private static QueuedEvent ToDomain(this HandedEvent h)
+        => new(h.Event.ToDomain(), h.Sequence, h.EnqueuedAt, h.Attempts, h.NextAttemptAt, h.LastStatus, h.LastError);
 }

@@ -19,7 +19,7 @@ public sealed class OutboundOpsGrain(OutboundRouter router, TimeProvider clock) 
                 continue;
             }
 
-            var parts = await Task.WhenAll(Deliveries(name).Select(p => p.GetStatus()));
+            var parts = await Task.WhenAll((await DeliveriesAsync(name)).Select(p => p.GetStatus()));
             var lags = parts.SelectMany(p => p.RecentLagSeconds).ToList();
             var oldest = parts.Select(p => p.OldestEnqueuedAt).Where(o => o is not null).Min();
             targets.Add(new OutboundTargetStatus(
@@ -42,7 +42,7 @@ public sealed class OutboundOpsGrain(OutboundRouter router, TimeProvider clock) 
             return null;
         }
 
-        var parts = await Task.WhenAll(Deliveries(target).Select(p => p.GetDeadLetters(limit, includeData)));
+        var parts = await Task.WhenAll((await DeliveriesAsync(target)).Select(p => p.GetDeadLetters(limit, includeData)));
         return [.. parts.SelectMany(p => p).OrderByDescending(d => d.DeadLetteredAt).Take(limit)];
     }
 
@@ -53,7 +53,7 @@ public sealed class OutboundOpsGrain(OutboundRouter router, TimeProvider clock) 
             return null;
         }
 
-        var parts = await Task.WhenAll(Deliveries(target).Select(p => p.GetDeadLetters(int.MaxValue, includeData: true)));
+        var parts = await Task.WhenAll((await DeliveriesAsync(target)).Select(p => p.GetDeadLetters(int.MaxValue, includeData: true)));
         return parts.SelectMany(p => p).FirstOrDefault(d => d.Id == id);
     }
 
@@ -64,7 +64,7 @@ public sealed class OutboundOpsGrain(OutboundRouter router, TimeProvider clock) 
             return null;
         }
 
-        var replayed = await Task.WhenAll(Deliveries(target).Select(p => p.ReplayDeadLetters(ids)));
+        var replayed = await Task.WhenAll((await DeliveriesAsync(target)).Select(p => p.ReplayDeadLetters(ids)));
         return replayed.Sum();
     }
 
@@ -75,7 +75,7 @@ public sealed class OutboundOpsGrain(OutboundRouter router, TimeProvider clock) 
             return false;
         }
 
-        await Task.WhenAll(Deliveries(target).Select(p => p.SetPaused(paused)));
+        await Task.WhenAll((await DeliveriesAsync(target)).Select(p => p.SetPaused(paused)));
         return true;
     }
 
@@ -84,10 +84,13 @@ public sealed class OutboundOpsGrain(OutboundRouter router, TimeProvider clock) 
             ? await GrainFactory.GetGrain<IOutboundPublisherGrain>(OutboundRouter.PublisherKey(target, router.PartitionOf(subject))).Redeliver(subject, fromSequence)
             : null;
 
-    /// <summary>The target's publisher partitions, and its availability publisher when it takes availability changes.</summary>
-    private IEnumerable<IOutboundDeliveryGrain> Deliveries(string target)
+    /// <summary>
+    /// The target's publisher partitions (while a change of their count settles, those beyond it too), and its availability
+    /// publisher when it takes availability changes.
+    /// </summary>
+    private async Task<IEnumerable<IOutboundDeliveryGrain>> DeliveriesAsync(string target)
     {
-        var partitions = Enumerable.Range(0, router.Partitions).Select(p => (IOutboundDeliveryGrain)GrainFactory.GetGrain<IOutboundPublisherGrain>(OutboundRouter.PublisherKey(target, p)));
+        IEnumerable<IOutboundDeliveryGrain> partitions = await router.PublishersAsync(GrainFactory, target);
         return router.TargetsFor(OutboundEventTypes.AvailabilityChanged.Type).Contains(target)
             ? partitions.Append(GrainFactory.GetGrain<IAvailabilityPublisherGrain>(target))
             : partitions;

@@ -17,7 +17,10 @@ public sealed class OutboundOptions
 
     /// <summary>
     /// Publisher partitions per target: subjects are spread over them by hash, each drains in parallel with its share of
-    /// the target's rate limit and concurrency. Changing it moves subjects to other partitions (drain first). Default: 4.
+    /// the target's rate limit and concurrency. It can be changed with events waiting (every silo restarted with the same
+    /// new count): each partition hands the subjects that no longer map to it, whole and in order, to their new partition,
+    /// and subjects that moved are held until every partition has handed over (see <see cref="OutboundLayoutGrain"/> and
+    /// docs/events.md, "Changing the partition count"). Default: 4.
     /// </summary>
     public int Partitions { get; set; } = 4;
 

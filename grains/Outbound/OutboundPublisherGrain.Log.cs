@@ -32,4 +32,12 @@ public sealed partial class OutboundPublisherGrain
     [LoggerMessage(EventId = 1407, EventName = "OutboundWriteFailed", Level = LogLevel.Error,
         Message = "Outbound {Target}/{Partition}: write failed; the publisher reloads from storage")]
     private partial void LogWriteFailed(Exception exception, string target, int partition);
+
+    [LoggerMessage(EventId = 1409, EventName = "OutboundHandedOver", Level = LogLevel.Information,
+        Message = "Outbound {Target}/{Partition}: {Subjects} subject(s) handed over to partition {To} (the partition count changed)")]
+    private partial void LogHandedOver(string target, int partition, int subjects, int to);
+
+    [LoggerMessage(EventId = 1415, EventName = "OutboundTookOver", Level = LogLevel.Information,
+        Message = "Outbound {Target}/{Partition}: took over {Subjects} subject(s) with {Events} event(s) from partition {From}")]
+    private partial void LogTookOver(string target, int partition, int subjects, int events, int from);
 }

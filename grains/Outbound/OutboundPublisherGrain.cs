@@ -21,7 +21,7 @@ namespace Grid.Outbound;
 /// <see cref="GroupCommit"/>): every decision on the queue runs to completion between awaits.
 /// </remarks>
 [Reentrant]
-public sealed partial class OutboundPublisherGrain : Grain, IOutboundPublisherGrain, IRemindable
+public sealed partial class OutboundPublisherGrain : Grain, IOutboundPublisherGrain, IOutboundHandOverGrain, IRemindable
 {
     private const string ReminderName = "outbound-drain";
 
@@ -73,6 +73,7 @@ public sealed partial class OutboundPublisherGrain : Grain, IOutboundPublisherGr
     {
         (_target, _partition) = OutboundRouter.ParseKey(this.GetPrimaryKeyString());
         await LoadTargetAsync();
+        await JoinLayoutAsync();
         Queue.ResetInFlight();
 
         _timer = this.RegisterGrainTimer(
@@ -211,6 +212,7 @@ public sealed partial class OutboundPublisherGrain : Grain, IOutboundPublisherGr
 
         try
         {
+            await HandOverAsync();
             if (!await _pump.RunAsync())
             {
                 return;

@@ -78,7 +78,10 @@ public sealed class OutboundRouter
         => await grains.GetGrain<ISubscriptionRegistryGrain>(ISubscriptionRegistryGrain.Key).GetSet(Version) is { } set && Apply(set);
 
     /// <summary>The partition of a subject: FNV-1a of its UTF-8 bytes, so that every silo agrees.</summary>
-    public int PartitionOf(string subject)
+    public int PartitionOf(string subject) => PartitionOf(subject, Options.Partitions);
+
+    /// <summary>The partition of a subject among <paramref name="partitions"/> (a count in use now or before).</summary>
+    public static int PartitionOf(string subject, int partitions)
     {
         var hash = 2166136261u;
         foreach (var b in Encoding.UTF8.GetBytes(subject))
@@ -86,7 +89,17 @@ public sealed class OutboundRouter
             hash = unchecked((hash ^ b) * 16777619u);
         }
 
-        return (int)(hash % (uint)Options.Partitions);
+        return (int)(hash % (uint)partitions);
+    }
+
+    /// <summary>
+    /// A target's publisher partitions: those of the count in use and, while a change of it is being settled, those
+    /// beyond it (they may still hold events; see <see cref="IOutboundLayoutGrain"/>).
+    /// </summary>
+    public async Task<IEnumerable<IOutboundPublisherGrain>> PublishersAsync(IGrainFactory grains, string target)
+    {
+        var layout = await grains.GetGrain<IOutboundLayoutGrain>(target).Get();
+        return Enumerable.Range(0, Math.Max(Partitions, layout.Highest)).Select(p => grains.GetGrain<IOutboundPublisherGrain>(PublisherKey(target, p)));
     }
 
     public static string PublisherKey(string target, int partition) => string.Create(CultureInfo.InvariantCulture, $"{target}/{partition}");

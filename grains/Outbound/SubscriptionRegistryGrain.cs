@@ -122,7 +122,7 @@ public sealed partial class SubscriptionRegistryGrain(
         State.Subscriptions.Remove(subscription);
         await CommitAsync();
         LogDeleted(name);
-        await Task.WhenAll(Deliveries(name).Select(d => d.Discard(_committed)));
+        await Task.WhenAll((await DeliveriesAsync(name)).Select(d => d.Discard(_committed)));
         return new SubscriptionChange(SubscriptionCode.Done, SubscriptionRules.View(subscription, Now), []);
     }
 
@@ -205,7 +205,7 @@ public sealed partial class SubscriptionRegistryGrain(
     {
         var set = _committed;
         var availability = SubscriptionRules.TakesAvailability(subscription.EventTypes);
-        var deliveries = Deliveries(subscription.Name, availability || SubscriptionRules.TakesAvailability(before.EventTypes)).ToList();
+        var deliveries = (await DeliveriesAsync(subscription.Name, availability || SubscriptionRules.TakesAvailability(before.EventTypes))).ToList();
         await Task.WhenAll(deliveries.Select(d => d.Reconfigure(set)));
         if (pausedChanged)
         {
@@ -218,11 +218,10 @@ public sealed partial class SubscriptionRegistryGrain(
         }
     }
 
-    /// <summary>The target's publisher partitions, and its availability publisher if asked for.</summary>
-    private IEnumerable<IOutboundDeliveryGrain> Deliveries(string name, bool availability = true)
+    /// <summary>The target's publisher partitions (while a change of their count settles, those beyond it too), and its availability publisher if asked for.</summary>
+    private async Task<IEnumerable<IOutboundDeliveryGrain>> DeliveriesAsync(string name, bool availability = true)
     {
-        var partitions = Enumerable.Range(0, router.Partitions)
-            .Select(p => (IOutboundDeliveryGrain)GrainFactory.GetGrain<IOutboundPublisherGrain>(OutboundRouter.PublisherKey(name, p)));
+        IEnumerable<IOutboundDeliveryGrain> partitions = await router.PublishersAsync(GrainFactory, name);
         return availability ? partitions.Append(GrainFactory.GetGrain<IAvailabilityPublisherGrain>(name)) : partitions;
     }
 }

@@ -64,6 +64,11 @@ internal sealed class InMemoryPublisherStorage(InMemoryPublisherStore store) : I
             }
 
             entry.Header = PublisherRowSerializer.Header(changes.Header);
+            foreach (var subject in changes.RemovedSubjects)
+            {
+                entry.Subjects.Remove(subject);
+            }
+
             foreach (var subject in changes.Subjects)
             {
                 entry.Subjects[subject.Subject] = subject;

@@ -62,6 +62,10 @@ internal sealed class PostgresPublisherStorage : IGrainStorage, IAsyncDisposable
             WHERE EXISTS (SELECT 1 FROM head)
             ON CONFLICT (service_id, grain_key, subject) DO UPDATE
                 SET last_sequence = EXCLUDED.last_sequence, last_source_sequence = EXCLUDED.last_source_sequence
+        ), moved AS (
+            DELETE FROM grid_outbound_subject AS m
+            WHERE m.service_id = @service AND m.grain_key = @key AND m.subject = ANY (@movedSubjects)
+              AND EXISTS (SELECT 1 FROM head)
         ), upserted AS (
             INSERT INTO grid_outbound_entry (service_id, grain_key, kind, subject, sequence, payload)
             SELECT @service, @key, e.kind, e.subject, e.sequence, e.payload
@@ -144,6 +148,7 @@ internal sealed class PostgresPublisherStorage : IGrainStorage, IAsyncDisposable
         command.Parameters.Add(new NpgsqlParameter<string[]>("subjects", [.. changes.Subjects.Select(s => s.Subject)]));
         command.Parameters.Add(new NpgsqlParameter<long[]>("lastSequences", [.. changes.Subjects.Select(s => s.LastSequence)]));
         command.Parameters.Add(new NpgsqlParameter<long[]>("lastSourceSequences", [.. changes.Subjects.Select(s => s.LastSourceSequence)]));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("movedSubjects", [.. changes.RemovedSubjects]));
         command.Parameters.Add(new NpgsqlParameter<short[]>("kinds", [.. upserts.Select(e => (short)e.Key.Kind)]));
         command.Parameters.Add(new NpgsqlParameter<string[]>("entrySubjects", [.. upserts.Select(e => e.Key.Subject)]));
         command.Parameters.Add(new NpgsqlParameter<long[]>("sequences", [.. upserts.Select(e => e.Key.Sequence)]));

@@ -2,19 +2,18 @@ using Grid.Outbound;
 using Grid.Tests.Grains;
 using Grid.Tests.Outbound;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Orleans.Configuration;
 
 namespace Grid.Tests.Postgres;
 
 /// <summary>
 /// Given a silo process on PostgreSQL whose ERP target is down: the backlog it built is still there after the silo is
 /// killed with <c>kill -9</c>, and a restarted silo delivers all of it once the target is back, with no one calling the
-/// publishers (their reminders wake them).
+/// publishers (their reminders wake them). And a restart with another partition count loses and doubles nothing
+/// (<c>OutboundProcessTests.Partitions.cs</c>).
 /// </summary>
 [Trait("Category", "Postgres")]
 [Collection(SiloProcessCollection.Name)]
-public sealed class OutboundProcessTests : IAsyncLifetime
+public sealed partial class OutboundProcessTests : IAsyncLifetime
 {
     private readonly PostgresDatabase _database = new();
     private WebhookReceiver _receiver = null!;
@@ -51,7 +50,7 @@ public sealed class OutboundProcessTests : IAsyncLifetime
         var skus = Enumerable.Range(0, 20).Select(i => TestIds.New($"OUT{i}")).ToList();
         await using (var before = await SiloProcess.StartAsync(_database.ConnectionString, siloPort, outbound))
         {
-            using var client = await StartClientAsync();
+            using var client = await SiloProcess.StartClientAsync(_database.ConnectionString);
             var grains = client.Services.GetRequiredService<IGrainFactory>();
             await before.ExplainingFailuresAsync(async () =>
             {
@@ -94,27 +93,5 @@ public sealed class OutboundProcessTests : IAsyncLifetime
         {
             return -1;
         }
-    }
-
-    private async Task<IHost> StartClientAsync()
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.UseOrleansClient(client =>
-        {
-            client.Configure<ClusterOptions>(o =>
-            {
-                o.ClusterId = "grid-process-tests";
-                o.ServiceId = "grid-process-tests";
-            });
-            client.UseAdoNetClustering(o =>
-            {
-                o.Invariant = "Npgsql";
-                o.ConnectionString = _database.ConnectionString;
-            });
-            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
-        });
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
     }
 }

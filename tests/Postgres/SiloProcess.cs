@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
 
 namespace Grid.Tests.Postgres;
 
@@ -100,6 +102,36 @@ public sealed class SiloProcess : IAsyncDisposable
         {
             throw new InvalidOperationException($"{failure.Message}\n--- the silo's log ---\n{Output}", failure);
         }
+    }
+
+    /// <summary>
+    /// An Orleans client of the process tests' cluster (the silos started here), started; calls time out after
+    /// <paramref name="responseTimeout"/> when given (Orleans' default otherwise).
+    /// </summary>
+    public static async Task<IHost> StartClientAsync(string connectionString, TimeSpan? responseTimeout = null)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = "grid-process-tests";
+                o.ServiceId = "grid-process-tests";
+            });
+            client.UseAdoNetClustering(o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = connectionString;
+            });
+            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
+            if (responseTimeout is { } timeout)
+            {
+                client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = timeout);
+            }
+        });
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
     }
 
     /// <summary>SIGKILL: the process ends at once, mid-write if it was writing.</summary>

@@ -3,8 +3,6 @@ using System.Text.Json;
 using Grid.Inventory;
 using Grid.Tests.Grains;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Orleans.Configuration;
 
 namespace Grid.Tests.Postgres;
 
@@ -28,7 +26,7 @@ public sealed class SiloProcessTests : IAsyncLifetime
         string[] quickFailureDetection = ["--Grid:Membership:ProbeTimeout=00:00:01", "--Grid:Membership:NumMissedProbesLimit=2"];
         await using var first = await SiloProcess.StartAsync(_database.ConnectionString, quickFailureDetection);
         await using var second = await SiloProcess.StartAsync(_database.ConnectionString, quickFailureDetection);
-        using var client = await StartClientAsync();
+        using var client = await SiloProcess.StartClientAsync(_database.ConnectionString, TimeSpan.FromSeconds(5));
         var grains = client.Services.GetRequiredService<IGrainFactory>();
 
         const long hotStock = 300;
@@ -89,7 +87,7 @@ public sealed class SiloProcessTests : IAsyncLifetime
         var siloPort = FreePorts.Next();
         await using (var before = await SiloProcess.StartAsync(_database.ConnectionString, siloPort, fastReminders))
         {
-            using var client = await StartClientAsync();
+            using var client = await SiloProcess.StartClientAsync(_database.ConnectionString, TimeSpan.FromSeconds(5));
             var grains = client.Services.GetRequiredService<IGrainFactory>();
             await grains.Inventory(sku).Receive(10, DateTimeOffset.UtcNow);
             var reservation = await grains.Inventory(sku).Reserve(new ReserveStock("r1", "web", 4, TtlSeconds: 4));
@@ -103,29 +101,6 @@ public sealed class SiloProcessTests : IAsyncLifetime
         await Eventually.ThatAsync(
             async () => await StoredReservationStateAsync(sku, "r1") == 3, "the stored reservation expired by the reminder", TimeSpan.FromSeconds(90));
         Assert.Equal(0, (await ReadStoredStateAsync(sku)).GetProperty("Reserved").GetInt64());
-    }
-
-    private async Task<IHost> StartClientAsync()
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.UseOrleansClient(client =>
-        {
-            client.Configure<ClusterOptions>(o =>
-            {
-                o.ClusterId = "grid-process-tests";
-                o.ServiceId = "grid-process-tests";
-            });
-            client.UseAdoNetClustering(o =>
-            {
-                o.Invariant = "Npgsql";
-                o.ConnectionString = _database.ConnectionString;
-            });
-            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
-            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5));
-        });
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
     }
 
     private async Task<JsonElement> ReadStoredStateAsync(string sku)
