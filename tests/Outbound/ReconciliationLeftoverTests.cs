@@ -10,7 +10,7 @@ namespace Grid.Tests.Outbound;
 /// After an upgrade from the single reconciliation grain, the discrepancy events its stored outbox still held reach
 /// the targets, and its row goes.
 /// </summary>
-[Trait("Category", "Outbound")]
+[Trait("Category", "Grains")]
 [Collection(OutboundCollection.Name)]
 public sealed class ReconciliationLeftoverTests(OutboundFixture fixture)
 {

@@ -20,18 +20,18 @@ public sealed class TelemetryTests(SecuredApiFactory factory)
         await _client.ReceiveAsync(sku, 10);
         var traceId = ActivityTraceId.CreateRandom();
 
-        using (var response = await SendTracedAsync(HttpMethod.Get, $"/api/v1/atp/{sku}", traceId))
+        using (var response = await SendTracedAsync(HttpMethod.Post, "/api/v1/reservations", traceId, GridHttp.Reservation(sku, 1)))
         {
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         }
 
-        var spans = await SpansAsync(traceId, s => s.Count(IsGrainCall("ISkuGrain")) >= 2);
+        var spans = await SpansAsync(traceId, s => s.Count(IsGrainCall("IInventoryGrain")) >= 2);
         var server = Assert.Single(spans, s => s.Source.Name == "Microsoft.AspNetCore");
-        Assert.Equal("/api/v1/atp/{sku}", server.GetTagItem("http.route"));
+        Assert.Equal("/api/v1/reservations/", server.GetTagItem("http.route"));
         Assert.Equal(traceId, server.TraceId);
-        Assert.Contains(spans, s => IsGrainCall("ISkuGrain")(s) && s.Kind == ActivityKind.Client);
-        Assert.Contains(spans, s => IsGrainCall("ISkuGrain")(s) && s.Kind == ActivityKind.Server);
-        Assert.All(spans.Where(IsGrainCall("ISkuGrain")), s => Assert.True(IsDescendant(s, server, spans), $"{s.DisplayName} ({s.Kind}) is not under the gateway's request span."));
+        Assert.Contains(spans, s => IsGrainCall("IInventoryGrain")(s) && s.Kind == ActivityKind.Client);
+        Assert.Contains(spans, s => IsGrainCall("IInventoryGrain")(s) && s.Kind == ActivityKind.Server);
+        Assert.All(spans.Where(IsGrainCall("IInventoryGrain")), s => Assert.True(IsDescendant(s, server, spans), $"{s.DisplayName} ({s.Kind}) is not under the gateway's request span."));
     }
 
     [Fact]
