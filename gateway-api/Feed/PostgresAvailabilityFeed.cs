@@ -28,7 +28,7 @@ public sealed partial class PostgresAvailabilityFeed : IAvailabilityFeed, IAsync
     /// The least time between two reads of the tail once a read finds at least <see cref="BusyStep"/> changes: under a
     /// steady stream of writes each step then takes more of them, for fewer round trips and commit records.
     /// </summary>
-    public static readonly TimeSpan BusyTailSpacing = TimeSpan.FromMilliseconds(25);
+    public static readonly TimeSpan BusyTailSpacing = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Changes one read of the tail finds from which the tail counts as busy.</summary>
     public const int BusyStep = 16;
