@@ -3,8 +3,8 @@ using Orleans.Streams;
 namespace Grid.Streams;
 
 /// <summary>
-/// How far behind the consumers of one stream provider are: for each queue, how long a message queued now would
-/// wait (from its oldest waiting message's age and how fast that head moves on), and the oldest message's age. Measured by <see cref="RefreshAsync"/> (a caller decides how often) and read without I/O by
+/// How far behind the consumers of one stream provider are: for each queue, how long its oldest waiting message has
+/// waited. Measured by <see cref="RefreshAsync"/> (a caller decides how often) and read without I/O by
 /// <see cref="LagOf"/>, so that a gateway can decide per request whether to take more events.
 /// </summary>
 public interface IStreamQueueLag
@@ -15,10 +15,7 @@ public interface IStreamQueueLag
     /// <summary>Measures every queue again.</summary>
     Task RefreshAsync(CancellationToken cancellationToken);
 
-    /// <summary>
-    /// How long a message queued now on the queue that carries <paramref name="stream"/> would wait: at least the age of
-    /// its oldest waiting message, more while the queue drains slower than it fills (zero when none waits).
-    /// </summary>
+    /// <summary>The age of the oldest message waiting in the queue that carries <paramref name="stream"/> (zero when none waits).</summary>
     TimeSpan LagOf(StreamId stream);
 
     /// <summary>The age of the oldest message waiting in any queue (zero when none waits).</summary>
@@ -29,8 +26,6 @@ public interface IStreamQueueLag
 internal sealed class PostgresStreamQueueLag(PostgresStreamQueues queues, IStreamQueueMapper mapper, TimeProvider clock) : IStreamQueueLag
 {
     private readonly int[] _queueIds = [.. mapper.GetAllQueues().Select(PostgresQueueAdapter.QueueNumber)];
-    private readonly Dictionary<int, QueueDrainEstimate> _estimates = [];
-    private volatile Dictionary<int, TimeSpan> _waits = [];
     private volatile Dictionary<int, TimeSpan> _ages = [];
     private DateTimeOffset? _measuredAt;
 
@@ -38,32 +33,12 @@ internal sealed class PostgresStreamQueueLag(PostgresStreamQueues queues, IStrea
 
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
-        var ages = await queues.Store.GetQueueAgesAsync(_queueIds, cancellationToken);
-        // The gateway's probe and an import may both measure.
-        lock (_estimates)
-        {
-            var now = clock.GetUtcNow();
-            var waits = new Dictionary<int, TimeSpan>(ages.Count);
-            foreach (var queue in _queueIds)
-            {
-                if (!_estimates.TryGetValue(queue, out var estimate))
-                {
-                    _estimates[queue] = estimate = new QueueDrainEstimate();
-                }
-
-                estimate.Observe(ages.TryGetValue(queue, out var age) ? age : null, now);
-                if (estimate.Wait > TimeSpan.Zero)
-                {
-                    waits[queue] = estimate.Wait;
-                }
-            }
-
-            (_ages, _waits, _measuredAt) = (ages, waits, now);
-        }
+        _ages = await queues.Store.GetQueueAgesAsync(_queueIds, cancellationToken);
+        _measuredAt = clock.GetUtcNow();
     }
 
     public TimeSpan LagOf(StreamId stream)
-        => _waits.GetValueOrDefault(PostgresQueueAdapter.QueueNumber(mapper.GetQueueForStream(stream)));
+        => _ages.GetValueOrDefault(PostgresQueueAdapter.QueueNumber(mapper.GetQueueForStream(stream)));
 
     public TimeSpan Oldest => _ages.Values.DefaultIfEmpty(TimeSpan.Zero).Max();
 }
