@@ -52,7 +52,7 @@ public sealed class GridOptions
 
     /// <summary>
     /// Whether this silo collects for the Orleans dashboard and serves it at <c>/dashboard</c>. Every silo of a cluster
-    /// must agree. Collecting records every grain call and counts the activations each second. Default: true.
+    /// must agree. Collecting records every grain call and counts the activations every <see cref="DashboardSampleInterval"/>. Default: true.
     /// </summary>
     public bool Dashboard { get; set; } = true;
 
