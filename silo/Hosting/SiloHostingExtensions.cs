@@ -57,8 +57,9 @@ public static class SiloHostingExtensions
             // The Orleans dashboard (silos, grains, calls) at /dashboard; every silo of the cluster must collect for it.
             if (grid.Dashboard)
             {
+                // Its meter readings and its per-silo statistics (a call to the management grain) at one interval.
                 silo.Services.AddGridDashboardSampling(grid.DashboardSampleInterval);
-                silo.AddDashboard();
+                silo.AddDashboard(o => o.CounterUpdateIntervalMs = (int)grid.DashboardSampleInterval.TotalMilliseconds);
             }
 
             silo.Configure<ClusterOptions>(o =>

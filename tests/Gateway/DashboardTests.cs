@@ -26,6 +26,7 @@ public sealed class DashboardTests(GridApiFactory factory)
         Assert.NotNull(hook);
         var host = factory.Services.GetRequiredService(hook.Value.Host);
         Assert.Equal(5_000, hook.Value.Interval.GetValue(host));
+        Assert.Equal(5_000, factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Orleans.Dashboard.DashboardOptions>>().Value.CounterUpdateIntervalMs);
     }
 }
 
