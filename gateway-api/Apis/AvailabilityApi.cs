@@ -55,13 +55,7 @@ public static class AvailabilityApi
             return GridProblems.Invalid(errors);
         }
 
-        var query = new AvailabilityQuery(channel, dueBy, customerId);
-        if (local.TryGetAvailability(sku, query, locationList, out var here))
-        {
-            return TypedResults.Ok(here);
-        }
-
-        return TypedResults.Ok(await grains.Ref<ISkuGrain>(Identifiers.SkuGrainKey(sku)).GetAvailability(query, locationList));
+        return TypedResults.Ok(await AvailabilityOf(sku, new AvailabilityQuery(channel, dueBy, customerId), locationList, grains, local));
     }
 
     public static async Task<Results<Ok<AvailabilityBatchResponse>, ValidationProblem>> QueryAvailability(
@@ -119,11 +113,16 @@ public static class AvailabilityApi
         }
 
         var query = new AvailabilityQuery(request.Channel, dueBy, request.CustomerId);
-        var answers = await Task.WhenAll(queries.Select(q => local.TryGetAvailability(q.Sku, query, q.Locations, out var here)
-            ? Task.FromResult(here)
-            : grains.Ref<ISkuGrain>(Identifiers.SkuGrainKey(q.Sku)).GetAvailability(query, q.Locations)));
+        var answers = await Task.WhenAll(queries.Select(q => AvailabilityOf(q.Sku, query, q.Locations, grains, local)));
         return TypedResults.Ok(new AvailabilityBatchResponse(answers));
     }
+
+    /// <summary>From the SKU grain's view when that grain is active in this process, else from the grain.</summary>
+    private static Task<SkuAvailability> AvailabilityOf(
+        string sku, AvailabilityQuery query, ImmutableArray<string> locations, IGrainFactory grains, ILocalAvailability local)
+        => local.TryGetAvailability(sku, query, locations, out var here)
+            ? Task.FromResult(here)
+            : grains.Ref<ISkuGrain>(Identifiers.SkuGrainKey(sku)).GetAvailability(query, locations);
 
     internal static ImmutableArray<string> SplitLocations(string? locations, string field, FieldErrors errors)
     {
