@@ -14,13 +14,20 @@ public static class VersionedWrites
     /// When the batch fails, the failure is what the callers get: closing a connection that the failure left in the
     /// middle of a command throws too, and must neither hide the cause nor return that connection to the pool.
     /// </remarks>
-    public static async Task<IReadOnlyList<int?>> ExecuteAsync(NpgsqlDataSource dataSource, IReadOnlyList<NpgsqlBatchCommand> writes)
+    public static Task<IReadOnlyList<int?>> ExecuteAsync(NpgsqlDataSource dataSource, IReadOnlyList<NpgsqlBatchCommand> writes)
+        => OnConnectionAsync(dataSource, connection => RunAsync(connection, writes));
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on a pooled connection. When it fails, the failure is what the caller gets, and a
+    /// connection it left in the middle of a command is broken off rather than pooled.
+    /// </summary>
+    public static async Task<T> OnConnectionAsync<T>(NpgsqlDataSource dataSource, Func<NpgsqlConnection, Task<T>> work)
     {
         var connection = await dataSource.OpenConnectionAsync();
-        IReadOnlyList<int?> versions;
+        T result;
         try
         {
-            versions = await RunAsync(connection, writes);
+            result = await work(connection);
         }
         catch (Exception)
         {
@@ -29,7 +36,7 @@ public static class VersionedWrites
         }
 
         await connection.DisposeAsync();
-        return versions;
+        return result;
     }
 
     private static async Task<IReadOnlyList<int?>> RunAsync(NpgsqlConnection connection, IReadOnlyList<NpgsqlBatchCommand> writes)

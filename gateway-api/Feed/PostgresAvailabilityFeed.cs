@@ -9,7 +9,7 @@ namespace Grid.Gateway.Feed;
 /// <summary>
 /// The feed in Postgres mode: <c>grid_availability_feed</c>, one row per SKU-location whose position the inventory
 /// storage moves in the same statement as the state write (schema 11). Read up to a safe horizon
-/// (<see cref="PostgresFeedHorizon"/>) joined with the state it was written with. While anyone reads, the process
+/// (<see cref="PostgresFeedHorizon"/>), each row with the figures it was moved with (schema 12). While anyone reads, the process
 /// follows the tail every <see cref="TailInterval"/> into a <see cref="FeedWindow"/>: readers at the tail (long-polls,
 /// streams) are answered from memory, and only readers further behind read PostgreSQL.
 /// </summary>
@@ -43,10 +43,16 @@ public sealed partial class PostgresAvailabilityFeed : IAvailabilityFeed, IAsync
 
     private const string EpochSql = "SELECT epoch FROM grid_availability_feed_epoch";
 
-    private const string ReadSql = """
-        SELECT f.position, f.grain_key, i.header
+    /// <summary>A row moved before schema 12 carries no figures: they are read from its state (none once cleared).</summary>
+    private const string StoredHeader = """
+        CASE WHEN f.snapshot IS NULL THEN
+            (SELECT i.header FROM grid_inventory AS i WHERE i.service_id = f.service_id AND i.grain_key = f.grain_key)
+        END
+        """;
+
+    private const string ReadSql = $$"""
+        SELECT f.position, f.grain_key, f.snapshot, {{StoredHeader}}
         FROM grid_availability_feed AS f
-        LEFT JOIN grid_inventory AS i ON i.service_id = f.service_id AND i.grain_key = f.grain_key
         WHERE f.service_id = @service AND f.position > @after AND f.position <= @horizon
           AND (cardinality(@locations) = 0 OR split_part(f.grain_key, '@', 2) = ANY(@locations))
         ORDER BY f.position
@@ -57,10 +63,9 @@ public sealed partial class PostgresAvailabilityFeed : IAvailabilityFeed, IAsync
     /// The tail's page: as <see cref="ReadSql"/> for every location, and only once the writers up to the horizon have
     /// ended (the oldest running transaction is past <c>@assigned</c>).
     /// </summary>
-    private const string TailSql = """
-        SELECT f.position, f.grain_key, i.header
+    private const string TailSql = $$"""
+        SELECT f.position, f.grain_key, f.snapshot, {{StoredHeader}}
         FROM grid_availability_feed AS f
-        LEFT JOIN grid_inventory AS i ON i.service_id = f.service_id AND i.grain_key = f.grain_key
         WHERE f.service_id = @service AND f.position > @after AND f.position <= @horizon
           AND pg_snapshot_xmin(pg_current_snapshot())::text::bigint > @assigned
         ORDER BY f.position
@@ -258,35 +263,61 @@ public sealed partial class PostgresAvailabilityFeed : IAvailabilityFeed, IAsync
         }
 
         PostgresFeedHorizon.AddMark(batch, unless: mark);
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         var settled = false;
-        var entries = new List<FeedEntry>();
-        if (mark is not null)
+        List<StoredFeedRow> rows = [];
+        FeedMark? next;
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {
-            await reader.ReadAsync(cancellationToken);
-            settled = reader.GetBoolean(0);
-            await reader.NextResultAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            if (mark is not null)
             {
-                var header = reader.IsDBNull(2) ? null : reader.GetFieldValue<byte[]>(2);
-                entries.Add(new FeedEntry(reader.GetInt64(0), ToSnapshot(reader.GetString(1), header)));
+                await reader.ReadAsync(cancellationToken);
+                settled = reader.GetBoolean(0);
+                await reader.NextResultAsync(cancellationToken);
+                rows = await ReadRowsAsync(reader, cancellationToken);
+                await reader.NextResultAsync(cancellationToken);
             }
 
-            await reader.NextResultAsync(cancellationToken);
+            next = await PostgresFeedHorizon.ReadMarkAsync(reader, cancellationToken);
         }
 
         // Rows read while the first statement still saw a writer running are dropped: the mark was not settled then.
-        return new TailStep(settled, settled ? entries : [], await PostgresFeedHorizon.ReadMarkAsync(reader, cancellationToken));
+        return new TailStep(settled, settled ? ToEntries(rows) : [], next);
     }
+
+    /// <summary>
+    /// A page's rows as stored, taken off the wire before any of them is decoded: the server's statement, and the
+    /// snapshot it holds, end as soon as the page is sent, rather than waiting on this process to decode each header.
+    /// A snapshot held that long keeps every version of the SKU-locations written meanwhile alive, which makes every
+    /// later write and read walk them.
+    /// </summary>
+    private static async Task<List<StoredFeedRow>> ReadRowsAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        var rows = new List<StoredFeedRow>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new StoredFeedRow(
+                reader.GetInt64(0),
+                reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetFieldValue<byte[]>(2),
+                reader.IsDBNull(3) ? null : reader.GetFieldValue<byte[]>(3)));
+        }
+
+        return rows;
+    }
+
+    private static List<FeedEntry> ToEntries(List<StoredFeedRow> rows)
+        => rows.ConvertAll(row => new FeedEntry(
+            row.Position, row.Snapshot is { } snapshot ? InventoryStateJson.DeserializeSnapshot(snapshot) : ToSnapshot(row.Key, row.Header)));
+
+    private readonly record struct StoredFeedRow(long Position, string Key, byte[]? Snapshot, byte[]? Header);
 
     private readonly record struct TailStep(bool Settled, List<FeedEntry> Entries, FeedMark? Next);
 
     private async Task<List<FeedEntry>> ReadRangeAsync(long after, long horizon, FeedFilter filter, int limit, CancellationToken cancellationToken)
     {
-        var entries = new List<FeedEntry>();
         if (after >= horizon)
         {
-            return entries;
+            return [];
         }
 
         await using var command = _dataSource.CreateCommand(ReadSql);
@@ -295,14 +326,13 @@ public sealed partial class PostgresAvailabilityFeed : IAvailabilityFeed, IAsync
         command.Parameters.Add(new NpgsqlParameter<long>("horizon", horizon));
         command.Parameters.Add(new NpgsqlParameter<string[]>("locations", [.. filter.Locations]));
         command.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        List<StoredFeedRow> rows;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            var header = reader.IsDBNull(2) ? null : reader.GetFieldValue<byte[]>(2);
-            entries.Add(new FeedEntry(reader.GetInt64(0), ToSnapshot(reader.GetString(1), header)));
+            rows = await ReadRowsAsync(reader, cancellationToken);
         }
 
-        return entries;
+        return ToEntries(rows);
     }
 
     private async IAsyncEnumerable<AvailabilitySnapshot> ExportRowsAsync(FeedFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -4,22 +4,22 @@ using Grid.Domain;
 using Grid.Gateway.Feed;
 using Grid.Postgres;
 using Npgsql;
-using NpgsqlTypes;
 using Orleans.Configuration;
 using Orleans.Storage;
 
 namespace Grid.Silo.Storage;
 
 /// <summary>
-/// Grain storage for SKU-location state in PostgreSQL (schemas 5 and 9): one statement per write carrying the state
-/// header, only the reservations that changed since the previous write and the event keys and movements recorded since
-/// then (the journal), guarded by the version the grain last read.
+/// Grain storage for SKU-location state in PostgreSQL (schemas 5, 9 and 11): a write carries the state header, only
+/// the reservations that changed since the previous write and the event keys and movements recorded since then (the
+/// journal), guarded by the version the grain last read; the writes waiting together go in one statement
+/// (<see cref="InventoryWrites"/>).
 /// </summary>
 /// <remarks>
 /// <para>The changes are taken from the grain's live state synchronously, before the first await, so the grain may keep
 /// deciding new commands while this write is in flight (see <see cref="Infrastructure.GroupCommit"/>).</para>
 /// <para>Reads and writes are batched across grains (<see cref="RoundTripBatcher{TRequest, TResult}"/>): the writes
-/// waiting at the same moment go out as one batch in one transaction (one WAL flush), and the activations that read
+/// waiting at the same moment go out as one statement in one transaction (one WAL flush), and the activations that read
 /// at the same moment (a burst of queued events waking thousands of SKU-locations) share one query by key list. A
 /// few round trips run at once, so a burst takes a few connections, not one per grain.</para>
 /// </remarks>
@@ -35,7 +35,7 @@ internal sealed class PostgresInventoryStorage : IGrainStorage, IExpiryIndex, IA
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _serviceId;
     private readonly RoundTripBatcher<string, StoredInventory?> _reads;
-    private readonly RoundTripBatcher<NpgsqlBatchCommand, int?> _writes;
+    private readonly RoundTripBatcher<InventoryWrite, int?> _writes;
 
     /// <summary>Told after each committed write that moved the availability feed (this process's feed reads its tail then).</summary>
     public FeedTailSignal? FeedWritten { get; init; }
@@ -65,80 +65,6 @@ internal sealed class PostgresInventoryStorage : IGrainStorage, IExpiryIndex, IA
             ORDER BY j.kind, j.sequence) AS j;
         """;
 
-    private const short EventKeyEntry = 1;
-    private const short MovementEntry = 2;
-
-    // The forgotten reservations are found one primary-key probe each (the LIMIT keeps the planner from turning the
-    // lookup into a join). Written as "reservation_id = ANY(@removed)", the planner may instead walk every
-    // reservation of the SKU-location and filter them, since its statistics take each SKU-location to hold about one
-    // row: on a hot SKU-location holding 20,000 reservations that cost 5,000 buffer reads and 17 ms per write.
-    private const string WriteStateSql = """
-        WITH head AS (
-            INSERT INTO grid_inventory AS i (service_id, grain_key, version, header, next_expiry)
-            VALUES (@service, @key, 1, @header, @nextExpiry)
-            ON CONFLICT (service_id, grain_key) DO UPDATE
-                SET header = EXCLUDED.header, next_expiry = EXCLUDED.next_expiry, version = i.version + 1, modified_on = now()
-                WHERE i.version = @expected
-            RETURNING i.version
-        ), upserted AS (
-            INSERT INTO grid_inventory_reservation (service_id, grain_key, reservation_id, payload)
-            SELECT @service, @key, r.id, r.payload
-            FROM unnest(@ids, @payloads) AS r(id, payload)
-            WHERE EXISTS (SELECT 1 FROM head)
-            ON CONFLICT (service_id, grain_key, reservation_id) DO UPDATE SET payload = EXCLUDED.payload
-        ), removed AS (
-            DELETE FROM grid_inventory_reservation AS d
-            WHERE d.ctid = ANY (ARRAY(
-                SELECT found.ctid FROM unnest(@removed) AS x(id)
-                CROSS JOIN LATERAL (
-                    SELECT r.ctid FROM grid_inventory_reservation AS r
-                    WHERE r.service_id = @service AND r.grain_key = @key AND r.reservation_id = x.id
-                    LIMIT 1) AS found))
-              AND EXISTS (SELECT 1 FROM head)
-        )
-        """;
-
-    // Appends the event keys and movements recorded since the last write and forgets those out of the window. Only a
-    // write that recorded some carries it: most writes of a reservation did not.
-    private const string WriteJournalSql = """
-        , journaled AS (
-            INSERT INTO grid_inventory_journal (service_id, grain_key, kind, sequence, payload)
-            SELECT @service, @key, j.kind, j.sequence, j.payload
-            FROM unnest(@journalKinds, @journalSequences, @journalPayloads) AS j(kind, sequence, payload)
-            WHERE EXISTS (SELECT 1 FROM head)
-            ON CONFLICT (service_id, grain_key, kind, sequence) DO UPDATE SET payload = EXCLUDED.payload
-        ), keys_forgotten AS (
-            DELETE FROM grid_inventory_journal
-            WHERE service_id = @service AND grain_key = @key AND kind = 1 AND sequence < @oldestEventKey
-              AND EXISTS (SELECT 1 FROM head)
-        ), movements_forgotten AS (
-            DELETE FROM grid_inventory_journal
-            WHERE service_id = @service AND grain_key = @key AND kind = 2 AND sequence < @oldestMovement
-              AND EXISTS (SELECT 1 FROM head)
-        )
-        """;
-
-    // Moves the SKU-location in the availability feed: only a write that changed its availability carries it. The
-    // position is drawn per row of head, after head has written (so this transaction holds an xid before it holds a
-    // position: the feed's safe horizon relies on that). No parameter beyond the key the statement already has.
-    private const string WriteFeedSql = """
-        , fed AS (
-            INSERT INTO grid_availability_feed AS f (service_id, grain_key, position)
-            SELECT @service, @key, nextval('grid_availability_feed_position') FROM head
-            ON CONFLICT (service_id, grain_key) DO UPDATE SET position = EXCLUDED.position
-        )
-        """;
-
-    private const string ReturnVersionSql = "\nSELECT version FROM head;";
-
-    private static readonly string[] WriteSqls =
-    [
-        WriteStateSql + ReturnVersionSql,
-        WriteStateSql + WriteJournalSql + ReturnVersionSql,
-        WriteStateSql + WriteFeedSql + ReturnVersionSql,
-        WriteStateSql + WriteJournalSql + WriteFeedSql + ReturnVersionSql,
-    ];
-
     private const string DueSql = """
         SELECT grain_key FROM grid_inventory
         WHERE service_id = @service AND next_expiry IS NOT NULL AND next_expiry <= @now
@@ -154,7 +80,7 @@ internal sealed class PostgresInventoryStorage : IGrainStorage, IExpiryIndex, IA
         DELETE FROM grid_inventory WHERE service_id = @service AND grain_key = @key;
         INSERT INTO grid_availability_feed (service_id, grain_key, position)
             SELECT @service, @key, nextval('grid_availability_feed_position') FROM (SELECT pg_current_xact_id() OFFSET 0) AS x
-            ON CONFLICT (service_id, grain_key) DO UPDATE SET position = EXCLUDED.position;
+            ON CONFLICT (service_id, grain_key) DO UPDATE SET position = EXCLUDED.position, snapshot = NULL;
         """;
 
     public static PostgresInventoryStorage Create(IServiceProvider services, string connectionString)
@@ -190,21 +116,7 @@ internal sealed class PostgresInventoryStorage : IGrainStorage, IExpiryIndex, IA
         var changes = InventoryStateSerializer.AsInventory(grainState).TakeChanges();
         var key = grainId.Key.ToString()!;
         int? expected = grainState.ETag is null ? null : int.Parse(grainState.ETag, CultureInfo.InvariantCulture);
-
-        var journal = changes.Journal;
-        var command = KeyedStatements.Command(WriteSqls[(journal.IsEmpty ? 0 : 1) + (changes.AvailabilityChanged ? 2 : 0)], _serviceId, key);
-        command.Parameters.Add(new NpgsqlParameter<byte[]>("header", InventoryStateSerializer.Serialize(changes.Header)));
-        command.Parameters.Add(new NpgsqlParameter("expected", NpgsqlDbType.Integer) { Value = (object?)expected ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("nextExpiry", NpgsqlDbType.TimestampTz) { Value = (object?)changes.NextExpiry?.UtcDateTime ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter<string[]>("ids", [.. changes.ChangedReservations.Select(r => r.Id)]));
-        command.Parameters.Add(new NpgsqlParameter<byte[][]>("payloads", [.. changes.ChangedReservations.Select(InventoryStateSerializer.Serialize)]));
-        command.Parameters.Add(new NpgsqlParameter<string[]>("removed", [.. changes.RemovedReservations]));
-        if (!journal.IsEmpty)
-        {
-            AddJournal(command, journal);
-        }
-
-        if (await _writes.SubmitAsync(command) is not { } written)
+        if (await _writes.SubmitAsync(InventoryWrite.Of(key, expected, changes)) is not { } written)
         {
             throw new InconsistentStateException(
                 $"The stored state of {key} is not the version this activation read ({grainState.ETag ?? "none"}); it reloads from storage.",
@@ -287,40 +199,15 @@ internal sealed class PostgresInventoryStorage : IGrainStorage, IExpiryIndex, IA
         {
             if (found.TryGetValue(reader.GetString(0), out var stored))
             {
-                (reader.GetInt16(1) == EventKeyEntry ? stored.EventKeys : stored.Movements).Add(reader.GetFieldValue<byte[]>(2));
+                (reader.GetInt16(1) == InventoryWrites.EventKeyEntry ? stored.EventKeys : stored.Movements).Add(reader.GetFieldValue<byte[]>(2));
             }
         }
 
         return [.. keys.Select(key => found.GetValueOrDefault(key))];
     }
 
-    private static void AddJournal(NpgsqlBatchCommand command, InventoryJournal journal)
-    {
-        var count = journal.NewEventKeys.Count + journal.NewMovements.Count;
-        var kinds = new short[count];
-        var sequences = new long[count];
-        var payloads = new byte[count][];
-        var i = 0;
-        for (var k = 0; k < journal.NewEventKeys.Count; k++, i++)
-        {
-            (kinds[i], sequences[i], payloads[i]) = (EventKeyEntry, journal.FirstNewEventKey + k, Encoding.UTF8.GetBytes(journal.NewEventKeys[k]));
-        }
-
-        for (var m = 0; m < journal.NewMovements.Count; m++, i++)
-        {
-            (kinds[i], sequences[i], payloads[i]) = (MovementEntry, journal.FirstNewMovement + m, InventoryStateSerializer.Serialize(journal.NewMovements[m]));
-        }
-
-        command.Parameters.Add(new NpgsqlParameter<short[]>("journalKinds", kinds));
-        command.Parameters.Add(new NpgsqlParameter<long[]>("journalSequences", sequences));
-        command.Parameters.Add(new NpgsqlParameter<byte[][]>("journalPayloads", payloads));
-        command.Parameters.Add(new NpgsqlParameter<long>("oldestEventKey", journal.OldestEventKeyKept));
-        command.Parameters.Add(new NpgsqlParameter<long>("oldestMovement", journal.OldestMovementKept));
-    }
-
-    private Task<IReadOnlyList<int?>> WriteManyAsync(IReadOnlyList<NpgsqlBatchCommand> writes)
-        => VersionedWrites.ExecuteAsync(_dataSource, writes);
-
+    private Task<IReadOnlyList<int?>> WriteManyAsync(IReadOnlyList<InventoryWrite> writes)
+        => InventoryWrites.ExecuteAsync(_dataSource, _serviceId, writes);
 
     /// <summary>A SKU-location's stored header, reservation and journal payloads (oldest first), deserialized by the grain that asked.</summary>
     private sealed record StoredInventory(int Version, byte[] Header, List<byte[]> Reservations, List<byte[]> EventKeys, List<byte[]> Movements);
