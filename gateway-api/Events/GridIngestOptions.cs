@@ -8,9 +8,9 @@ public sealed class GridIngestOptions
     public const string SectionName = "Grid:Ingest";
 
     /// <summary>
-    /// The apply lag Grid keeps events within: a warehouse or supplier batch is refused (429 with <c>Retry-After</c>)
-    /// while a queue it would join holds an event that has waited half of this. <c>00:00:00</c> turns back-pressure off.
-    /// Default: 2 s.
+    /// The apply lag Grid keeps events within: while a queue a warehouse or supplier batch would join holds an event
+    /// that has waited a quarter of this, a share of such batches is refused (429 with <c>Retry-After</c>), growing
+    /// with the wait to all of them at half of this. <c>00:00:00</c> turns back-pressure off. Default: 2 s.
     /// </summary>
     public TimeSpan MaxLag { get; set; } = TimeSpan.FromSeconds(2);
 

@@ -6,8 +6,18 @@ namespace Grid.Gateway.Events;
 /// <summary>Why a batch was refused: the lag of the queue most behind among those it would join.</summary>
 public readonly record struct IngestRefusal(TimeSpan Lag, TimeSpan MaxLag)
 {
-    /// <summary>The lag from which batches are refused: half of <see cref="MaxLag"/> (the other half is for what was already taken).</summary>
+    /// <summary>The lag from which every batch is refused: half of <see cref="MaxLag"/> (the other half is for what was already taken).</summary>
     public static TimeSpan RefuseFrom(TimeSpan maxLag) => maxLag / 2;
+
+    /// <summary>
+    /// The lag from which a share of the batches is refused, growing from none here to all at <see cref="RefuseFrom"/>:
+    /// a quarter of <see cref="MaxLag"/>.
+    /// </summary>
+    public static TimeSpan ThinFrom(TimeSpan maxLag) => maxLag / 4;
+
+    /// <summary>The share of batches refused at <paramref name="lag"/>: 0 up to <see cref="ThinFrom"/>, 1 from <see cref="RefuseFrom"/>.</summary>
+    public static double ShareRefused(TimeSpan lag, TimeSpan maxLag)
+        => Math.Clamp((lag - ThinFrom(maxLag)) / (RefuseFrom(maxLag) - ThinFrom(maxLag)), 0, 1);
 
     /// <summary>Seconds until the backlog above the refusal point has had time to drain: at least 1, at most 30.</summary>
     public int RetryAfterSeconds => Math.Clamp((int)Math.Ceiling((Lag - RefuseFrom(MaxLag)).TotalSeconds), 1, 30);
@@ -18,14 +28,22 @@ public readonly record struct IngestRefusal(TimeSpan Lag, TimeSpan MaxLag)
 /// half of <see cref="GridIngestOptions.MaxLag"/>, so that what is taken is applied within about <c>MaxLag</c> and a WMS
 /// in a peak is slowed down instead of being told 202 for movements that reach ATP seconds later. (An event taken now
 /// waits behind everything already queued, about as long as the oldest of them has waited, and accepted batches keep
-/// arriving until the next measurement: half the bound is the headroom for both.) Reads the figures <see cref="IngestLagProbe"/> keeps fresh, so a request
-/// costs no I/O. Only durable queues are watched: dev mode's in-memory queues never refuse.
+/// arriving until the next measurement: half the bound is the headroom for both.) Reads the figures
+/// <see cref="IngestLagProbe"/> keeps fresh, so a request costs no I/O. Only durable queues are watched: dev mode's
+/// in-memory queues never refuse.
 /// </summary>
+/// <remarks>
+/// Refusing every batch at once from one point on makes every WMS client back off together: the queues drain, the
+/// silos idle through the <c>Retry-After</c>, and all come back at once. From a quarter of <c>MaxLag</c> a share of
+/// the batches is refused instead, growing with the lag (<see cref="IngestRefusal.ShareRefused"/>), so the clients
+/// refused wait while the others keep the grid busy, and the lag settles in between.
+/// </remarks>
 public sealed class IngestBackPressure
 {
     private readonly TimeSpan _maxLag;
     private readonly TimeSpan _staleAfter;
     private readonly TimeProvider _clock;
+    private readonly RefusalShare _share = new();
     private volatile bool _probeFailing;
 
     public IngestBackPressure(IServiceProvider services, IOptions<GridIngestOptions> options, TimeProvider clock)
@@ -56,7 +74,13 @@ public sealed class IngestBackPressure
             worst = Max(worst, lag.LagOf(stream));
         }
 
-        return worst > IngestRefusal.RefuseFrom(_maxLag) ? new IngestRefusal(worst, _maxLag) : null;
+        if (worst <= IngestRefusal.ThinFrom(_maxLag))
+        {
+            _share.Clear();
+            return null;
+        }
+
+        return _share.Refuses(IngestRefusal.ShareRefused(worst, _maxLag)) ? new IngestRefusal(worst, _maxLag) : null;
     }
 
     /// <summary>The probe's last measurement failed (true) or succeeded (false).</summary>
