@@ -13,15 +13,23 @@ public interface IStreamAcknowledgements
     Task AcknowledgeAsync(StreamId streamId, IReadOnlyCollection<QueuePosition> positions, CancellationToken cancellationToken = default);
 }
 
-/// <summary>Acknowledgements in the PostgreSQL queues of one stream provider: one DELETE per call.</summary>
+/// <summary>
+/// Acknowledgements in the PostgreSQL queues of one stream provider: one DELETE per call, after which the queue's
+/// receiver in this process, if any, does not delete the same messages again.
+/// </summary>
 internal sealed class PostgresStreamAcknowledgements(PostgresStreamQueues queues, IStreamQueueMapper mapper) : IStreamAcknowledgements
 {
-    public Task AcknowledgeAsync(StreamId streamId, IReadOnlyCollection<QueuePosition> positions, CancellationToken cancellationToken = default)
+    public async Task AcknowledgeAsync(StreamId streamId, IReadOnlyCollection<QueuePosition> positions, CancellationToken cancellationToken = default)
     {
         // A message's events share its row: one position per message.
         var messages = positions.Select(p => new QueuePosition(p.TransactionId, p.MessageId)).Distinct().ToList();
-        return messages.Count == 0
-            ? Task.CompletedTask
-            : queues.Store.DeleteAsync(PostgresQueueAdapter.QueueNumber(mapper.GetQueueForStream(streamId)), messages, cancellationToken);
+        if (messages.Count == 0)
+        {
+            return;
+        }
+
+        var queue = PostgresQueueAdapter.QueueNumber(mapper.GetQueueForStream(streamId));
+        await queues.Store.DeleteAsync(queue, messages, cancellationToken);
+        queues.Acknowledged(queue, messages);
     }
 }

@@ -65,6 +65,7 @@ public sealed class PostgresQueueAdapterFactory : IQueueAdapterFactory
     private void OnReceiverCreated(QueueId queue, PostgresQueueReceiver receiver)
     {
         _receivers[queue] = receiver;
+        _queues.Reads(PostgresQueueAdapter.QueueNumber(queue), receiver);
         _queues.ReportDepth(_queueCount, _clock);
     }
 

@@ -12,9 +12,10 @@ namespace Grid.Streams;
 /// </summary>
 /// <remarks>
 /// Orleans asks for messages on a short period (<c>Grid:Streams:PollInterval</c>); the receiver goes to PostgreSQL only
-/// when <see cref="QueueSignals"/> says something was queued (and on every look for a moment after), when its last read
-/// filled up (more is waiting), or when the queue has gone unread for <see cref="PostgresStreamOptions.IdlePollInterval"/>.
-/// So a quiet queue costs a query a second, and an event is read within one period of its commit.
+/// when <see cref="QueueSignals"/> says something was queued, when its last read filled up (more is waiting) or found
+/// messages held back behind a running transaction (readable once it ends, with no notification of their own), or when
+/// the queue has gone unread for <see cref="PostgresStreamOptions.IdlePollInterval"/>. So a quiet queue costs a query a
+/// second, a notification costs one read, and an event is read within one period of its commit.
 /// </remarks>
 internal sealed partial class PostgresQueueReceiver(
     QueueId queue,
@@ -29,23 +30,28 @@ internal sealed partial class PostgresQueueReceiver(
     /// <summary>How often a queue is read while notifications are not arriving.</summary>
     private static readonly TimeSpan UnsignalledPollInterval = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>
-    /// How long a queue is read on every look after a notification. A row is read only once every transaction older
-    /// than it has ended (see <see cref="StreamMessageStore"/>), so the read a notification triggers can come too early
-    /// while some other transaction is still running; the looks that follow find the row once it has.
-    /// </summary>
-    private static readonly TimeSpan AfterSignal = TimeSpan.FromMilliseconds(100);
-
     /// <summary>Deliveries handed to the cache and not yet acknowledged, by the position of their first message.</summary>
     private readonly ConcurrentDictionary<QueuePosition, InFlight> _inFlight = new();
+
+    /// <summary>
+    /// Every message handed out and not yet let go of by Orleans' cache, and whether its consumer has already removed
+    /// it from the queue (<see cref="Acknowledged"/>): those need no delete of their own when the cache lets go.
+    /// </summary>
+    private readonly ConcurrentDictionary<QueuePosition, bool> _handedOut = new();
 
     private readonly int _queue = PostgresQueueAdapter.QueueNumber(queue);
     private long _afterTransaction;
     private long _afterMessage;
     private bool _sessionStarted;
     private bool _moreWaiting;
+
+    /// <summary>
+    /// The last read found committed messages it could not take yet: a row is read only once every transaction older
+    /// than it has ended (see <see cref="StreamMessageStore"/>), so the read a notification triggers can come while
+    /// some other transaction still runs. The looks that follow read again until it has.
+    /// </summary>
+    private bool _heldBack;
     private long _lastRead;
-    private long _lastSignal;
 
     public Task Initialize(TimeSpan timeout)
     {
@@ -53,6 +59,8 @@ internal sealed partial class PostgresQueueReceiver(
         _afterMessage = 0;
         _sessionStarted = false;
         _moreWaiting = false;
+        _heldBack = false;
+        _handedOut.Clear();
         return Task.CompletedTask;
     }
 
@@ -68,9 +76,10 @@ internal sealed partial class PostgresQueueReceiver(
 
         var max = maxCount is <= 0 or > MaxReadCount ? MaxReadCount : maxCount;
         _lastRead = clock.GetTimestamp();
-        var stored = await queues.Store.ReadAsync(_queue, _afterTransaction, _afterMessage, max, countAsAttempt: !_sessionStarted, cancellationToken);
+        var (stored, heldBack) = await queues.Store.ReadAsync(_queue, _afterTransaction, _afterMessage, max, countAsAttempt: !_sessionStarted, cancellationToken);
         _sessionStarted = true;
         _moreWaiting = stored.Count >= max;
+        _heldBack = heldBack;
         if (stored.Count == 0)
         {
             return [];
@@ -125,6 +134,7 @@ internal sealed partial class PostgresQueueReceiver(
         {
             var batch = new PostgresBatchContainer(messages);
             _inFlight[batch.Position] = new InFlight(readAt, messages.ConvertAll(m => m.Position));
+            messages.ForEach(m => _handedOut[m.Position] = false);
             batches.Add(batch);
         }
 
@@ -147,11 +157,10 @@ internal sealed partial class PostgresQueueReceiver(
     {
         if (signals.Take(_queue))
         {
-            _lastSignal = clock.GetTimestamp();
             return true;
         }
 
-        if (!_sessionStarted || _moreWaiting || clock.GetElapsedTime(_lastSignal) < AfterSignal)
+        if (!_sessionStarted || _moreWaiting || _heldBack)
         {
             return true;
         }
@@ -172,7 +181,13 @@ internal sealed partial class PostgresQueueReceiver(
             return;
         }
 
-        await queues.Store.DeleteAsync(_queue, positions, cancellationToken);
+        var stillQueued = positions.Where(p => !_handedOut.TryGetValue(p, out var acknowledged) || !acknowledged).ToList();
+        if (stillQueued.Count > 0)
+        {
+            await queues.Store.DeleteAsync(_queue, stillQueued, cancellationToken);
+        }
+
+        positions.ForEach(p => _handedOut.TryRemove(p, out _));
         delivered.ForEach(d => _inFlight.TryRemove(d.Position, out _));
         StreamInstruments.Delivered.Add(positions.Count, new KeyValuePair<string, object?>("provider", queues.Store.Provider));
     }
@@ -198,7 +213,17 @@ internal sealed partial class PostgresQueueReceiver(
 
         await DeadLetterAsync(delivery.Positions, reason, CancellationToken.None);
         _inFlight.TryRemove(first, out _);
+        delivery.Positions.ForEach(p => _handedOut.TryRemove(p, out _));
         return true;
+    }
+
+    /// <summary>Messages handed out by this receiver that their consumer has removed from the queue itself.</summary>
+    internal void Acknowledged(IEnumerable<QueuePosition> positions)
+    {
+        foreach (var position in positions)
+        {
+            _handedOut.TryUpdate(position, true, false);
+        }
     }
 
     /// <summary>Whether <paramref name="next"/> must start a delivery of its own rather than join <paramref name="delivery"/>.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -47,6 +48,23 @@ public sealed class PostgresStreamQueues : IAsyncDisposable
     }
 
     internal StreamMessageStore Store { get; }
+
+    /// <summary>This process's receiver of each queue it reads, by queue number.</summary>
+    private readonly ConcurrentDictionary<int, PostgresQueueReceiver> _receivers = new();
+
+    internal void Reads(int queue, PostgresQueueReceiver receiver) => _receivers[queue] = receiver;
+
+    /// <summary>
+    /// A consumer removed these messages of <paramref name="queue"/> itself: the receiver that handed them out, if it is
+    /// in this process, leaves them out of the delete it makes when Orleans' cache lets go of them.
+    /// </summary>
+    internal void Acknowledged(int queue, IEnumerable<QueuePosition> positions)
+    {
+        if (_receivers.TryGetValue(queue, out var receiver))
+        {
+            receiver.Acknowledged(positions);
+        }
+    }
 
     /// <summary>The notifications of queued messages, listened for from the first call on (silos only: they read).</summary>
     internal QueueSignals ListenForSignals(ILoggerFactory loggers)

@@ -13,6 +13,9 @@ internal sealed record StoredMessage(
     int DeliveryAttempts,
     DateTimeOffset EnqueuedAt);
 
+/// <summary>What one read of a queue found: the messages ready, and whether more are held back behind a running transaction.</summary>
+internal sealed record QueueRead(List<StoredMessage> Messages, bool HeldBack);
+
 /// <summary>A message going into its queue.</summary>
 internal sealed record OutgoingMessage(int QueueId, string StreamNamespace, string StreamKey, byte[] Payload);
 
@@ -71,11 +74,14 @@ internal sealed class StreamMessageStore(NpgsqlDataSource db, string serviceId, 
 
     /// <summary>
     /// The next messages of a queue after <paramref name="afterTransaction"/>/<paramref name="afterMessage"/>, oldest
-    /// first. With <paramref name="countAsAttempt"/> each is counted as one more delivery attempt (a receiver does so for
-    /// its first read only: what a new receiver finds at the head of its queue may have been in flight when the previous
-    /// one stopped, while its later reads return messages nobody has seen, and stay plain reads that write nothing).
+    /// first, and whether committed messages beyond them are held back behind a transaction still running (they become
+    /// readable once it ends, with no notification of their own, so the queue is worth reading again soon). With
+    /// <paramref name="countAsAttempt"/> each is counted as one more delivery attempt (a receiver does so for its first
+    /// read only: what a new receiver finds at the head of its queue may have been in flight when the previous one
+    /// stopped, while its later reads return messages nobody has seen, and stay plain reads that write nothing); such a
+    /// read reports messages held back whether or not there are.
     /// </summary>
-    public async Task<List<StoredMessage>> ReadAsync(
+    public async Task<QueueRead> ReadAsync(
         int queueId, long afterTransaction, long afterMessage, int max, bool countAsAttempt, CancellationToken cancellationToken)
     {
         const string next = """
@@ -87,6 +93,8 @@ internal sealed class StreamMessageStore(NpgsqlDataSource db, string serviceId, 
                 ORDER BY transaction_id, message_id
                 LIMIT @max
             """;
+
+        // One statement, so the horizon the read stops at and the one the held-back check starts from are the same.
         await using var command = db.CreateCommand(countAsAttempt
             ? $"""
                 WITH next AS ({string.Format(CultureInfo.InvariantCulture, next, Scope)})
@@ -94,16 +102,27 @@ internal sealed class StreamMessageStore(NpgsqlDataSource db, string serviceId, 
                 SET delivery_attempts = m.delivery_attempts + 1
                 FROM next
                 WHERE m.service_id = @service AND m.provider = @provider AND m.queue_id = @queue AND m.transaction_id = next.transaction_id AND m.message_id = next.message_id
-                RETURNING m.transaction_id, m.message_id, m.stream_namespace, m.stream_key, m.payload, m.delivery_attempts, m.enqueued_at
+                RETURNING m.transaction_id, m.message_id, m.stream_namespace, m.stream_key, m.payload, m.delivery_attempts, m.enqueued_at, true
                 """
             : $"""
-                SELECT m.transaction_id, m.message_id, m.stream_namespace, m.stream_key, m.payload, m.delivery_attempts, m.enqueued_at
-                FROM grid_stream_message AS m
-                WHERE {Scope} AND queue_id = @queue
-                  AND (transaction_id, message_id) > (@after_transaction, @after_message)
-                  AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
-                ORDER BY transaction_id, message_id
-                LIMIT @max
+                WITH horizon AS MATERIALIZED (
+                    SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin
+                ), next AS (
+                    SELECT m.transaction_id, m.message_id, m.stream_namespace, m.stream_key, m.payload, m.delivery_attempts, m.enqueued_at
+                    FROM grid_stream_message AS m
+                    WHERE {Scope} AND queue_id = @queue
+                      AND (transaction_id, message_id) > (@after_transaction, @after_message)
+                      AND transaction_id < (SELECT xmin FROM horizon)
+                    ORDER BY transaction_id, message_id
+                    LIMIT @max
+                )
+                SELECT n.transaction_id, n.message_id, n.stream_namespace, n.stream_key, n.payload, n.delivery_attempts, n.enqueued_at, h.held_back
+                FROM (SELECT EXISTS (
+                        SELECT 1 FROM grid_stream_message AS b
+                        WHERE b.service_id = @service AND b.provider = @provider AND b.queue_id = @queue
+                          AND (b.transaction_id, b.message_id) > (@after_transaction, @after_message)
+                          AND b.transaction_id >= (SELECT xmin FROM horizon)) AS held_back) AS h
+                LEFT JOIN next AS n ON true
                 """);
         AddScope(command);
         command.Parameters.Add(new NpgsqlParameter<int>("queue", queueId));
@@ -112,19 +131,27 @@ internal sealed class StreamMessageStore(NpgsqlDataSource db, string serviceId, 
         command.Parameters.Add(new NpgsqlParameter<int>("max", max));
 
         var messages = new List<StoredMessage>();
+        var heldBack = countAsAttempt;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
+            heldBack |= reader.GetBoolean(7);
+            if (reader.IsDBNull(0))
+            {
+                // The plain read's one row when nothing is ready: it carries the held-back check alone.
+                continue;
+            }
+
             messages.Add(new StoredMessage(
                 reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3),
                 reader.GetFieldValue<byte[]>(4), reader.GetInt32(5), reader.GetFieldValue<DateTimeOffset>(6)));
         }
 
-        // RETURNING does not keep the order of the rows it was given (the plain read is ordered already).
+        // Neither RETURNING nor the join keeps the order of the rows it was given.
         messages.Sort(static (a, b) => a.TransactionId != b.TransactionId
             ? a.TransactionId.CompareTo(b.TransactionId)
             : a.MessageId.CompareTo(b.MessageId));
-        return messages;
+        return new QueueRead(messages, heldBack);
     }
 
     /// <summary>Deletes delivered messages: they have been processed by every consumer.</summary>

@@ -63,6 +63,30 @@ public sealed class StreamQueueTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_read_says_when_committed_messages_are_held_back_behind_a_running_transaction_and_when_none_are()
+    {
+        await using var slow = await _dataSource.OpenConnectionAsync();
+        await using var open = await slow.BeginTransactionAsync();
+        await using (var insert = new NpgsqlCommand(
+            "INSERT INTO grid_stream_message (service_id, provider, queue_id, stream_namespace, stream_key, payload) VALUES ('grid-tests', 'events', 3, 'n', 'k', @p)", slow, open))
+        {
+            insert.Parameters.AddWithValue("p", Encoding.UTF8.GetBytes("early"));
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await _store.EnqueueAsync([Message("late")]);
+        var whileOpen = await _store.ReadAsync(Queue, 0, 0, 100, countAsAttempt: false, CancellationToken.None);
+        await open.CommitAsync();
+        var all = await ReadAsync(2, countAsAttempt: false);
+        var afterAll = await _store.ReadAsync(Queue, all[^1].TransactionId, all[^1].MessageId, 100, countAsAttempt: false, CancellationToken.None);
+
+        Assert.Empty(whileOpen.Messages);
+        Assert.True(whileOpen.HeldBack);
+        Assert.Empty(afterAll.Messages);
+        Assert.False(afterAll.HeldBack);
+    }
+
+    [Fact]
     public async Task A_message_not_yet_acknowledged_is_read_again_by_a_new_receiver_and_an_acknowledged_one_is_not()
     {
         await _store.EnqueueAsync([Message("done"), Message("in-flight")]);
@@ -163,7 +187,7 @@ public sealed class StreamQueueTests : IAsyncLifetime
 
     private static QueuePosition Position(StoredMessage message) => new(message.TransactionId, message.MessageId);
 
-    private Task<List<StoredMessage>> ReadAllAsync() => _store.ReadAsync(Queue, 0, 0, 100, countAsAttempt: true, CancellationToken.None);
+    private async Task<List<StoredMessage>> ReadAllAsync() => (await _store.ReadAsync(Queue, 0, 0, 100, countAsAttempt: true, CancellationToken.None)).Messages;
 
     /// <summary>
     /// Reads from the start of the queue once <paramref name="count"/> messages are readable. A row becomes readable when
@@ -174,7 +198,7 @@ public sealed class StreamQueueTests : IAsyncLifetime
         List<StoredMessage> read = [];
         await Eventually.ThatAsync(async () =>
         {
-            read = await _store.ReadAsync(Queue, afterTransaction, afterMessage, 100, countAsAttempt, CancellationToken.None);
+            read = (await _store.ReadAsync(Queue, afterTransaction, afterMessage, 100, countAsAttempt, CancellationToken.None)).Messages;
             return read.Count >= count;
         }, $"{count} readable message(s)");
         return read;
