@@ -45,13 +45,7 @@ public sealed class StreamQueueTests : IAsyncLifetime
     public async Task A_message_whose_transaction_is_still_open_holds_back_later_ones_so_none_is_skipped()
     {
         await using var slow = await _dataSource.OpenConnectionAsync();
-        await using var open = await slow.BeginTransactionAsync();
-        await using (var insert = new NpgsqlCommand(
-            "INSERT INTO grid_stream_message (service_id, provider, queue_id, stream_namespace, stream_key, payload) VALUES ('grid-tests', 'events', 3, 'n', 'k', @p)", slow, open))
-        {
-            insert.Parameters.AddWithValue("p", Encoding.UTF8.GetBytes("early"));
-            await insert.ExecuteNonQueryAsync();
-        }
+        await using var open = await QueueInOpenTransactionAsync(slow, "early");
 
         await _store.EnqueueAsync([Message("late")]);
         var whileOpen = await ReadAllAsync();
@@ -66,13 +60,7 @@ public sealed class StreamQueueTests : IAsyncLifetime
     public async Task A_read_says_when_committed_messages_are_held_back_behind_a_running_transaction_and_when_none_are()
     {
         await using var slow = await _dataSource.OpenConnectionAsync();
-        await using var open = await slow.BeginTransactionAsync();
-        await using (var insert = new NpgsqlCommand(
-            "INSERT INTO grid_stream_message (service_id, provider, queue_id, stream_namespace, stream_key, payload) VALUES ('grid-tests', 'events', 3, 'n', 'k', @p)", slow, open))
-        {
-            insert.Parameters.AddWithValue("p", Encoding.UTF8.GetBytes("early"));
-            await insert.ExecuteNonQueryAsync();
-        }
+        await using var open = await QueueInOpenTransactionAsync(slow, "early");
 
         await _store.EnqueueAsync([Message("late")]);
         var whileOpen = await _store.ReadAsync(Queue, 0, 0, 100, countAsAttempt: false, CancellationToken.None);
@@ -178,6 +166,17 @@ public sealed class StreamQueueTests : IAsyncLifetime
 
         Assert.Equal(["ours"], (await ReadAsync(1)).Select(Body));
         Assert.Equal(1, (await _store.GetStatisticsAsync(10)).Depth);
+    }
+
+    /// <summary>Queues <paramref name="body"/> in a transaction left open, which holds back every row queued after it.</summary>
+    private static async Task<NpgsqlTransaction> QueueInOpenTransactionAsync(NpgsqlConnection connection, string body)
+    {
+        var open = await connection.BeginTransactionAsync();
+        await using var insert = new NpgsqlCommand(
+            "INSERT INTO grid_stream_message (service_id, provider, queue_id, stream_namespace, stream_key, payload) VALUES ('grid-tests', 'events', 3, 'n', 'k', @p)", connection, open);
+        insert.Parameters.AddWithValue("p", Encoding.UTF8.GetBytes(body));
+        await insert.ExecuteNonQueryAsync();
+        return open;
     }
 
     private static OutgoingMessage Message(string body, int queue = Queue)
