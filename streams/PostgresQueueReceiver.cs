@@ -49,13 +49,13 @@ internal sealed partial class PostgresQueueReceiver(
     /// The last read found committed messages it could not take yet: a row is read only once every transaction older
     /// than it has ended (see <see cref="StreamMessageStore"/>), so the read a notification triggers can come while
     /// some other transaction still runs. The looks that follow read again until it has: every look for
-    /// <see cref="HeldBackBriefly"/> (a concurrent write ends within milliseconds), then every
-    /// <see cref="UnsignalledPollInterval"/> (a transaction left open elsewhere would otherwise cost a read per look).
+    /// <see cref="HeldBackBriefly"/> after the last notification (under load, concurrent writes keep the horizon a
+    /// few milliseconds behind all the time), then every <see cref="UnsignalledPollInterval"/> (a transaction left open
+    /// while nothing is queued would otherwise cost a read per look).
     /// </summary>
     private bool _heldBack;
 
-    /// <summary>When the reads began finding messages held back (they have since, without a break).</summary>
-    private long _heldBackSince;
+    private long _lastSignal;
 
     private static readonly TimeSpan HeldBackBriefly = TimeSpan.FromMilliseconds(100);
     private long _lastRead;
@@ -86,11 +86,6 @@ internal sealed partial class PostgresQueueReceiver(
         var (stored, heldBack) = await queues.Store.ReadAsync(_queue, _afterTransaction, _afterMessage, max, countAsAttempt: !_sessionStarted, cancellationToken);
         _sessionStarted = true;
         _moreWaiting = stored.Count >= max;
-        if (heldBack && !_heldBack)
-        {
-            _heldBackSince = _lastRead;
-        }
-
         _heldBack = heldBack;
         if (stored.Count == 0)
         {
@@ -169,17 +164,18 @@ internal sealed partial class PostgresQueueReceiver(
     {
         if (signals.Take(_queue))
         {
+            _lastSignal = clock.GetTimestamp();
             return true;
         }
 
-        if (!_sessionStarted || _moreWaiting || (_heldBack && clock.GetElapsedTime(_heldBackSince) < HeldBackBriefly))
+        if (!_sessionStarted || _moreWaiting)
         {
             return true;
         }
 
         if (_heldBack)
         {
-            return clock.GetElapsedTime(_lastRead) >= UnsignalledPollInterval;
+            return clock.GetElapsedTime(_lastSignal) < HeldBackBriefly || clock.GetElapsedTime(_lastRead) >= UnsignalledPollInterval;
         }
 
         var idle = signals.Listening ? queues.Options.IdlePollInterval : UnsignalledPollInterval;
