@@ -9,8 +9,8 @@ public sealed class GridIngestOptions
 
     /// <summary>
     /// The apply lag Grid keeps events within: while a queue a warehouse or supplier batch would join holds an event
-    /// that has waited a quarter of this, a share of such batches is refused (429 with <c>Retry-After</c>), growing
-    /// with the wait to all of them at half of this. <c>00:00:00</c> turns back-pressure off. Default: 2 s.
+    /// that has waited an eighth of this, a share of such batches is refused (429 with <c>Retry-After</c>), growing
+    /// with the wait to all of them at three eighths of this. <c>00:00:00</c> turns back-pressure off. Default: 2 s.
     /// </summary>
     public TimeSpan MaxLag { get; set; } = TimeSpan.FromSeconds(2);
 

@@ -6,14 +6,14 @@ namespace Grid.Gateway.Events;
 /// <summary>Why a batch was refused: the lag of the queue most behind among those it would join.</summary>
 public readonly record struct IngestRefusal(TimeSpan Lag, TimeSpan MaxLag)
 {
-    /// <summary>The lag from which every batch is refused: half of <see cref="MaxLag"/> (the other half is for what was already taken).</summary>
-    public static TimeSpan RefuseFrom(TimeSpan maxLag) => maxLag / 2;
+    /// <summary>The lag from which every batch is refused: three eighths of <see cref="MaxLag"/> (the rest is for what was already taken).</summary>
+    public static TimeSpan RefuseFrom(TimeSpan maxLag) => maxLag * 3 / 8;
 
     /// <summary>
     /// The lag from which a share of the batches is refused, growing from none here to all at <see cref="RefuseFrom"/>:
-    /// a quarter of <see cref="MaxLag"/>.
+    /// an eighth of <see cref="MaxLag"/>.
     /// </summary>
-    public static TimeSpan ThinFrom(TimeSpan maxLag) => maxLag / 4;
+    public static TimeSpan ThinFrom(TimeSpan maxLag) => maxLag / 8;
 
     /// <summary>The share of batches refused at <paramref name="lag"/>: 0 up to <see cref="ThinFrom"/>, 1 from <see cref="RefuseFrom"/>.</summary>
     public static double ShareRefused(TimeSpan lag, TimeSpan maxLag)
@@ -25,16 +25,17 @@ public readonly record struct IngestRefusal(TimeSpan Lag, TimeSpan MaxLag)
 
 /// <summary>
 /// Decides whether the event endpoints take a batch: not while a queue it would join holds an event that has waited
-/// half of <see cref="GridIngestOptions.MaxLag"/>, so that what is taken is applied within about <c>MaxLag</c> and a WMS
-/// in a peak is slowed down instead of being told 202 for movements that reach ATP seconds later. (An event taken now
-/// waits behind everything already queued, about as long as the oldest of them has waited, and accepted batches keep
-/// arriving until the next measurement: half the bound is the headroom for both.) Reads the figures
+/// three eighths of <see cref="GridIngestOptions.MaxLag"/>, so that what is taken is applied within <c>MaxLag</c> and a
+/// WMS in a peak is slowed down instead of being told 202 for movements that reach ATP seconds later. (An event taken
+/// now waits behind everything already queued, about as long as the oldest of them has waited, plus its delivery and
+/// the age of the last measurement: under overload the slowest events wait about twice as long as the queues settle
+/// at, so the refusals end well below the bound.) Reads the figures
 /// <see cref="IngestLagProbe"/> keeps fresh, so a request costs no I/O. Only durable queues are watched: dev mode's
 /// in-memory queues never refuse.
 /// </summary>
 /// <remarks>
 /// Refusing every batch at once from one point on makes every WMS client back off together: the queues drain, the
-/// silos idle through the <c>Retry-After</c>, and all come back at once. From a quarter of <c>MaxLag</c> a share of
+/// silos idle through the <c>Retry-After</c>, and all come back at once. From an eighth of <c>MaxLag</c> a share of
 /// the batches is refused instead, growing with the lag (<see cref="IngestRefusal.ShareRefused"/>), so the clients
 /// refused wait while the others keep the grid busy, and the lag settles in between.
 /// </remarks>

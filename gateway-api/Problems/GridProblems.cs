@@ -28,7 +28,7 @@ public static class GridProblems
     {
         context.Response.Headers.RetryAfter = refusal.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return TypedResults.Problem(
-            $"The event queues this batch would join are {refusal.Lag.TotalSeconds:0.0} s behind; Grid keeps applying within Grid:Ingest:MaxLag ({refusal.MaxLag.TotalSeconds:0.0} s) by refusing a share of the batches once a queue is a quarter that behind, and all of them at half. "
+            $"The event queues this batch would join are {refusal.Lag.TotalSeconds:0.0} s behind; Grid keeps applying within Grid:Ingest:MaxLag ({refusal.MaxLag.TotalSeconds:0.0} s) by refusing a share of the batches once a queue is an eighth that behind, and all of them at three eighths. "
                 + $"None of the {kind} events was stored; send the same batch again after {refusal.RetryAfterSeconds} s.",
             statusCode: StatusCodes.Status429TooManyRequests,
             title: "Grid is behind applying events.",

@@ -2,7 +2,7 @@ using Grid.Gateway.Events;
 
 namespace Grid.Tests.Gateway;
 
-/// <summary>The share of event batches refused while a queue is between a quarter and half of MaxLag behind.</summary>
+/// <summary>The share of event batches refused while a queue is between an eighth and three eighths of MaxLag behind.</summary>
 [Trait("Category", "Unit")]
 public sealed class RefusalShareTests
 {
@@ -37,11 +37,11 @@ public sealed class RefusalShareTests
     }
 
     [Theory]
-    [InlineData(0.4, 0.0)]
-    [InlineData(0.5, 0.0)]
-    [InlineData(0.75, 0.5)]
-    [InlineData(1.0, 1.0)]
+    [InlineData(0.2, 0.0)]
+    [InlineData(0.25, 0.0)]
+    [InlineData(0.5, 0.5)]
+    [InlineData(0.75, 1.0)]
     [InlineData(3.0, 1.0)]
-    public void The_share_grows_from_a_quarter_to_half_of_MaxLag(double lagSeconds, double expected)
+    public void The_share_grows_from_an_eighth_to_three_eighths_of_MaxLag(double lagSeconds, double expected)
         => Assert.Equal(expected, IngestRefusal.ShareRefused(TimeSpan.FromSeconds(lagSeconds), TimeSpan.FromSeconds(2)), 6);
 }
