@@ -96,7 +96,7 @@ internal static class CompareCommand
             new("grid", grid, ScenarioSettings.DefaultAtpPathPrefix, options, receiver: gridReceiver)
             {
                 ProcessIds = cluster?.ProcessIds ?? [grid.Process.Id],
-                Clustered = clustered,
+                Silos = cluster?.Silos.Select(s => s.BaseUri).ToList(),
             },
         };
         if (gridOff is not null)
@@ -293,7 +293,7 @@ internal static class CompareCommand
             : null;
         var sending = System.Diagnostics.Stopwatch.StartNew();
         var cpu = CpuWindow.Start(side.ProcessIds ?? [side.Server.Process.Id], postmaster, profile, cancellationToken);
-        var spread = side.Clustered ? ClusterWindow.Start(side.Client, profile, cancellationToken) : null;
+        var spread = side.Silos is { } silos ? ClusterWindow.Start(side.Client, silos, profile, cancellationToken) : null;
         var measurement = await new LoadRunner(side.Client).RunAsync(scenario, profile, cancellationToken);
         sending.Stop();
         if (side.Server.Process.Exited.IsCompleted)
@@ -302,7 +302,7 @@ internal static class CompareCommand
         }
 
         var result = ScenarioResult.From(measurement, profile.Duration) with { Freshness = probing is null ? null : await probing };
-        result = result with { Cpu = await cpu.FiguresAsync(result.Requests), Cluster = spread is null ? null : await spread.FiguresAsync() };
+        result = result with { Cpu = await cpu.FiguresAsync(result.Requests), Cluster = spread is null ? null : await spread.FiguresAsync(result.Requests) };
         if (ingest is not null)
         {
             var figures = await IngestProbe.MeasureAsync(side.Client, ingest, sending.Elapsed, settled, sampleLag: side.Name == "grid", cancellationToken);
@@ -377,8 +377,8 @@ internal static class CompareCommand
         /// <summary>Every process whose CPU is this side's (a cluster's silos and gateway); null: the server's alone.</summary>
         public IReadOnlyList<int>? ProcessIds { get; init; }
 
-        /// <summary>Grid as a cluster (<c>--silos</c>, <c>--gateway separate</c>): its spread over silos is read too.</summary>
-        public bool Clustered { get; init; }
+        /// <summary>Grid as a cluster (<c>--silos</c>, <c>--gateway separate</c>): its silos, whose spread is read too; else null.</summary>
+        public IReadOnlyList<Uri>? Silos { get; init; }
 
         public HttpClient Client { get; } = GridHttp.CreateClient(server.BaseUri, options.Clients, TimeSpan.FromSeconds(options.TimeoutSeconds), apiKey: Servers.GridApiKey);
 

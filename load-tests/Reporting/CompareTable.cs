@@ -76,6 +76,10 @@ internal static class CompareTable
         if (report.Grid.Cluster is { } cluster)
         {
             writer.WriteLine(Invariant($"  grid cluster              : {cluster.Silos} silo(s), activations {string.Join(" / ", cluster.Activations)} (most / fewest {cluster.ActivationSpread?.ToString("0.00", CultureInfo.InvariantCulture) ?? "-"})"));
+            if (cluster.CrossSiloShare is { } crossed)
+            {
+                writer.WriteLine(Invariant($"  grain calls across silos  : {crossed:P1} of the requests silos received came from another silo; {cluster.CrossSiloCallsPerRequest:0.00} per API request"));
+            }
         }
 
         if (report is { GridOutboundOff: { } gridOff, OutboundCost: { } cost })
