@@ -71,6 +71,15 @@ public static partial class Identifiers
     /// </summary>
     public static string SkuGrainKey(string sku) => $"sku:{sku}";
 
+    /// <summary>
+    /// The SKU a SKU grain's key (<c>sku:SKU</c>) or a SKU-location grain's key (<c>SKU@LOCATION</c>) names; null for
+    /// any other key.
+    /// </summary>
+    public static string? SkuOfGrainKey(string key)
+        => key.StartsWith("sku:", StringComparison.Ordinal) ? key[4..]
+            : TryParseSkuLocationKey(key, out var sku, out _) ? sku
+            : null;
+
     /// <summary>The key of a purchase order's or ASN's supply reference grain, prefixed for the same reason.</summary>
     public static string SupplyReferenceKey(string kind, string id) => $"supply:{kind}:{id}";
 }

@@ -18,6 +18,7 @@ namespace Grid.Inventory;
 /// command awaits between checking and changing the inventory: each decision runs to completion in one synchronous
 /// step on the activation's single thread, so two reservations can never both see the same last unit.
 /// </remarks>
+[SkuAffinityPlacement]
 [Reentrant]
 public sealed partial class InventoryGrain : Grain, IInventoryGrain
 {

@@ -26,6 +26,7 @@ public sealed class SkuLocations
 /// are the SKU-location grains' own, immutable and passed by reference inside a silo), and the persisted set of
 /// locations is the stored array itself.
 /// </remarks>
+[SkuAffinityPlacement]
 [Reentrant]
 public sealed class SkuGrain : Grain, ISkuGrain
 {

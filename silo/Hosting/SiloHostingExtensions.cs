@@ -11,6 +11,7 @@ using Grid.Outbound;
 using Grid.Domain.Outbound;
 using Orleans.Storage;
 using Grid.Silo.Database;
+using Grid.Silo.Placement;
 using Grid.Silo.Storage;
 using Orleans.Configuration;
 using Orleans.Dashboard;
@@ -118,6 +119,7 @@ public static class SiloHostingExtensions
         silo.Services.AddGrainStorage(StorageNames.Outbound, (services, _) => new InMemoryPublisherStorage(services.GetRequiredService<InMemoryPublisherStore>()));
         silo.AddGridExpirySweep();
         silo.AddGridAvailabilityPublishers();
+        silo.AddGridPlacement();
         silo.UseInMemoryReminderService();
         return silo;
     }
@@ -135,6 +137,7 @@ public static class SiloHostingExtensions
         silo.Services.AddGrainStorage(StorageNames.Outbound, (services, _) => PostgresPublisherStorage.Create(services, connectionString));
         silo.AddGridExpirySweep();
         silo.AddGridAvailabilityPublishers();
+        silo.AddGridPlacement();
         silo.UseAdoNetReminderService(o =>
         {
             o.Invariant = Npgsql;
@@ -142,6 +145,10 @@ public static class SiloHostingExtensions
         });
         return silo;
     }
+
+    /// <summary>A SKU's grains go to the silo its SKU hashes to (<see cref="SkuAffinityPlacement"/>).</summary>
+    private static void AddGridPlacement(this ISiloBuilder silo)
+        => silo.Services.AddPlacementDirector<SkuAffinityPlacement, SkuAffinityPlacementDirector>();
 
     /// <summary>The expiry sweep reads the inventory storage's expiry index; every silo makes sure its reminder exists.</summary>
     private static void AddGridExpirySweep(this ISiloBuilder silo)
