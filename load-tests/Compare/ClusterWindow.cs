@@ -6,11 +6,15 @@ using Grid.LoadTests.Running;
 namespace Grid.LoadTests.Compare;
 
 /// <summary>
-/// Reads each silo's Orleans message counts at the start and the end of a pass's measured window, and
+/// Reads each silo's Orleans message counts over a span as long as a pass's measured window, starting a second before
+/// it, and
 /// <c>GET /api/v1/ops/cluster</c> at its end (see <see cref="CpuWindow"/> for the timing), for <see cref="ClusterFigures"/>.
 /// </summary>
 internal sealed class ClusterWindow
 {
+    /// <summary>How long before the measured window the message counts are first read.</summary>
+    private static readonly TimeSpan CountLead = TimeSpan.FromSeconds(1);
+
     private readonly Task<(JsonElement Cluster, SiloMessageCounts? Messages)?> _sampling;
 
     private ClusterWindow(HttpClient client, IReadOnlyList<Uri> silos, LoadProfile profile, CancellationToken cancellationToken)
@@ -44,10 +48,14 @@ internal sealed class ClusterWindow
     {
         try
         {
-            await Task.Delay(profile.Warmup, cancellationToken);
+            // A reading costs each silo some CPU (its meters walk the activations): the first is taken before the CPU
+            // window opens, the second as long after it (still under load), so that one of them is charged, not two.
+            var lead = profile.Warmup < CountLead ? profile.Warmup : CountLead;
+            await Task.Delay(profile.Warmup - lead, cancellationToken);
             var before = await CountAsync(client, silos, cancellationToken);
             await Task.Delay(profile.Duration, cancellationToken);
             var after = await CountAsync(client, silos, cancellationToken);
+            await Task.Delay(lead, cancellationToken);
             return (await ReadAsync(client, cancellationToken), before is { } b && after is { } a ? a - b : null);
         }
         catch (HttpRequestException)
