@@ -48,8 +48,8 @@ internal sealed class ClusterWindow
     {
         try
         {
-            // A reading costs each silo some CPU (its meters walk the activations): the first is taken before the CPU
-            // window opens, the second as long after it (still under load), so that one of them is charged, not two.
+            // A reading costs each silo some CPU (its meters walk the activations): both are taken a second before the
+            // CPU window's edges, so that only the second falls inside it, and both while the load runs.
             var lead = profile.Warmup < CountLead ? profile.Warmup : CountLead;
             await Task.Delay(profile.Warmup - lead, cancellationToken);
             var before = await CountAsync(client, silos, cancellationToken);

@@ -4,8 +4,9 @@ using System.Text.RegularExpressions;
 namespace Grid.LoadTests.Http;
 
 /// <summary>
-/// The grain calls one silo received (requests and one-way calls, not responses), by where they came from, as its Orleans meter says on its Prometheus endpoint
-/// (<c>/metrics</c>), cumulative since it started: from another silo and from a client such as the gateway process
+/// The grain calls one silo received (requests and one-way calls, not responses), by where they came from, as its
+/// Orleans meter says on its Prometheus endpoint (<c>/metrics</c>), cumulative since it started: from another silo and
+/// from a client such as the gateway process
 /// (<c>orleans-messaging-received-messages-size</c>, by connection), and from a grain of its own
 /// (<c>orleans-messaging-processing-dispatcher-received</c>, context <c>Grain</c>). A request the gateway process
 /// sends to a silo that forwards it to the grain's silo arrives twice: from the client, then from that silo.
