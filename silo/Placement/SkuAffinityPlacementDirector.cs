@@ -1,13 +1,13 @@
-using System.Text;
 using Grid.Inventory;
+using StableHash = Grid.Domain.StableHash;
 using Orleans.Runtime.Placement;
 
 namespace Grid.Silo.Placement;
 
 /// <summary>
-/// Picks the silo for a grain under <see cref="SkuAffinityPlacement"/>: the SKU its key names, hashed (FNV-1a over its
-/// UTF-8 bytes, the same on every silo and every run) over the compatible silos in address order. Every silo with
-/// the same view of the membership picks the same one; while views differ during a change, the grain directory keeps
+/// Picks the silo for a grain under <see cref="SkuAffinityPlacement"/>: the SKU its key names, hashed
+/// (<see cref="StableHash"/>, the same on every silo and every run) over the compatible silos in address order. Every
+/// silo with the same view of the membership picks the same one; while views differ during a change, the grain directory keeps
 /// one activation and the other caller is sent to it.
 /// </summary>
 internal sealed class SkuAffinityPlacementDirector : IPlacementDirector
@@ -23,18 +23,6 @@ internal sealed class SkuAffinityPlacementDirector : IPlacementDirector
         var ordered = silos.Order().ToArray();
         var key = target.GrainIdentity.Key.ToString();
         var sku = Identifiers.SkuOfGrainKey(key) ?? key;
-        return Task.FromResult(ordered[(int)(Hash(sku) % (uint)ordered.Length)]);
-    }
-
-    /// <summary>32-bit FNV-1a of the text's UTF-8 bytes.</summary>
-    internal static uint Hash(string text)
-    {
-        var hash = 2166136261u;
-        foreach (var b in Encoding.UTF8.GetBytes(text))
-        {
-            hash = (hash ^ b) * 16777619u;
-        }
-
-        return hash;
+        return Task.FromResult(ordered[StableHash.Bucket(sku, ordered.Length)]);
     }
 }
