@@ -236,32 +236,32 @@ internal sealed class StreamMessageStore(NpgsqlDataSource db, string serviceId, 
     }
 
     /// <summary>
-    /// How long the oldest message still waiting in each of <paramref name="queueIds"/> has waited, by PostgreSQL's
-    /// clock (no clock of this process enters it); queues with nothing waiting are left out. One index probe per queue:
-    /// the head of each queue in its read order.
+    /// The oldest message still waiting in each of <paramref name="queueIds"/>: its position and how long it has waited,
+    /// by PostgreSQL's clock (no clock of this process enters it); queues with nothing waiting are left out. One index
+    /// probe per queue: the head of each queue in its read order.
     /// </summary>
-    public async Task<Dictionary<int, TimeSpan>> GetQueueAgesAsync(IReadOnlyCollection<int> queueIds, CancellationToken cancellationToken)
+    public async Task<Dictionary<int, QueueHead>> GetQueueHeadsAsync(IReadOnlyCollection<int> queueIds, CancellationToken cancellationToken)
     {
         await using var command = db.CreateCommand(
             $"""
-            SELECT q.queue_id, extract(epoch FROM clock_timestamp() - head.enqueued_at)::float8
+            SELECT q.queue_id, head.transaction_id, head.message_id, extract(epoch FROM clock_timestamp() - head.enqueued_at)::float8
             FROM unnest(@queues) AS q(queue_id)
             CROSS JOIN LATERAL (
-                SELECT m.enqueued_at FROM grid_stream_message AS m
+                SELECT m.transaction_id, m.message_id, m.enqueued_at FROM grid_stream_message AS m
                 WHERE {Scope} AND m.queue_id = q.queue_id
                 ORDER BY m.transaction_id, m.message_id
                 LIMIT 1) AS head
             """);
         AddScope(command);
         command.Parameters.Add(new NpgsqlParameter<int[]>("queues", [.. queueIds]));
-        var ages = new Dictionary<int, TimeSpan>();
+        var heads = new Dictionary<int, QueueHead>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            ages[reader.GetInt32(0)] = TimeSpan.FromSeconds(Math.Max(0, reader.GetDouble(1)));
+            heads[reader.GetInt32(0)] = new QueueHead(reader.GetInt64(1), reader.GetInt64(2), TimeSpan.FromSeconds(Math.Max(0, reader.GetDouble(3))));
         }
 
-        return ages;
+        return heads;
     }
 
     /// <summary>Messages waiting per queue; queues with none are left out.</summary>

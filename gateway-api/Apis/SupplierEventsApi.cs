@@ -72,7 +72,7 @@ public static class SupplierEventsApi
         if (backPressure.Check(queue.StreamsOf(bySkuLocation.Keys)) is { } behind)
         {
             GatewayInstruments.Inbound("supplier", 0, 0, refused: events.Count);
-            return GridProblems.Behind(context, behind, "supplier");
+            return GridProblems.Refused(context, behind, "supplier");
         }
 
         // Remembered first, so that a delay naming only the PO or ASN finds every SKU-location it supplies.

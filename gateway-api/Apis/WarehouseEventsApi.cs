@@ -65,7 +65,7 @@ public static class WarehouseEventsApi
         if (backPressure.Check(queue.StreamsOf(bySkuLocation.Keys).Concat(OrderEventQueue.StreamsOf(byOrder.Keys))) is { } behind)
         {
             GatewayInstruments.Inbound("warehouse", 0, 0, refused: events.Count);
-            return GridProblems.Behind(context, behind, "warehouse");
+            return GridProblems.Refused(context, behind, "warehouse");
         }
 
         await Task.WhenAll(queue.EnqueueAsync(bySkuLocation), orders.EnqueueAsync(byOrder));

@@ -16,6 +16,14 @@ public sealed class GridIngestOptions
 
     /// <summary>How often the queues' lag is measured (one statement each time). Default: 250 ms.</summary>
     public TimeSpan LagProbeInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// How long a queue may go unread before batches for it are refused with 503: a queue changes hands when a silo
+    /// joins, leaves or dies, and the events taken meanwhile wait, stored, for the silo that takes it over (which does
+    /// not count as falling behind). Past this, no silo is taking it over in the time a hand-over takes.
+    /// Default: 10 s (a dead silo is declared dead in about 3 s; see docs/operations.md).
+    /// </summary>
+    public TimeSpan MaxUnread { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 internal sealed class GridIngestOptionsValidator : IValidateOptions<GridIngestOptions>
@@ -36,6 +44,11 @@ internal sealed class GridIngestOptionsValidator : IValidateOptions<GridIngestOp
         if (options.MaxLag > TimeSpan.Zero && options.LagProbeInterval >= options.MaxLag / 2)
         {
             problems.Add($"{GridIngestOptions.SectionName}:LagProbeInterval ({options.LagProbeInterval}) must be shorter than half of MaxLag ({options.MaxLag}).");
+        }
+
+        if (options.MaxUnread < options.LagProbeInterval * 2 || options.MaxUnread > TimeSpan.FromHours(1))
+        {
+            problems.Add($"{GridIngestOptions.SectionName}:MaxUnread ({options.MaxUnread}) must be between twice LagProbeInterval ({options.LagProbeInterval * 2}) and 01:00:00.");
         }
 
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);

@@ -3,9 +3,18 @@ using Microsoft.Extensions.Options;
 
 namespace Grid.Gateway.Events;
 
-/// <summary>Why a batch was refused: the lag of the queue most behind among those it would join.</summary>
-public readonly record struct IngestRefusal(TimeSpan Lag, TimeSpan MaxLag)
+/// <summary>
+/// Why a batch was refused: the lag of the queue most behind among those it would join, or, when
+/// <paramref name="Unread"/> is set, how long one of them has gone unread (past <c>Grid:Ingest:MaxUnread</c>).
+/// </summary>
+public readonly record struct IngestRefusal(TimeSpan Lag, TimeSpan MaxLag, TimeSpan Unread = default)
 {
+    /// <summary>Seconds a client waits before sending a batch again while a queue is unread: a hand-over's next step.</summary>
+    public const int UnreadRetryAfterSeconds = 2;
+
+    /// <summary>Refused because no silo reads a queue the batch would join (503), not because Grid is behind (429).</summary>
+    public bool QueueUnread => Unread > TimeSpan.Zero;
+
     /// <summary>The lag from which every batch is refused: three eighths of <see cref="MaxLag"/> (the rest is for what was already taken).</summary>
     public static TimeSpan RefuseFrom(TimeSpan maxLag) => maxLag * 3 / 8;
 
@@ -19,8 +28,13 @@ public readonly record struct IngestRefusal(TimeSpan Lag, TimeSpan MaxLag)
     public static double ShareRefused(TimeSpan lag, TimeSpan maxLag)
         => Math.Clamp((lag - ThinFrom(maxLag)) / (RefuseFrom(maxLag) - ThinFrom(maxLag)), 0, 1);
 
-    /// <summary>Seconds until the backlog above the refusal point has had time to drain: at least 1, at most 30.</summary>
-    public int RetryAfterSeconds => Math.Clamp((int)Math.Ceiling((Lag - RefuseFrom(MaxLag)).TotalSeconds), 1, 30);
+    /// <summary>
+    /// Seconds until the backlog above the refusal point has had time to drain (at least 1, at most 30), or
+    /// <see cref="UnreadRetryAfterSeconds"/> while a queue is unread.
+    /// </summary>
+    public int RetryAfterSeconds => QueueUnread
+        ? UnreadRetryAfterSeconds
+        : Math.Clamp((int)Math.Ceiling((Lag - RefuseFrom(MaxLag)).TotalSeconds), 1, 30);
 }
 
 /// <summary>
@@ -34,14 +48,23 @@ public readonly record struct IngestRefusal(TimeSpan Lag, TimeSpan MaxLag)
 /// in-memory queues never refuse.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Refusing every batch at once from one point on makes every WMS client back off together: the queues drain, the
 /// silos idle through the <c>Retry-After</c>, and all come back at once. From an eighth of <c>MaxLag</c> a share of
 /// the batches is refused instead, growing with the lag (<see cref="IngestRefusal.ShareRefused"/>), so the clients
 /// refused wait while the others keep the grid busy, and the lag settles in between.
+/// </para>
+/// <para>
+/// The lag counts only time in which the queue was being read (<see cref="QueueLag.Behind"/>). A queue that changes
+/// hands, because a silo joins, leaves or dies, goes unread for a moment: refusing then would slow nothing down, so
+/// its batches are taken and wait, stored, for the silo that takes the queue over. A queue unread for longer than
+/// <see cref="GridIngestOptions.MaxUnread"/> is not being taken over: its batches are refused with 503.
+/// </para>
 /// </remarks>
 public sealed class IngestBackPressure
 {
     private readonly TimeSpan _maxLag;
+    private readonly TimeSpan _maxUnread;
     private readonly TimeSpan _staleAfter;
     private readonly TimeProvider _clock;
     private readonly RefusalShare _share = new();
@@ -50,6 +73,7 @@ public sealed class IngestBackPressure
     public IngestBackPressure(IServiceProvider services, IOptions<GridIngestOptions> options, TimeProvider clock)
     {
         _maxLag = options.Value.MaxLag;
+        _maxUnread = options.Value.MaxUnread;
         _staleAfter = Max(TimeSpan.FromSeconds(5), options.Value.LagProbeInterval * 10);
         _clock = clock;
         Lag = _maxLag > TimeSpan.Zero ? services.GetKeyedService<IStreamQueueLag>(GridStreams.ProviderName) : null;
@@ -70,9 +94,17 @@ public sealed class IngestBackPressure
         }
 
         var worst = TimeSpan.Zero;
+        var unread = TimeSpan.Zero;
         foreach (var stream in streams)
         {
-            worst = Max(worst, lag.LagOf(stream));
+            var queue = lag.LagOf(stream);
+            worst = Max(worst, queue.Behind);
+            unread = Max(unread, queue.Unread);
+        }
+
+        if (unread > _maxUnread)
+        {
+            return new IngestRefusal(worst, _maxLag, unread);
         }
 
         if (worst <= IngestRefusal.ThinFrom(_maxLag))

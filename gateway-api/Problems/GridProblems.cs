@@ -23,11 +23,30 @@ public static class GridProblems
     public static ProblemHttpResult Conflict(string title, string? detail, IDictionary<string, object?>? extensions = null)
         => TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: title, extensions: extensions);
 
-    /// <summary>429 with <c>Retry-After</c>: a batch of <paramref name="kind"/> events refused, none of it stored, while Grid is behind.</summary>
-    public static ProblemHttpResult Behind(HttpContext context, IngestRefusal refusal, string kind)
+    /// <summary>
+    /// A batch of <paramref name="kind"/> events refused, none of it stored, with <c>Retry-After</c>: 429 while Grid is
+    /// behind, 503 while a queue it would join goes unread.
+    /// </summary>
+    public static ProblemHttpResult Refused(HttpContext context, IngestRefusal refusal, string kind)
     {
         context.Response.Headers.RetryAfter = refusal.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return TypedResults.Problem(
+        return refusal.QueueUnread ? Unread(refusal, kind) : Behind(refusal, kind);
+    }
+
+    private static ProblemHttpResult Unread(IngestRefusal refusal, string kind)
+        => TypedResults.Problem(
+            $"An event queue this batch would join has not been read for {refusal.Unread.TotalSeconds:0.0} s, longer than Grid:Ingest:MaxUnread allows for a silo to take it over. "
+                + $"None of the {kind} events was stored; send the same batch again after {refusal.RetryAfterSeconds} s.",
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: "Events are not being applied.",
+            extensions: new Dictionary<string, object?>
+            {
+                ["unreadSeconds"] = Math.Round(refusal.Unread.TotalSeconds, 2),
+                ["retryAfterSeconds"] = refusal.RetryAfterSeconds,
+            });
+
+    private static ProblemHttpResult Behind(IngestRefusal refusal, string kind)
+        => TypedResults.Problem(
             $"The event queues this batch would join are {refusal.Lag.TotalSeconds:0.0} s behind; Grid keeps applying within Grid:Ingest:MaxLag ({refusal.MaxLag.TotalSeconds:0.0} s) by refusing a share of the batches once a queue is an eighth that behind, and all of them at three eighths. "
                 + $"None of the {kind} events was stored; send the same batch again after {refusal.RetryAfterSeconds} s.",
             statusCode: StatusCodes.Status429TooManyRequests,
@@ -38,7 +57,6 @@ public static class GridProblems
                 ["maxLagSeconds"] = refusal.MaxLag.TotalSeconds,
                 ["retryAfterSeconds"] = refusal.RetryAfterSeconds,
             });
-    }
 
     public static ProblemHttpResult Unprocessable(string title, string? detail, IDictionary<string, object?>? extensions = null)
         => TypedResults.Problem(detail, statusCode: StatusCodes.Status422UnprocessableEntity, title: title, extensions: extensions);

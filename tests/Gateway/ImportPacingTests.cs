@@ -139,6 +139,6 @@ public sealed class ImportPacingTests : IClassFixture<ImportPacingTests.PacedFac
 
         public Task RefreshAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-        public TimeSpan LagOf(StreamId stream) => Behind;
+        public QueueLag LagOf(StreamId stream) => new(Behind, TimeSpan.Zero);
     }
 }

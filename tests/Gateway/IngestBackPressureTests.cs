@@ -15,7 +15,8 @@ namespace Grid.Tests.Gateway;
 /// of <c>Grid:Ingest:MaxLag</c> (2 s here), the batch is answered 429 with <c>Retry-After</c> and none of it is stored;
 /// from an eighth of it, a share of such batches is. The queues'
 /// lag is what the durable queues report (measured against PostgreSQL in <c>StreamQueueLagTests</c>); here it is set
-/// by the test, on the dev-mode process with everything else real.
+/// by the test, on the dev-mode process with everything else real. A queue nobody reads (it is changing hands) takes
+/// batches for up to <c>Grid:Ingest:MaxUnread</c> (10 s), then refuses them with 503.
 /// </summary>
 [Trait("Category", "Gateway")]
 public sealed class IngestBackPressureTests : IClassFixture<IngestBackPressureTests.BehindFactory>
@@ -134,6 +135,35 @@ public sealed class IngestBackPressureTests : IClassFixture<IngestBackPressureTe
     }
 
     [Fact]
+    public async Task A_queue_changing_hands_takes_batches_while_its_events_wait_for_the_next_silo()
+    {
+        var sku = TestIds.New("SKU");
+        _factory.Lag.Unread(_factory.StreamOf(sku), TimeSpan.FromSeconds(4), behind: TimeSpan.FromSeconds(0.1));
+
+        var result = await _client.SendEventsAsync(GridHttp.Receipt(sku, 5));
+
+        Assert.Equal(1, result.GetProperty("accepted").GetInt32());
+        Assert.Equal(5, await _client.AvailableAsync(sku));
+    }
+
+    [Fact]
+    public async Task A_batch_for_a_queue_unread_longer_than_MaxUnread_is_refused_with_503_and_Retry_After()
+    {
+        var sku = TestIds.New("SKU");
+        _factory.Lag.Unread(_factory.StreamOf(sku), TimeSpan.FromSeconds(12));
+
+        using var response = await _client.PostEventsAsync(GridHttp.Receipt(sku, 10));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(2), response.Headers.RetryAfter?.Delta);
+        var problem = await response.ReadJsonAsync();
+        Assert.Equal("Events are not being applied.", problem.GetProperty("title").GetString());
+        Assert.Equal(12, problem.GetProperty("unreadSeconds").GetDouble());
+        Assert.Contains("Grid:Ingest:MaxUnread", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, await _client.AvailableAsync(sku));
+    }
+
+    [Fact]
     public async Task Lag_figures_too_old_to_trust_refuse_nothing()
     {
         var sku = TestIds.New("SKU");
@@ -177,7 +207,7 @@ public sealed class IngestBackPressureTests : IClassFixture<IngestBackPressureTe
     /// <summary>Lag per stream as a test sets it; measured "now" unless a test says otherwise.</summary>
     public sealed class SetLag : IStreamQueueLag
     {
-        private readonly ConcurrentDictionary<StreamId, TimeSpan> _lag = new();
+        private readonly ConcurrentDictionary<StreamId, QueueLag> _lag = new();
 
         public DateTimeOffset? MeasuredAt
         {
@@ -185,7 +215,10 @@ public sealed class IngestBackPressureTests : IClassFixture<IngestBackPressureTe
             set;
         }
 
-        public void Behind(StreamId stream, TimeSpan lag) => _lag[stream] = lag;
+        public void Behind(StreamId stream, TimeSpan lag) => _lag[stream] = new QueueLag(lag, TimeSpan.Zero);
+
+        /// <summary>The queue has not been read for <paramref name="unread"/>, having been <paramref name="behind"/> when it stopped.</summary>
+        public void Unread(StreamId stream, TimeSpan unread, TimeSpan behind = default) => _lag[stream] = new QueueLag(behind, unread);
 
         public void CaughtUp(StreamId stream) => _lag.TryRemove(stream, out _);
 
@@ -197,8 +230,8 @@ public sealed class IngestBackPressureTests : IClassFixture<IngestBackPressureTe
 
         public Task RefreshAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-        public TimeSpan Oldest => _lag.Values.DefaultIfEmpty(TimeSpan.Zero).Max();
+        public TimeSpan Oldest => _lag.Values.Select(l => l.Behind + l.Unread).DefaultIfEmpty(TimeSpan.Zero).Max();
 
-        public TimeSpan LagOf(StreamId stream) => _lag.GetValueOrDefault(stream);
+        public QueueLag LagOf(StreamId stream) => _lag.GetValueOrDefault(stream);
     }
 }

@@ -5,7 +5,8 @@ namespace Grid.Tests.Postgres;
 
 /// <summary>
 /// The durable queues' lag, which the gateway's back-pressure reads: per queue, how long its oldest waiting message
-/// has waited, by the database's clock; a delivery its consumer has acknowledged no longer waits.
+/// has waited, by the database's clock; a delivery its consumer has acknowledged no longer waits. A head that the next
+/// measurement finds again has not been read since (the rules are specified in <c>QueueHeadWatchTests</c>).
 /// </summary>
 [Trait("Category", "Postgres")]
 public sealed class StreamQueueLagTests : IAsyncLifetime
@@ -41,9 +42,9 @@ public sealed class StreamQueueLagTests : IAsyncLifetime
 
         await _lag.RefreshAsync(CancellationToken.None);
 
-        Assert.InRange(_lag.LagOf(Partition(1)).TotalSeconds, 4.9, 60);
-        Assert.InRange(_lag.LagOf(Partition(2)).TotalSeconds, 0, 4.9);
-        Assert.Equal(TimeSpan.Zero, _lag.LagOf(Partition(3)));
+        Assert.InRange(_lag.LagOf(Partition(1)).Behind.TotalSeconds, 4.9, 60);
+        Assert.InRange(_lag.LagOf(Partition(2)).Behind.TotalSeconds, 0, 4.9);
+        Assert.Equal(QueueLag.None, _lag.LagOf(Partition(3)));
         Assert.NotNull(_lag.MeasuredAt);
     }
 
@@ -52,12 +53,12 @@ public sealed class StreamQueueLagTests : IAsyncLifetime
     {
         await QueueAsync(Service, queue: 0, secondsAgo: 30);
         await _lag.RefreshAsync(CancellationToken.None);
-        Assert.True(_lag.LagOf(Partition(0)) > TimeSpan.FromSeconds(29));
+        Assert.True(_lag.LagOf(Partition(0)).Behind > TimeSpan.FromSeconds(29));
 
         await _database.ExecuteAsync("DELETE FROM grid_stream_message");
         await _lag.RefreshAsync(CancellationToken.None);
 
-        Assert.Equal(TimeSpan.Zero, _lag.LagOf(Partition(0)));
+        Assert.Equal(QueueLag.None, _lag.LagOf(Partition(0)));
     }
 
     [Fact]
@@ -74,7 +75,23 @@ public sealed class StreamQueueLagTests : IAsyncLifetime
         await _lag.RefreshAsync(CancellationToken.None);
 
         Assert.Equal(1, await _database.ScalarAsync<long>("SELECT count(*) FROM grid_stream_message"));
-        Assert.InRange(_lag.LagOf(Partition(1)).TotalSeconds, 1.9, 29);
+        Assert.InRange(_lag.LagOf(Partition(1)).Behind.TotalSeconds, 1.9, 29);
+    }
+
+    [Fact]
+    public async Task A_head_the_next_measurement_finds_again_has_gone_unread_since_the_first()
+    {
+        await QueueAsync(Service, queue: 2, secondsAgo: 1);
+        await _lag.RefreshAsync(CancellationToken.None);
+        var first = _lag.LagOf(Partition(2));
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+
+        await _lag.RefreshAsync(CancellationToken.None);
+
+        var again = _lag.LagOf(Partition(2));
+        Assert.Equal(TimeSpan.Zero, first.Unread);
+        Assert.InRange(again.Unread.TotalSeconds, 0.29, 30);
+        Assert.Equal(first.Behind, again.Behind);
     }
 
     [Fact]
@@ -84,7 +101,7 @@ public sealed class StreamQueueLagTests : IAsyncLifetime
 
         await _lag.RefreshAsync(CancellationToken.None);
 
-        Assert.Equal(TimeSpan.Zero, _lag.LagOf(Partition(3)));
+        Assert.Equal(QueueLag.None, _lag.LagOf(Partition(3)));
     }
 
     private static StreamId Partition(int partition) => StreamId.Create(GridStreams.Inventory, GridStreams.PartitionKey(partition));
