@@ -1,10 +1,9 @@
 namespace Grid.Streams;
 
 /// <summary>The message at the head of a queue when measured: where it sits and how long it has waited.</summary>
-/// <param name="TransactionId">The transaction that queued it (with <paramref name="MessageId"/>, its place in the read order).</param>
-/// <param name="MessageId">Its message id.</param>
+/// <param name="Position">Its place in the queue's read order.</param>
 /// <param name="Age">How long it has waited, by the database's clock.</param>
-public readonly record struct QueueHead(long TransactionId, long MessageId, TimeSpan Age);
+public readonly record struct QueueHead(QueuePosition Position, TimeSpan Age);
 
 /// <summary>
 /// Tells a queue that is read but behind from one that nobody reads for the moment, from the heads that successive
@@ -42,7 +41,7 @@ internal sealed class QueueHeadWatch
         {
             var watched = _watched.TryGetValue(queue, out var last)
                 ? Next(last, head, now)
-                : new Watched(head.TransactionId, head.MessageId, now, head.Age, StoodStill: false, LastStop: null);
+                : new Watched(head.Position, now, head.Age, StoodStill: false, LastStop: null);
             _watched[queue] = watched;
             lags[queue] = new QueueLag(watched.Behind, watched.StoodStill ? now - watched.FirstSeen : TimeSpan.Zero);
         }
@@ -52,18 +51,18 @@ internal sealed class QueueHeadWatch
 
     private static Watched Next(Watched last, QueueHead head, DateTimeOffset now)
     {
-        if (last.TransactionId == head.TransactionId && last.MessageId == head.MessageId)
+        if (last.Position.Equals(head.Position))
         {
             return last with { StoodStill = true };
         }
 
         var lastStop = last.StoodStill ? new Stop(last.FirstSeen, now) : last.LastStop;
         var behind = head.Age - (lastStop?.Overlap(now - head.Age, now) ?? TimeSpan.Zero);
-        return new Watched(head.TransactionId, head.MessageId, now, behind > TimeSpan.Zero ? behind : TimeSpan.Zero, StoodStill: false, lastStop);
+        return new Watched(head.Position, now, behind > TimeSpan.Zero ? behind : TimeSpan.Zero, StoodStill: false, lastStop);
     }
 
     /// <summary>A queue's head as last found, and since when, with the lag it was given then.</summary>
-    private sealed record Watched(long TransactionId, long MessageId, DateTimeOffset FirstSeen, TimeSpan Behind, bool StoodStill, Stop? LastStop);
+    private sealed record Watched(QueuePosition Position, DateTimeOffset FirstSeen, TimeSpan Behind, bool StoodStill, Stop? LastStop);
 
     /// <summary>A time in which the queue's head stood still.</summary>
     private sealed record Stop(DateTimeOffset From, DateTimeOffset To)

@@ -258,7 +258,8 @@ internal sealed class StreamMessageStore(NpgsqlDataSource db, string serviceId, 
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            heads[reader.GetInt32(0)] = new QueueHead(reader.GetInt64(1), reader.GetInt64(2), TimeSpan.FromSeconds(Math.Max(0, reader.GetDouble(3))));
+            heads[reader.GetInt32(0)] = new QueueHead(
+                new QueuePosition(reader.GetInt64(1), reader.GetInt64(2)), TimeSpan.FromSeconds(Math.Max(0, reader.GetDouble(3))));
         }
 
         return heads;

@@ -98,7 +98,7 @@ public sealed class QueueHeadWatchTests
     private QueueLag Observe(double atSeconds, QueueHead head)
         => _watch.Observe(new Dictionary<int, QueueHead> { [0] = head }, At(atSeconds))[0];
 
-    private static QueueHead Head(long messageId, double age) => new(100, messageId, Seconds(age));
+    private static QueueHead Head(long messageId, double age) => new(new QueuePosition(100, messageId), Seconds(age));
 
     private static DateTimeOffset At(double seconds) => Start + Seconds(seconds);
 
